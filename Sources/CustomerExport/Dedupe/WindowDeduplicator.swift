@@ -1,0 +1,51 @@
+import Synchronization
+
+/// What the dedupe stage did with one batch.
+public struct DedupeResult: Sendable {
+    /// Rows newer than anything seen for their id in this window: these go on to the load stage.
+    public var kept: [CustomerRow]
+    /// Rows identical in id and `updatedAt` to one already kept (window boundaries, retried pages).
+    public var duplicates: Int
+    /// Rows older than a version already kept: a late page must never overwrite newer data.
+    public var stale: Int
+}
+
+/// The dedupe stage's seam: one window's batches in, the rows worth loading out.
+public protocol Deduplicating: Sendable {
+    func admit(_ rows: [CustomerRow]) -> DedupeResult
+    /// Distinct ids seen so far, which drift detection compares with the API's totals.
+    var distinctIds: Int { get }
+}
+
+/// Remembers, for one window, the newest `updatedAt` seen per id.
+///
+/// Pages of a window are fetched in parallel and may be read again after drift, so the same id
+/// arrives several times. Keeping the newest version here removes most repeats before they cost
+/// a COPY; the merge's `DISTINCT ON` and its `updated_at` guard settle the rest inside PostgreSQL.
+/// Memory is one entry per id of the window, which the window's row limit bounds.
+public final class WindowDeduplicator: Deduplicating {
+    private let newestById = Mutex<[Int64: Int64]>([:])
+
+    public init() {}
+
+    public func admit(_ rows: [CustomerRow]) -> DedupeResult {
+        newestById.withLock { newest in
+            var result = DedupeResult(kept: [], duplicates: 0, stale: 0)
+            result.kept.reserveCapacity(rows.count)
+            for row in rows {
+                let version = row.updatedAt.nanosecondsSinceEpoch
+                if let seen = newest[row.id] {
+                    if version == seen { result.duplicates += 1; continue }
+                    if version < seen { result.stale += 1; continue }
+                }
+                newest[row.id] = version
+                result.kept.append(row)
+            }
+            return result
+        }
+    }
+
+    public var distinctIds: Int {
+        newestById.withLock { $0.count }
+    }
+}

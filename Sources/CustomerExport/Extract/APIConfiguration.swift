@@ -1,0 +1,39 @@
+/// Everything needed to talk to one deployment of the Customers API. The contract lists what
+/// deployments do differently (base URL, path, auth header, envelope, page size, array style), so
+/// each of those is a setting here rather than an assumption in code.
+public struct APIConfiguration: Sendable {
+    /// The server's base URL, as in the contract's `servers` entry: `http://127.0.0.1:8080`.
+    public var baseURL: String
+    public var path: String = "/v1/customers"
+    /// Never logged, never in a report: only `authorizationHeader` reads it.
+    public var token: String
+    public var authHeaderName: String = "Authorization"
+    /// Prefix of the header value; empty sends the bare token.
+    public var authScheme: String = "Bearer"
+    public var envelope: ResponseEnvelope = .dataMeta
+    /// Records per request, at most the server's maximum.
+    public var pageSize: Int = 200
+    public var arrayStyle: ArrayParameterStyle = .repeated
+    public var filters = CustomerFilters()
+    public var requestTimeout: TimeSpan = .seconds(60)
+    public var connectTimeout: TimeSpan = .seconds(10)
+    public var caFile: String?
+    public var retry = RetryPolicy()
+    /// Pages requested ahead in parallel when the envelope gives no total.
+    public var readAhead: Int = 4
+
+    public init(baseURL: String, token: String) {
+        self.baseURL = baseURL
+        self.token = token
+    }
+
+    public var endpoint: String {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
+    var authorizationHeader: (name: String, value: String) {
+        (authHeaderName, authScheme.isEmpty ? token : authScheme + " " + token)
+    }
+}

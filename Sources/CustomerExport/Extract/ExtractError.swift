@@ -1,0 +1,20 @@
+/// Why a request failed for good.
+public enum ExtractError: Error, Sendable, CustomStringConvertible {
+    /// The API refused the request (400, 401, 403, 404...): retrying cannot help, the run stops.
+    case rejected(status: Int, message: String, request: String)
+    /// Every attempt failed with a retryable problem.
+    case exhausted(attempts: Int, lastProblem: String, request: String)
+    /// The run was cancelled while this request waited or was in flight.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case let .rejected(status, message, request):
+            return "the API rejected the request with \(status): \(message) (request: GET \(request))"
+        case let .exhausted(attempts, lastProblem, request):
+            return "the API request failed \(attempts) times, last with \(lastProblem) (request: GET \(request))"
+        case .cancelled:
+            return "cancelled"
+        }
+    }
+}

@@ -1,0 +1,30 @@
+/// A response as the API client sees it, whatever library fetched it.
+public struct HTTPResult: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// A failure below HTTP: refused or reset connections, timeouts, TLS errors, cut bodies.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The extract stage's seam to the network: one blocking GET. Blocking is deliberate: requests
+/// run on Dispatch worker threads whose number the request limiter bounds, so a thread per
+/// in-flight request is cheap and backpressure is a semaphore, not an async buffer.
+public protocol HTTPTransport: Sendable {
+    func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult
+    func shutdown()
+}

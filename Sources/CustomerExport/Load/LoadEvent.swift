@@ -1,0 +1,40 @@
+/// What the extract side tells the loader, in the order it happened. The loader is the only
+/// writer of data and checkpoints, so every change to the target passes through this type.
+public enum LoadEvent: Sendable {
+    /// Rows of a window, already encoded as COPY text.
+    case stage(TimeWindow, copyRows: [UInt8], rowCount: Int)
+    case quarantine(TimeWindow, [QuarantinedRecord])
+    /// A window over the row limit was replaced by its halves.
+    case split(parent: TimeWindow, children: [TimeWindow])
+    /// The window was read consistently: merge it and mark it done, in one transaction.
+    case complete(TimeWindow, WindowReadSummary)
+    /// The window could not be read: record why; its staged rows are discarded.
+    case fail(TimeWindow, WindowReadSummary, reason: String)
+    /// The run stopped before the window finished: discard its staged rows, leave it pending.
+    case abandon(TimeWindow)
+}
+
+/// How reading one window went, as recorded in its checkpoint row.
+public struct WindowReadSummary: Sendable, Equatable, Codable {
+    public var apiTotal: Int?
+    public var pages = 0
+    /// Records received, duplicates and poison included.
+    public var rowsFetched = 0
+    public var duplicates = 0
+    public var stale = 0
+    public var quarantined = 0
+    /// Records outside the requested range (on an exclusive upper bound).
+    public var outsideRange = 0
+    public var attempts = 0
+    /// Re-reads caused by the data moving under the read (totals that changed between pages).
+    public var driftRereads = 0
+
+    public init() {}
+}
+
+/// What merging one window did to the target.
+public struct WindowLoadResult: Sendable, Equatable {
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+}

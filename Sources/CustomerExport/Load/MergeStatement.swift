@@ -1,0 +1,62 @@
+/// The SQL that moves one window's staged rows into the target.
+///
+/// `DISTINCT ON (id) ... ORDER BY id, updated_at DESC` keeps the newest version of each id staged
+/// in the window (pages read twice, boundaries shared with the next window). The `WHERE` of the
+/// upsert replaces a stored row only when the incoming one is newer, or equally new but different,
+/// or the stored one was marked deleted: a late, stale page can never overwrite newer data, and a
+/// second identical run writes nothing. `xmax = 0` tells inserted rows from updated ones.
+struct MergeStatement {
+    let target: TargetTable
+    let stagingTable: String
+
+    static let dataColumns = CopyRowEncoder.columns
+
+    var sql: String {
+        let columns = Self.dataColumns.joined(separator: ", ")
+        let updates = Self.dataColumns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        var sql = """
+            WITH incoming AS (
+                SELECT DISTINCT ON (id) * FROM \(stagingTable) ORDER BY id, updated_at DESC
+            ), merged AS (
+                INSERT INTO \(target.qualifiedName) AS t (\(columns), loaded_at)
+                SELECT \(columns), now() FROM incoming
+                ON CONFLICT (id) DO UPDATE SET \(updates), loaded_at = EXCLUDED.loaded_at, deleted_at = NULL
+                WHERE t.updated_at < EXCLUDED.updated_at
+                   OR (t.updated_at = EXCLUDED.updated_at AND (t.raw IS DISTINCT FROM EXCLUDED.raw OR t.deleted_at IS NOT NULL))
+                RETURNING (xmax = 0) AS inserted, id, updated_at, raw
+            )
+            """
+        if target.history {
+            let history = target.historyName
+            sql += """
+                , closed AS (
+                    UPDATE \(history) AS h SET valid_to = m.updated_at
+                    FROM merged m WHERE h.id = m.id AND h.valid_to IS NULL AND h.valid_from < m.updated_at
+                ), opened AS (
+                    INSERT INTO \(history) (id, valid_from, valid_to, updated_at, raw)
+                    SELECT id, updated_at, NULL, updated_at, raw FROM merged
+                    ON CONFLICT (id, valid_from) DO UPDATE SET raw = EXCLUDED.raw, loaded_at = now()
+                )
+                """
+        }
+        sql += """
+
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted), (SELECT count(*) FROM incoming)
+            FROM merged
+            """
+        return sql
+    }
+
+    /// The temporary table a window's rows are copied into before the merge. Temporary tables
+    /// are private to the loader's session, unlogged, and vanish if the process dies, which is
+    /// exactly the lifetime of an uncommitted window.
+    static func createStaging(named name: String) -> String {
+        """
+        CREATE TEMP TABLE \(name) (
+            id bigint NOT NULL, external_id text, name text, type text, status text, parent_id bigint,
+            operator_id bigint, email text, phone text, country_code text, address jsonb, metadata jsonb,
+            created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, raw jsonb NOT NULL, quality_flags text[]
+        )
+        """
+    }
+}

@@ -1,0 +1,176 @@
+import LibPQ
+
+/// The load stage's seam: consume events until the channel closes, return what was written.
+public protocol Loading {
+    mutating func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> LoadTotals
+}
+
+/// What the load stage did over a whole run.
+public struct LoadTotals: Sendable, Equatable, Codable {
+    public var rowsStaged = 0
+    public var inserted = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var quarantined = 0
+    public var windowsDone = 0
+    public var windowsFailed = 0
+    public var windowsSplit = 0
+    public var windowsAbandoned = 0
+    public var copySeconds = 0.0
+    public var mergeSeconds = 0.0
+
+    public init() {}
+}
+
+/// What a run needs to know when a window commits; the incremental run's watermark in particular.
+public struct CommitContext: Sendable {
+    public var runId: Int64
+    public var pipeline: String
+    public var mode: RunMode
+    /// For incremental runs: where the watermark moves once every window is done.
+    public var watermarkOnCompletion: Timestamp?
+}
+
+/// Loads through one libpq connection of its own: COPY into per-window temporary tables as pages
+/// arrive, then, when a window is complete, merge + checkpoint in a single transaction.
+///
+/// It is the only writer of data and checkpoints for its run, so ordering is the channel's order
+/// and no two transactions of one process race. If the process dies at any instant, either the
+/// window's transaction committed (data and "done" together) or nothing of it is visible: its
+/// temporary table dies with the session and the window is read again on resume.
+public struct PostgresLoader: Loading {
+    let connection: PostgresConnection
+    let target: TargetTable
+    let state: StateStore
+    let context: CommitContext
+    private var stagingTables: [TimeWindow: String] = [:]
+    private var quarantined: [TimeWindow: [QuarantinedRecord]] = [:]
+    private var nextStagingNumber = 0
+    private(set) var totals = LoadTotals()
+    /// Called after each window commits, for progress output and metrics.
+    var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?
+
+    public init(connection: PostgresConnection, target: TargetTable, state: StateSchema, context: CommitContext) {
+        self.connection = connection
+        self.target = target
+        self.state = StateStore(schema: state, connection: connection)
+        self.context = context
+    }
+
+    public mutating func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> LoadTotals {
+        do {
+            while true {
+                let batch = events.receive(upTo: 64)
+                if batch.isEmpty { break }
+                try handle(batch)
+            }
+        } catch {
+            events.abandon()
+            throw .database("loading into \(target.displayName) failed: \(error)")
+        }
+        return totals
+    }
+
+    private mutating func handle(_ batch: [LoadEvent]) throws(PostgresError) {
+        var index = 0
+        while index < batch.count {
+            switch batch[index] {
+            case let .stage(window, _, _):
+                // Consecutive pages of one window travel in a single COPY.
+                var end = index
+                while end + 1 < batch.count, case let .stage(next, _, _) = batch[end + 1], next == window { end += 1 }
+                try copy(window, batch[index...end])
+                index = end
+            case let .quarantine(window, records):
+                quarantined[window, default: []].append(contentsOf: records)
+            case let .split(parent, children):
+                try state.markSplit(runId: context.runId, parent: parent, children: children)
+                totals.windowsSplit += 1
+            case let .complete(window, summary):
+                try complete(window, summary)
+            case let .fail(window, summary, reason):
+                try dropStaging(window)
+                try state.markFailed(runId: context.runId, window: window, read: summary, reason: reason)
+                totals.windowsFailed += 1
+            case let .abandon(window):
+                try dropStaging(window)
+                totals.windowsAbandoned += 1
+            }
+            index += 1
+        }
+    }
+
+    private mutating func stagingTable(for window: TimeWindow) throws(PostgresError) -> String {
+        if let name = stagingTables[window] { return name }
+        nextStagingNumber += 1
+        let name = "pg_temp.customer_export_stage_\(nextStagingNumber)"
+        _ = try connection.execute(MergeStatement.createStaging(named: name))
+        stagingTables[window] = name
+        return name
+    }
+
+    private mutating func copy(_ window: TimeWindow, _ events: ArraySlice<LoadEvent>) throws(PostgresError) {
+        let table = try stagingTable(for: window)
+        let started = Timestamp.now()
+        let columns = CopyRowEncoder.columns.joined(separator: ", ")
+        do {
+            let rows = try connection.copyIn("COPY \(table) (\(columns)) FROM STDIN") { writer in
+                for case let .stage(_, bytes, _) in events {
+                    try bytes.withUnsafeBytes { try writer.write($0) }
+                }
+            }
+            totals.rowsStaged += rows
+        } catch let error as PostgresError {
+            throw error
+        } catch {
+            throw PostgresError(kind: .copy, sqlState: nil, message: "\(error)", detail: nil, hint: nil)
+        }
+        totals.copySeconds += Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
+    }
+
+    private mutating func complete(_ window: TimeWindow, _ summary: WindowReadSummary) throws(PostgresError) {
+        let started = Timestamp.now()
+        let staging = stagingTables[window]
+        let records = quarantined[window] ?? []
+        let context = self.context
+        let target = self.target
+        let state = self.state
+        let load = try connection.inTransaction { () throws(PostgresError) -> WindowLoadResult in
+            try state.lockRun(context.runId)
+            var load = WindowLoadResult()
+            if let staging {
+                let merged = try connection.execute(MergeStatement(target: target, stagingTable: staging).sql)
+                let row = merged.rows.first ?? []
+                load.inserted = row.first.flatMap { $0.flatMap { Int($0) } } ?? 0
+                load.updated = row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0
+                let incoming = row.count > 2 ? row[2].flatMap { Int($0) } ?? 0 : 0
+                load.unchanged = incoming - load.inserted - load.updated
+                _ = try connection.execute("DROP TABLE \(staging)")
+            }
+            if !records.isEmpty {
+                try state.recordQuarantine(runId: context.runId, window: window, target: target, records)
+            }
+            try state.markDone(runId: context.runId, window: window, read: summary, load: load)
+            if let watermark = context.watermarkOnCompletion, try state.remainingWindows(runId: context.runId) == 0 {
+                try state.advanceWatermark(runId: context.runId, pipeline: context.pipeline, target: target, to: watermark)
+            }
+            return load
+        }
+        stagingTables[window] = nil
+        quarantined[window] = nil
+        totals.inserted += load.inserted
+        totals.updated += load.updated
+        totals.unchanged += load.unchanged
+        totals.quarantined += records.count
+        totals.windowsDone += 1
+        totals.mergeSeconds += Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
+        onWindowCommitted?(window, summary, load)
+    }
+
+    private mutating func dropStaging(_ window: TimeWindow) throws(PostgresError) {
+        quarantined[window] = nil
+        if let staging = stagingTables.removeValue(forKey: window) {
+            _ = try connection.execute("DROP TABLE IF EXISTS \(staging)")
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import LibPQ
+
+/// Creates or upgrades the target table and the state tables. Every statement is idempotent and
+/// the whole migration runs in one transaction under an advisory lock, so several workers
+/// starting at once (or a migration killed half-way) leave either the old or the new schema.
+public struct SchemaMigrator {
+    public let target: TargetTable
+    public let state: StateSchema
+
+    public init(target: TargetTable, state: StateSchema) {
+        self.target = target
+        self.state = state
+    }
+
+    /// Applies the migrations; returns the statements' count for `migrate`'s summary.
+    @discardableResult
+    public func migrate(_ connection: PostgresConnection) throws(PostgresError) -> Int {
+        let statements = stateStatements() + targetStatements()
+        try connection.inTransaction { () throws(PostgresError) in
+            _ = try connection.execute("SELECT pg_advisory_xact_lock(hashtext('customer-export:migrate'))")
+            for statement in statements {
+                _ = try connection.execute(statement)
+            }
+        }
+        return statements.count
+    }
+
+    func stateStatements() -> [String] {
+        let s = state
+        return [
+            "CREATE SCHEMA IF NOT EXISTS \(s.quoted)",
+            """
+            CREATE TABLE IF NOT EXISTS \(s.table("runs")) (
+                id bigserial PRIMARY KEY,
+                pipeline text NOT NULL,
+                identity text NOT NULL,
+                mode text NOT NULL,
+                window_field text NOT NULL,
+                range_from timestamptz NOT NULL,
+                range_to timestamptz NOT NULL,
+                target text NOT NULL,
+                status text NOT NULL,
+                started_at timestamptz NOT NULL DEFAULT now(),
+                heartbeat_at timestamptz NOT NULL DEFAULT now(),
+                finished_at timestamptz,
+                last_error text,
+                report jsonb
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS runs_identity_idx ON \(s.table("runs")) (identity, id DESC)",
+            """
+            CREATE TABLE IF NOT EXISTS \(s.table("windows")) (
+                id bigserial PRIMARY KEY,
+                run_id bigint NOT NULL REFERENCES \(s.table("runs")) (id) ON DELETE CASCADE,
+                window_from timestamptz NOT NULL,
+                window_to timestamptz NOT NULL,
+                status text NOT NULL DEFAULT 'pending',
+                api_total integer,
+                pages integer NOT NULL DEFAULT 0,
+                rows_fetched integer NOT NULL DEFAULT 0,
+                rows_inserted integer NOT NULL DEFAULT 0,
+                rows_updated integer NOT NULL DEFAULT 0,
+                rows_unchanged integer NOT NULL DEFAULT 0,
+                rows_quarantined integer NOT NULL DEFAULT 0,
+                attempts integer NOT NULL DEFAULT 0,
+                drift_rereads integer NOT NULL DEFAULT 0,
+                last_error text,
+                claimed_by text,
+                lease_until timestamptz,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                UNIQUE (run_id, window_from, window_to)
+            )
+            """,
+            "CREATE INDEX IF NOT EXISTS windows_pending_idx ON \(s.table("windows")) (run_id, status)",
+            """
+            CREATE TABLE IF NOT EXISTS \(s.table("quarantine")) (
+                id bigserial PRIMARY KEY,
+                target text NOT NULL,
+                run_id bigint,
+                window_from timestamptz,
+                window_to timestamptz,
+                source_id text,
+                reason text NOT NULL,
+                payload text NOT NULL,
+                payload_md5 text NOT NULL,
+                first_seen_at timestamptz NOT NULL DEFAULT now(),
+                last_seen_at timestamptz NOT NULL DEFAULT now(),
+                times_seen integer NOT NULL DEFAULT 1,
+                UNIQUE (target, reason, payload_md5)
+            )
+            """,
+            """
+            CREATE TABLE IF NOT EXISTS \(s.table("watermarks")) (
+                pipeline text NOT NULL,
+                target text NOT NULL,
+                watermark timestamptz NOT NULL,
+                run_id bigint,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (pipeline, target)
+            )
+            """,
+        ]
+    }
+
+    func targetStatements() -> [String] {
+        let t = target.qualifiedName
+        let prefix = target.table
+        var statements = [
+            "CREATE SCHEMA IF NOT EXISTS \(SQLIdentifier.quoted(target.schema))",
+            """
+            CREATE TABLE IF NOT EXISTS \(t) (
+                id bigint PRIMARY KEY,
+                external_id text,
+                name text,
+                type text,
+                status text,
+                parent_id bigint,
+                operator_id bigint,
+                email text,
+                phone text,
+                country_code text,
+                address jsonb,
+                metadata jsonb,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                raw jsonb NOT NULL,
+                quality_flags text[],
+                loaded_at timestamptz NOT NULL DEFAULT now(),
+                deleted_at timestamptz
+            )
+            """,
+            "ALTER TABLE \(t) ADD COLUMN IF NOT EXISTS deleted_at timestamptz",
+            "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quoted(prefix + "_updated_at_idx")) ON \(t) (updated_at)",
+            "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quoted(prefix + "_operator_id_idx")) ON \(t) (operator_id)",
+            "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quoted(prefix + "_parent_id_idx")) ON \(t) (parent_id)",
+            "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quoted(prefix + "_type_idx")) ON \(t) (type)",
+            "COMMENT ON TABLE \(t) IS 'Customers exported from GET /v1/customers by customer-export; one row per customer id, newest version seen.'",
+            "COMMENT ON COLUMN \(t).email IS 'Lower-cased e-mail address.'",
+            "COMMENT ON COLUMN \(t).country_code IS 'Upper-cased ISO 3166-1 alpha-2 country code.'",
+            "COMMENT ON COLUMN \(t).raw IS 'The record exactly as the API served it, unknown fields included (NUL escapes removed).'",
+            "COMMENT ON COLUMN \(t).quality_flags IS 'What normalization changed, e.g. nul_removed.'",
+            "COMMENT ON COLUMN \(t).loaded_at IS 'When this version was written by customer-export.'",
+            "COMMENT ON COLUMN \(t).deleted_at IS 'Set by customer-export reconcile when the API no longer returns the customer; cleared if it reappears.'",
+        ]
+        if target.history {
+            let h = target.historyName
+            statements += [
+                """
+                CREATE TABLE IF NOT EXISTS \(h) (
+                    id bigint NOT NULL,
+                    valid_from timestamptz NOT NULL,
+                    valid_to timestamptz,
+                    updated_at timestamptz NOT NULL,
+                    raw jsonb NOT NULL,
+                    loaded_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (id, valid_from)
+                )
+                """,
+                "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quoted(prefix + "_history_current_idx")) ON \(h) (id) WHERE valid_to IS NULL",
+                "COMMENT ON TABLE \(h) IS 'Every version of each customer seen by customer-export (SCD type 2): valid_from = the version''s updated_at, valid_to = the next version''s updated_at.'",
+            ]
+        }
+        return statements
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import LibPQ
+
+/// The commands that only touch the database: `migrate` and `status`.
+public enum AdminOperations {
+    /// Creates or upgrades the target and state tables; returns a one-line summary.
+    public static func migrate(databaseURL: String, target: TargetTable, state: StateSchema) throws(ExportError) -> String {
+        let connection = try DatabaseSession.connect(databaseURL)
+        defer { connection.close() }
+        do {
+            let count = try SchemaMigrator(target: target, state: state).migrate(connection)
+            return "migrated \(target.displayName)\(target.history ? " (with history)" : "") and state schema \(state.name): \(count) idempotent statements applied"
+        } catch {
+            throw DatabaseSession.describe(error, connectionString: databaseURL)
+        }
+    }
+
+    /// Recent runs with their windows by status, rows and last error; one run in detail with `runId`.
+    public static func status(databaseURL: String, state: StateSchema, runId: Int64?, limit: Int) throws(ExportError) -> String {
+        let connection = try DatabaseSession.connect(databaseURL)
+        defer { connection.close() }
+        do {
+            let runs = try connection.execute(
+                """
+                SELECT r.id, r.pipeline, r.mode, r.status, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+                       to_char(r.range_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), to_char(r.range_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                       count(w.*) FILTER (WHERE w.status = 'done'), count(w.*) FILTER (WHERE w.status = 'pending'),
+                       count(w.*) FILTER (WHERE w.status = 'failed'), coalesce(sum(w.rows_fetched), 0),
+                       coalesce(sum(w.rows_inserted + w.rows_updated), 0), coalesce(sum(w.rows_quarantined), 0), r.last_error
+                FROM \(state.table("runs")) r LEFT JOIN \(state.table("windows")) w ON w.run_id = r.id
+                WHERE ($1::bigint IS NULL OR r.id = $1::bigint)
+                GROUP BY r.id ORDER BY r.id DESC LIMIT \(max(1, limit))
+                """, parameters: [runId.map(String.init)])
+            guard !runs.rows.isEmpty else {
+                return runId.map { "no run \($0) in \(state.name).runs" } ?? "no runs recorded in \(state.name).runs yet"
+            }
+            var lines = ["RUN  PIPELINE      MODE         STATUS       STARTED (UTC)        RANGE                                       DONE  PEND  FAIL  FETCHED  WRITTEN  QUAR"]
+            for r in runs.rows {
+                func v(_ i: Int) -> String { r[i] ?? "" }
+                lines.append(
+                    [pad(v(0), 4), pad(v(1), 13), pad(v(2), 12), pad(v(3), 12), pad(v(4), 20), pad(v(5) + " – " + v(6), 43),
+                     pad(v(7), 5), pad(v(8), 5), pad(v(9), 5), pad(v(10), 8), pad(v(11), 8), v(12)].joined(separator: " "))
+                if let error = r[13], !error.isEmpty { lines.append("     last error: \(error)") }
+            }
+            if let runId {
+                let failed = try connection.execute(
+                    """
+                    SELECT to_char(window_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), to_char(window_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+                           status, attempts, coalesce(last_error, '')
+                    FROM \(state.table("windows")) WHERE run_id = $1 AND status IN ('failed', 'pending') ORDER BY window_from LIMIT 20
+                    """, parameters: [String(runId)])
+                for w in failed.rows {
+                    lines.append("  window [\(w[0] ?? ""), \(w[1] ?? "")] \(w[2] ?? "") after \(w[3] ?? "0") attempt(s) \(w[4] ?? "")")
+                }
+            }
+            return lines.joined(separator: "\n")
+        } catch where error.sqlState == "42P01" || error.sqlState == "3F000" {
+            return "no state tables in schema \(state.name) yet; run `customer-export migrate` or a backfill first"
+        } catch {
+            throw DatabaseSession.describe(error, connectionString: databaseURL)
+        }
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}

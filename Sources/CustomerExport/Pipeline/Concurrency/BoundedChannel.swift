@@ -1,0 +1,72 @@
+import Foundation
+
+/// A fixed-capacity FIFO between threads: the backpressure between extract and load.
+///
+/// When the database is slower than the API, `send` blocks the fetching threads (which hold
+/// request slots), so fetching slows to the loader's pace instead of filling memory. If the
+/// consumer dies, `abandon` drops what is queued and makes every `send` return false, so no
+/// producer stays blocked on a channel nobody reads.
+public final class BoundedChannel<Element: Sendable>: Sendable {
+    // NSCondition (a pthread mutex + condition variable) is Sendable in swift-corelibs-foundation;
+    // the three stored variables below are only touched while it is locked.
+    private let condition = NSCondition()
+    nonisolated(unsafe) private var buffer: [Element] = []
+    nonisolated(unsafe) private var head = 0
+    nonisolated(unsafe) private var closed = false
+    nonisolated(unsafe) private var abandoned = false
+    public let capacity: Int
+
+    public init(capacity: Int) {
+        precondition(capacity > 0, "a channel needs room for at least one element")
+        self.capacity = capacity
+    }
+
+    private var count: Int { buffer.count - head }
+
+    /// Blocks while the channel is full; returns false when it was closed or abandoned.
+    @discardableResult
+    public func send(_ element: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while count >= capacity, !closed, !abandoned { condition.wait() }
+        guard !closed, !abandoned else { return false }
+        buffer.append(element)
+        condition.broadcast()
+        return true
+    }
+
+    /// Blocks until at least one element is queued, then takes up to `max` of them; returns an
+    /// empty array once the channel is closed and drained (or abandoned).
+    public func receive(upTo max: Int = 1) -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        while count == 0, !closed, !abandoned { condition.wait() }
+        guard !abandoned, count > 0 else { return [] }
+        let taken = Array(buffer[head..<(head + min(max, count))])
+        head += taken.count
+        if head > 1024, head * 2 > buffer.count {
+            buffer.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return taken
+    }
+
+    /// No more elements will be sent; the consumer drains what is queued.
+    public func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The consumer stops for good: queued elements are dropped and senders are released.
+    public func abandon() {
+        condition.lock()
+        abandoned = true
+        buffer.removeAll()
+        head = 0
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,43 @@
+import LibPQ
+
+/// Opening connections with errors a person can act on, and the per-pipeline advisory lock.
+enum DatabaseSession {
+    static func connect(_ connectionString: String) throws(ExportError) -> PostgresConnection {
+        do {
+            return try PostgresConnection(connectionString: connectionString)
+        } catch {
+            throw describe(error, connectionString: connectionString)
+        }
+    }
+
+    static func describe(_ error: PostgresError, connectionString: String) -> ExportError {
+        let shown = connectionString.isEmpty ? "the server named by the PG* environment variables" : ConnectionString.redacted(connectionString)
+        switch error.kind {
+        case .authentication:
+            return .database("PostgreSQL refused the credentials for \(shown): \(error.message); check the user and password in --database-url or DATABASE_URL")
+        case .connection:
+            return .database("cannot connect to PostgreSQL at \(shown): \(error.message); check that the server is running and that --database-url or DATABASE_URL points to it")
+        default:
+            return .database("PostgreSQL failed: \(error)")
+        }
+    }
+
+    /// The lock that makes one writer per pipeline: a session-level advisory lock, released by
+    /// PostgreSQL itself if the process dies, so a crashed run never blocks the next one.
+    static func lockKey(state: StateSchema, target: TargetTable, pipeline: String) -> String {
+        "customer-export:\(state.name):\(target.displayName):\(pipeline)"
+    }
+
+    static func acquireLock(_ connection: PostgresConnection, key: String, wait: Bool) throws(PostgresError) -> Bool {
+        if wait {
+            _ = try connection.execute("SELECT pg_advisory_lock(hashtext($1))", parameters: [key])
+            return true
+        }
+        let result = try connection.execute("SELECT pg_try_advisory_lock(hashtext($1))", parameters: [key])
+        return result.rows.first?[0] == "t"
+    }
+
+    static func releaseLock(_ connection: PostgresConnection, key: String) {
+        _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext($1))", parameters: [key])
+    }
+}

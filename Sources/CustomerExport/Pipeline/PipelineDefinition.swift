@@ -1,0 +1,165 @@
+import Foundation
+import Yams
+
+/// A pipeline file (`pipelines/NAME.yml`): everything about a recurring export except secrets.
+///
+/// ```yaml
+/// pipeline: nightly
+/// mode: incremental            # or backfill
+/// api:
+///   url: ${CUSTOMERS_API_URL:-http://127.0.0.1:8080}
+///   pageSize: 200
+///   filters: { types: [business, fleet] }
+/// database:
+///   url: ${DATABASE_URL}
+///   targetTable: customers
+/// incremental: { start: 2024-01-01, lookback: 1h, lag: 1m, window: 1d }
+/// concurrency: 8
+/// ```
+/// `${NAME}` and `${NAME:-default}` are replaced from the environment before parsing; an unknown
+/// key anywhere is an error (a typo must not silently fall back to a default).
+public struct PipelineDefinition: Sendable, Equatable, Codable {
+    public struct API: Sendable, Equatable, Codable {
+        public var url: String?
+        public var path: String?
+        /// Environment variable holding the token (default `CUSTOMERS_API_TOKEN`).
+        public var tokenEnv: String?
+        public var tokenFile: String?
+        public var authHeader: String?
+        public var authScheme: String?
+        public var envelope: ResponseEnvelope?
+        public var pageSize: Int?
+        public var arrayStyle: ArrayParameterStyle?
+        public var timeout: String?
+        public var connectTimeout: String?
+        public var caFile: String?
+        public var maxAttempts: Int?
+        public var readAhead: Int?
+        public var filters: CustomerFilters?
+    }
+
+    public struct Database: Sendable, Equatable, Codable {
+        public var url: String?
+        public var targetSchema: String?
+        public var targetTable: String?
+        public var stateSchema: String?
+        public var history: Bool?
+    }
+
+    public struct Backfill: Sendable, Equatable, Codable {
+        public var from: String?
+        public var to: String?
+        public var window: String?
+    }
+
+    public struct Incremental: Sendable, Equatable, Codable {
+        public var start: String?
+        public var lookback: String?
+        public var lag: String?
+        public var window: String?
+    }
+
+    public var pipeline: String
+    public var mode: RunMode?
+    public var api: API?
+    public var database: Database?
+    public var backfill: Backfill?
+    public var incremental: Incremental?
+    public var concurrency: Int?
+    public var maxWindowRows: Int?
+    public var maxReadAttempts: Int?
+    public var maxStringBytes: Int?
+
+    /// Reads, interpolates, checks keys and decodes a pipeline file.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ExportError) -> PipelineDefinition {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .configuration("cannot read the pipeline file \(path); check the path")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), source: path, environment: environment)
+    }
+
+    public static func parse(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> PipelineDefinition {
+        let interpolated = try interpolate(text, source: source, environment: environment)
+        let node: Any?
+        do {
+            node = try Yams.load(yaml: interpolated)
+        } catch {
+            throw .configuration("\(source) is not valid YAML: \(error)")
+        }
+        guard let mapping = node as? [String: Any] else {
+            throw .configuration("\(source) must be a YAML mapping with at least `pipeline: NAME`")
+        }
+        try PipelineKeys.check(mapping, against: PipelineKeys.root, path: "", source: source)
+        do {
+            return try YAMLDecoder().decode(PipelineDefinition.self, from: interpolated)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw .configuration("\(source) is missing `\(key.stringValue)`; add it")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
+            let where_ = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw .configuration("\(source): `\(where_)` has the wrong type or value (\(context.debugDescription))")
+        } catch {
+            throw .configuration("\(source) could not be read: \(error)")
+        }
+    }
+
+    /// Replaces `${NAME}` and `${NAME:-default}`; an unset variable without default is an error.
+    static func interpolate(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> String {
+        var output = ""
+        var rest = Substring(text)
+        while let open = rest.range(of: "${") {
+            output += rest[..<open.lowerBound]
+            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
+                throw .configuration("\(source) has an unterminated ${ in it")
+            }
+            let expression = rest[open.upperBound..<close]
+            let name: Substring
+            var fallback: Substring?
+            if let separator = expression.range(of: ":-") {
+                name = expression[..<separator.lowerBound]
+                fallback = expression[separator.upperBound...]
+            } else {
+                name = expression
+            }
+            if let value = environment[String(name)], !value.isEmpty {
+                output += value
+            } else if let fallback {
+                output += fallback
+            } else {
+                throw .configuration("\(source) uses ${\(name)}, which is not set; export it or give a default as ${\(name):-value}")
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        return output + rest
+    }
+}
+
+/// The keys a pipeline file may contain, for the unknown-key check.
+enum PipelineKeys {
+    indirect enum Shape { case leaf, mapping([String: Shape]) }
+
+    static let filters: Shape = .mapping(["types": .leaf, "customerIds": .leaf, "parentId": .leaf, "ownerId": .leaf, "operatorId": .leaf, "search": .leaf])
+    static let root: [String: Shape] = [
+        "pipeline": .leaf, "mode": .leaf, "concurrency": .leaf, "maxWindowRows": .leaf, "maxReadAttempts": .leaf, "maxStringBytes": .leaf,
+        "api": .mapping([
+            "url": .leaf, "path": .leaf, "tokenEnv": .leaf, "tokenFile": .leaf, "authHeader": .leaf, "authScheme": .leaf,
+            "envelope": .leaf, "pageSize": .leaf, "arrayStyle": .leaf, "timeout": .leaf, "connectTimeout": .leaf,
+            "caFile": .leaf, "maxAttempts": .leaf, "readAhead": .leaf, "filters": filters,
+        ]),
+        "database": .mapping(["url": .leaf, "targetSchema": .leaf, "targetTable": .leaf, "stateSchema": .leaf, "history": .leaf]),
+        "backfill": .mapping(["from": .leaf, "to": .leaf, "window": .leaf]),
+        "incremental": .mapping(["start": .leaf, "lookback": .leaf, "lag": .leaf, "window": .leaf]),
+    ]
+
+    static func check(_ mapping: [String: Any], against allowed: [String: Shape], path: String, source: String) throws(ExportError) {
+        for (key, value) in mapping.sorted(by: { $0.key < $1.key }) {
+            let here = path.isEmpty ? key : path + "." + key
+            guard let shape = allowed[key] else {
+                let known = allowed.keys.sorted().joined(separator: ", ")
+                throw .configuration("\(source) has an unknown key `\(here)`; the keys allowed there are: \(known)")
+            }
+            if case let .mapping(children) = shape, let nested = value as? [String: Any] {
+                try check(nested, against: children, path: here, source: source)
+            }
+        }
+    }
+}

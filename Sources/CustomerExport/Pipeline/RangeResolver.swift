@@ -1,0 +1,81 @@
+import LibPQ
+
+/// The range a run reads, once "now", the lag and (for incremental runs) the watermark are known.
+struct ResolvedRange: Sendable {
+    var from: Timestamp
+    var to: Timestamp
+    /// Incremental runs: the watermark stored when every window of the run is done.
+    var watermarkOnCompletion: Timestamp?
+}
+
+/// Turns a request into a concrete `[from, to)`.
+///
+/// Backfills end at `min(to, now − lag)`: a window that ends in the past can only lose records
+/// while it is read (new customers are stamped now), which is what makes drift detectable.
+/// Incremental runs read `updatedAt` from `watermark − lookback` (late writes) to `now − lag`.
+struct RangeResolver {
+    let request: RunRequest
+    let now: Timestamp
+
+    func resolve(_ connection: PostgresConnection) throws(ExportError) -> ResolvedRange {
+        let ceiling = now.adding(nanoseconds: -request.lag.nanoseconds).truncatedToMicroseconds
+        switch request.mode {
+        case .backfill:
+            guard let from = request.from, let to = request.to else {
+                throw .configuration("a backfill needs --from and --to, e.g. --from 2024-01-01 --to 2025-01-01")
+            }
+            return ResolvedRange(from: from, to: min(to, max(from, ceiling)), watermarkOnCompletion: nil)
+        case .incremental:
+            let stored = try storedWatermark(connection)
+            let from: Timestamp
+            if let stored {
+                from = stored.adding(nanoseconds: -request.lookback.nanoseconds)
+            } else if let start = request.start {
+                from = start
+            } else {
+                throw .configuration("pipeline \"\(request.pipeline)\" has no watermark yet and no start date; set `start:` in the pipeline file or pass --start DATE for its first run")
+            }
+            return ResolvedRange(from: from, to: max(from, ceiling), watermarkOnCompletion: max(from, ceiling))
+        }
+    }
+
+    /// The stored watermark; none when the state tables do not exist yet (a first run).
+    private func storedWatermark(_ connection: PostgresConnection) throws(ExportError) -> Timestamp? {
+        do {
+            return try StateStore(schema: request.state, connection: connection).watermark(pipeline: request.pipeline, target: request.target)
+        } catch where error.sqlState == "42P01" || error.sqlState == "3F000" {
+            return nil
+        } catch {
+            throw DatabaseSession.describe(error, connectionString: request.databaseURL)
+        }
+    }
+}
+
+/// Finds the run to continue, or records a new one with its planned windows.
+struct RunRegistry {
+    let request: RunRequest
+    let store: StateStore
+
+    /// The run and the windows still to read. An identical earlier run that is unfinished is
+    /// resumed; one that is done has nothing left to read unless `restart` asks for a new run.
+    func open(range: ResolvedRange) throws(PostgresError) -> (RunRecord, [TimeWindow]) {
+        let identity = request.identity(from: range.from, to: range.to)
+        if let latest = try store.latestRun(identity: identity) {
+            if request.restart {
+                try store.setRunStatus(latest.id, .superseded, error: "replaced by --restart")
+            } else if latest.status == .done {
+                return (latest, [])
+            } else {
+                try store.setRunStatus(latest.id, .running)
+                return (latest, try store.unfinishedWindows(runId: latest.id, field: request.field))
+            }
+        }
+        let windows = WindowPlanner(field: request.field, size: request.windowSize).windows(from: range.from, to: range.to)
+        let id = try store.createRun(
+            pipeline: request.pipeline, identity: identity, mode: request.mode, field: request.field,
+            from: range.from, to: range.to, target: request.target, status: .running, windows: windows)
+        let run = RunRecord(id: id, pipeline: request.pipeline, identity: identity, mode: request.mode, field: request.field,
+                            rangeFrom: range.from, rangeTo: range.to, status: .running)
+        return (run, windows)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// What a run did, assembled from each stage's own counts. Printed as a summary on stderr and,
+/// with `--report FILE`, written as JSON for whatever watches the nightly job.
+public struct RunReport: Sendable, Codable, Equatable {
+    public struct Windows: Sendable, Codable, Equatable {
+        public var planned = 0
+        public var done = 0
+        public var failed = 0
+        public var split = 0
+        public var pending = 0
+        public var rereadForDrift = 0
+    }
+
+    public struct Rows: Sendable, Codable, Equatable {
+        public var fetched = 0
+        public var quarantined = 0
+        public var inserted = 0
+        public var updated = 0
+        /// Merged but identical to what the table already had, or older than it (stale).
+        public var unchanged = 0
+        public var duplicates = 0
+        public var stale = 0
+        public var outsideRange = 0
+    }
+
+    public struct Requests: Sendable, Codable, Equatable {
+        public var total = 0
+        public var byStatus: [String: Int] = [:]
+        public var retriesByStatus: [String: Int] = [:]
+        public var bytes = 0
+    }
+
+    public var runId: Int64?
+    public var pipeline: String
+    public var mode: String
+    public var windowField: String
+    public var rangeFrom: String
+    public var rangeTo: String
+    public var status: String
+    public var exitCode: Int32
+    public var message: String?
+    public var windows = Windows()
+    public var pages = 0
+    public var requests = Requests()
+    public var rows = Rows()
+    public var durationSeconds = 0.0
+    public var rowsPerSecond = 0.0
+
+    public init(pipeline: String, mode: RunMode, field: WindowField, from: Timestamp, to: Timestamp) {
+        self.pipeline = pipeline
+        self.mode = mode.rawValue
+        self.windowField = field.rawValue
+        self.rangeFrom = from.rfc3339
+        self.rangeTo = to.rfc3339
+        self.status = RunStatus.running.rawValue
+        self.exitCode = 0
+    }
+
+    mutating func add(_ read: WindowReadSummary) {
+        pages += read.pages
+        rows.fetched += read.rowsFetched
+        rows.duplicates += read.duplicates
+        rows.stale += read.stale
+        rows.outsideRange += read.outsideRange
+        windows.rereadForDrift += read.driftRereads
+    }
+
+    mutating func add(_ load: LoadTotals) {
+        rows.inserted += load.inserted
+        rows.updated += load.updated
+        rows.unchanged += load.unchanged
+        rows.quarantined += load.quarantined
+        windows.split += load.windowsSplit
+    }
+
+    mutating func add(_ requests: RequestStats.Snapshot) {
+        self.requests = Requests(total: requests.requests, byStatus: requests.byOutcome, retriesByStatus: requests.retries, bytes: requests.bytes)
+    }
+
+    /// The human summary: a few aligned lines a person can read in a cron mail.
+    public var summary: String {
+        func sorted(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+        }
+        return """
+            customer-export \(mode) \(pipeline): \(status) (exit \(exitCode))\(runId.map { ", run \($0)" } ?? "")
+              range     \(windowField) [\(rangeFrom), \(rangeTo))
+              windows   \(windows.done) done, \(windows.failed) failed, \(windows.pending) pending, \(windows.split) split, \(windows.rereadForDrift) re-read for drift (of \(windows.planned) planned)
+              requests  \(requests.total) (\(sorted(requests.byStatus))), retries: \(sorted(requests.retriesByStatus))
+              rows      \(rows.fetched) fetched, \(rows.inserted) inserted, \(rows.updated) updated, \(rows.unchanged) unchanged, \(rows.quarantined) quarantined, \(rows.duplicates) duplicates, \(rows.stale) stale, \(rows.outsideRange) outside range
+              time      \(String(format: "%.1f", durationSeconds)) s, \(Int(rowsPerSecond)) rows/s
+            """ + (message.map { "\n  note      \($0)" } ?? "")
+    }
+}

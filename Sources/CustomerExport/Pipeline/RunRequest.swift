@@ -1,0 +1,73 @@
+import LibPQ
+
+/// One command's worth of work: which range, into which table, through which API, how hard.
+/// The CLI and pipeline files both produce this value; the pipeline consumes it.
+public struct RunRequest: Sendable {
+    public var pipeline: String
+    public var mode: RunMode
+    /// For backfills: the range `[from, to)`. For incremental runs: computed from the watermark.
+    public var from: Timestamp?
+    public var to: Timestamp?
+    /// Incremental runs: where a first run starts when no watermark exists yet.
+    public var start: Timestamp?
+    public var lookback: TimeSpan = .hours(1)
+    /// How far behind now a range ends, so a window is never read while records can still enter it.
+    public var lag: TimeSpan = .minutes(1)
+    public var windowSize: TimeSpan = .days(1)
+    public var api: APIConfiguration
+    public var databaseURL: String
+    public var target: TargetTable
+    public var state: StateSchema
+    /// Requests in flight at once, across all windows.
+    public var concurrency: Int = 8
+    public var maxWindowRows: Int = 50_000
+    public var maxReadAttempts: Int = 5
+    /// Read the range again even if an earlier identical run finished it.
+    public var restart = false
+    /// Wait for another active run of this pipeline instead of failing.
+    public var waitForLock = false
+    /// Only print the plan (windows, totals, pages, estimate); write nothing.
+    public var dryRun = false
+    public var normalizer = CustomerNormalizer()
+
+    public init(pipeline: String, mode: RunMode, api: APIConfiguration, databaseURL: String, target: TargetTable, state: StateSchema) {
+        self.pipeline = pipeline
+        self.mode = mode
+        self.api = api
+        self.databaseURL = databaseURL
+        self.target = target
+        self.state = state
+    }
+
+    public var field: WindowField { mode == .backfill ? .createdAt : .updatedAt }
+
+    /// What makes two runs "the same backfill": running it again resumes or skips it.
+    func identity(from: Timestamp, to: Timestamp) -> String {
+        var parts = [mode.rawValue, pipeline, target.displayName, field.rawValue, from.rfc3339, to.rfc3339, api.endpoint]
+        let filters = api.filters
+        if !filters.isEmpty {
+            parts.append("types=\(filters.types.joined(separator: ","));ids=\(filters.customerIds.map(String.init).joined(separator: ","))")
+            parts.append("parent=\(filters.parentId.map(String.init) ?? "");owner=\(filters.ownerId.map(String.init) ?? "");operator=\(filters.operatorId.map(String.init) ?? "");search=\(filters.search ?? "")")
+        }
+        return parts.joined(separator: "|")
+    }
+
+    /// Checks that need no network, with the sentence a user needs to fix each.
+    public func validate() throws(ExportError) {
+        guard concurrency >= 1 else { throw .configuration("--concurrency must be at least 1 (it is \(concurrency)); try 8") }
+        guard windowSize.nanoseconds > 0 else { throw .configuration("--window must be longer than zero (it is \(windowSize)); try 1d") }
+        guard api.pageSize >= 1 else { throw .configuration("--page-size must be at least 1 (it is \(api.pageSize)); use the server's maximum, usually 200") }
+        guard maxWindowRows >= api.pageSize else { throw .configuration("max-window-rows (\(maxWindowRows)) must be at least the page size (\(api.pageSize))") }
+        guard lookback.nanoseconds >= 0, lag.nanoseconds >= 0 else { throw .configuration("--lookback and --lag cannot be negative") }
+        guard !api.token.isEmpty else {
+            throw .configuration("no API token: set CUSTOMERS_API_TOKEN or pass --token-file FILE")
+        }
+        guard api.baseURL.hasPrefix("http://") || api.baseURL.hasPrefix("https://") else {
+            throw .configuration("--api-url must start with http:// or https:// (got \"\(api.baseURL)\")")
+        }
+        if mode == .backfill {
+            guard let from, let to else { throw .configuration("a backfill needs --from and --to, e.g. --from 2024-01-01 --to 2025-01-01") }
+            guard from < to else { throw .configuration("--from (\(from)) must be before --to (\(to))") }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+import LibPQ
+
+/// Reads and writes runs, windows, quarantine and watermarks: the checkpoints that make a run
+/// resumable. Window rows are keyed by `(run_id, window_from, window_to)`, so a split or a
+/// resumed plan can be recorded again without duplicating anything.
+public struct StateStore {
+    public let schema: StateSchema
+    let connection: PostgresConnection
+
+    public init(schema: StateSchema, connection: PostgresConnection) {
+        self.schema = schema
+        self.connection = connection
+    }
+
+    private func t(_ name: String) -> String { schema.table(name) }
+
+    /// Timestamps travel as microseconds since the epoch: exact both ways, no time zone games.
+    static let epochMicros = "(extract(epoch FROM %@) * 1000000)::bigint"
+    static func micros(_ column: String) -> String { epochMicros.replacingOccurrences(of: "%@", with: column) }
+    static func parseMicros(_ text: String?) -> Timestamp? {
+        guard let text, let value = Int64(text) else { return nil }
+        return Timestamp(nanosecondsSinceEpoch: value * 1000)
+    }
+
+    public func latestRun(identity: String) throws(PostgresError) -> RunRecord? {
+        try runs(where: "identity = $1 AND status <> 'superseded'", [identity], limit: 1).first
+    }
+
+    public func run(id: Int64) throws(PostgresError) -> RunRecord? {
+        try runs(where: "id = $1", [String(id)], limit: 1).first
+    }
+
+    public func recentRuns(limit: Int) throws(PostgresError) -> [RunRecord] {
+        try runs(where: "true", [], limit: limit)
+    }
+
+    private func runs(where condition: String, _ parameters: [String?], limit: Int) throws(PostgresError) -> [RunRecord] {
+        let result = try connection.execute(
+            """
+            SELECT id, pipeline, identity, mode, window_field, \(Self.micros("range_from")), \(Self.micros("range_to")), status
+            FROM \(t("runs")) WHERE \(condition) ORDER BY id DESC LIMIT \(limit)
+            """, parameters: parameters)
+        return result.rows.compactMap { row in
+            guard let id = row[0].flatMap({ Int64($0) }), let mode = row[3].flatMap(RunMode.init(rawValue:)),
+                  let field = row[4].flatMap(WindowField.init(rawValue:)),
+                  let from = Self.parseMicros(row[5]), let to = Self.parseMicros(row[6]),
+                  let status = row[7].flatMap(RunStatus.init(rawValue:))
+            else { return nil }
+            return RunRecord(id: id, pipeline: row[1] ?? "", identity: row[2] ?? "", mode: mode, field: field,
+                             rangeFrom: from, rangeTo: to, status: status)
+        }
+    }
+
+    /// Records a run and its planned windows in one transaction: a plan is either whole or absent.
+    public func createRun(
+        pipeline: String, identity: String, mode: RunMode, field: WindowField, from: Timestamp, to: Timestamp,
+        target: TargetTable, status: RunStatus, windows: [TimeWindow]
+    ) throws(PostgresError) -> Int64 {
+        try connection.inTransaction { () throws(PostgresError) -> Int64 in
+            let result = try connection.execute(
+                """
+                INSERT INTO \(t("runs")) (pipeline, identity, mode, window_field, range_from, range_to, target, status)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+                """,
+                parameters: [pipeline, identity, mode.rawValue, field.rawValue, from.rfc3339, to.rfc3339, target.displayName, status.rawValue])
+            guard let id = result.rows.first?[0].flatMap({ Int64($0) }) else {
+                throw PostgresError(kind: .query, sqlState: nil, message: "INSERT ... RETURNING id returned no row", detail: nil, hint: nil)
+            }
+            try insertWindows(runId: id, windows)
+            return id
+        }
+    }
+
+    func insertWindows(runId: Int64, _ windows: [TimeWindow]) throws(PostgresError) {
+        // One statement for the whole plan: a multi-year backfill has thousands of windows.
+        for chunk in stride(from: 0, to: windows.count, by: 1000) {
+            let slice = windows[chunk..<min(chunk + 1000, windows.count)]
+            let froms = "{" + slice.map(\.from.rfc3339).joined(separator: ",") + "}"
+            let tos = "{" + slice.map(\.to.rfc3339).joined(separator: ",") + "}"
+            _ = try connection.execute(
+                """
+                INSERT INTO \(t("windows")) (run_id, window_from, window_to)
+                SELECT $1, f, t FROM unnest($2::timestamptz[], $3::timestamptz[]) AS w(f, t)
+                ON CONFLICT (run_id, window_from, window_to) DO NOTHING
+                """, parameters: [String(runId), froms, tos])
+        }
+    }
+
+    /// Windows still to read (pending, or failed in an earlier attempt), oldest first.
+    public func unfinishedWindows(runId: Int64, field: WindowField) throws(PostgresError) -> [TimeWindow] {
+        let result = try connection.execute(
+            """
+            SELECT \(Self.micros("window_from")), \(Self.micros("window_to")) FROM \(t("windows"))
+            WHERE run_id = $1 AND status IN ('pending', 'failed') ORDER BY window_from, window_to
+            """, parameters: [String(runId)])
+        return result.rows.compactMap { row in
+            guard let from = Self.parseMicros(row[0]), let to = Self.parseMicros(row[1]) else { return nil }
+            return TimeWindow(field: field, from: from, to: to)
+        }
+    }
+
+    public func windowCounts(runId: Int64) throws(PostgresError) -> WindowCounts {
+        let result = try connection.execute(
+            "SELECT status, count(*) FROM \(t("windows")) WHERE run_id = $1 GROUP BY status", parameters: [String(runId)])
+        var counts = WindowCounts()
+        for row in result.rows {
+            let n = row[1].flatMap { Int($0) } ?? 0
+            switch row[0] {
+            case "done": counts.done = n
+            case "failed": counts.failed = n
+            case "split": counts.split = n
+            default: counts.pending += n
+            }
+        }
+        return counts
+    }
+
+    public func setRunStatus(_ runId: Int64, _ status: RunStatus, error: String? = nil, reportJSON: String? = nil) throws(PostgresError) {
+        let finished = status == .running || status == .planned ? "NULL" : "now()"
+        _ = try connection.execute(
+            """
+            UPDATE \(t("runs")) SET status = $2, last_error = $3, report = COALESCE($4::jsonb, report),
+                finished_at = \(finished), heartbeat_at = now()
+            WHERE id = $1
+            """, parameters: [String(runId), status.rawValue, error, reportJSON])
+    }
+
+    public func watermark(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
+        let result = try connection.execute(
+            "SELECT \(Self.micros("watermark")) FROM \(t("watermarks")) WHERE pipeline = $1 AND target = $2",
+            parameters: [pipeline, target.displayName])
+        return Self.parseMicros(result.rows.first?[0] ?? nil)
+    }
+}
+
+extension StateStore {
+    /// The first failed window's error, for the run's closing message.
+    func failureSample(runId: Int64) throws(PostgresError) -> String? {
+        let result = try connection.execute(
+            "SELECT last_error FROM \(schema.table("windows")) WHERE run_id = $1 AND status = 'failed' ORDER BY window_from LIMIT 1",
+            parameters: [String(runId)])
+        return result.rows.first?[0] ?? nil
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import CustomerExport
+import Foundation
+
+/// `customer-export migrate`: create or upgrade the tables; other commands do it implicitly.
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create or upgrade the target table and the state tables.",
+        discussion: """
+            Idempotent and safe to run concurrently; backfill and run do it themselves before their first write.
+
+            Example:
+              customer-export migrate --database-url postgresql://export@127.0.0.1/export --target-table customers
+            """
+    )
+
+    @Option(help: ArgumentHelp("Take target, state schema and history settings from this pipeline file.", valueName: "file"))
+    var pipeline: String?
+
+    @Option(help: ArgumentHelp("PostgreSQL connection string. Default: DATABASE_URL, else libpq's PG* variables.", valueName: "dsn"))
+    var databaseURL: String?
+
+    @Option(help: ArgumentHelp("Target table's schema (default public).", valueName: "name"))
+    var targetSchema: String?
+
+    @Option(help: ArgumentHelp("Target table (default customers).", valueName: "name"))
+    var targetTable: String?
+
+    @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
+    var stateSchema: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let database = try pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }?.database
+        let target = try TargetTable(
+            schema: targetSchema ?? database?.targetSchema ?? "public",
+            table: targetTable ?? database?.targetTable ?? "customers",
+            history: database?.history ?? false)
+        let state = try StateSchema(stateSchema ?? database?.stateSchema ?? "customer_export")
+        let url = databaseURL ?? database?.url ?? environment["DATABASE_URL"] ?? ""
+        print(try AdminOperations.migrate(databaseURL: url, target: target, state: state))
+    }
+}

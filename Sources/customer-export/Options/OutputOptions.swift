@@ -1,0 +1,34 @@
+import ArgumentParser
+import CustomerExport
+import Logging
+
+/// What the run says and where: logs on stderr (text or JSON lines), a JSON report file.
+struct OutputOptions: ParsableArguments {
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: ArgumentHelp("Write the run report as JSON to this file.", valueName: "file"))
+    var report: String?
+
+    @Option(help: "Log format on stderr: text or json.")
+    var logFormat: LogFormat = .text
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "warning"
+
+    func validate() throws {
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level \"\(logLevel)\" is not a level; use one of trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func makeLogger() -> Logger {
+        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        let format = logFormat
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "customer-export")
+    }
+}
