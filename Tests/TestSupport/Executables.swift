@@ -1,0 +1,81 @@
+import Foundation
+
+/// The package's built executables (`customer-export`, `customers-sim`), for tests that must run
+/// them as separate processes: exit codes, stderr, `kill -9`.
+public enum Executables {
+    /// The build products directory: where the test bundle itself was built.
+    public static var productsDirectory: URL {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        // swift-testing runs the bundle's binary from inside `X.xctest/...` on some platforms.
+        while directory.path.contains(".xctest") { directory.deleteLastPathComponent() }
+        return directory
+    }
+
+    public static func url(_ name: String) -> URL {
+        productsDirectory.appendingPathComponent(name)
+    }
+
+    /// What a finished child process left behind.
+    public struct Outcome: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+        /// True when it ended by a signal (e.g. the test's SIGKILL) rather than by exiting.
+        public var wasSignalled: Bool
+    }
+
+    /// Runs `name` with `arguments` and `environment` (added to this process's environment) to its end.
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        let process = try start(name, arguments, environment: environment)
+        return process.wait()
+    }
+
+    public static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess(url(name), arguments, environment: environment)
+    }
+}
+
+/// A running child process whose output is captured to temporary files (pipes could fill up
+/// and block a chatty child).
+public final class ChildProcess: @unchecked Sendable {
+    // @unchecked: `process` is only started in init and then read (pid, wait, terminate), which
+    // Foundation's Process allows from any thread; the file URLs are immutable.
+    public let process = Process()
+    private let out: URL
+    private let err: URL
+
+    init(_ executable: URL, _ arguments: [String], environment: [String: String]) throws {
+        let temporary = FileManager.default.temporaryDirectory
+        out = temporary.appendingPathComponent("child-\(UUID().uuidString).out")
+        err = temporary.appendingPathComponent("child-\(UUID().uuidString).err")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    public var stderrSoFar: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
+
+    public func wait() -> Executables.Outcome {
+        process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(at: out)
+            try? FileManager.default.removeItem(at: err)
+        }
+        return Executables.Outcome(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "",
+            wasSignalled: process.terminationReason == .uncaughtSignal)
+    }
+}
