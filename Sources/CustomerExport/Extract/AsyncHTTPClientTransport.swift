@@ -25,6 +25,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             idleTimeout: .seconds(60),
             concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, maxConnections)
         )
+        // Our own retry policy (backoff, jitter, attempt budget) decides about failed connects;
+        // the pool's internal retries would hide a refused connection until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.httpVersion = .http1Only
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
