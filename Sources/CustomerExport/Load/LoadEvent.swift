@@ -37,4 +37,6 @@ public struct WindowLoadResult: Sendable, Equatable {
     public var inserted = 0
     public var updated = 0
     public var unchanged = 0
+    /// Reconcile: rows of the window the API no longer returns, now marked with `deleted_at`.
+    public var markedDeleted = 0
 }

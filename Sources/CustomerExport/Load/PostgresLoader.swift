@@ -11,6 +11,7 @@ public struct LoadTotals: Sendable, Equatable, Codable {
     public var inserted = 0
     public var updated = 0
     public var unchanged = 0
+    public var markedDeleted = 0
     public var quarantined = 0
     public var windowsDone = 0
     public var windowsFailed = 0
@@ -29,6 +30,10 @@ public struct CommitContext: Sendable {
     public var mode: RunMode
     /// For incremental runs: where the watermark moves once every window is done.
     public var watermarkOnCompletion: Timestamp?
+    /// Reconcile runs: mark rows of each completed window that the API no longer returned.
+    public var marksDeletions = false
+    /// The run's exclusive upper bound: rows stamped on or after it belong to no window.
+    public var rangeEnd: Timestamp
 }
 
 /// Loads through one libpq connection of its own: COPY into per-window temporary tables as pages
@@ -145,6 +150,12 @@ public struct PostgresLoader: Loading {
                 load.updated = row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0
                 let incoming = row.count > 2 ? row[2].flatMap { Int($0) } ?? 0 : 0
                 load.unchanged = incoming - load.inserted - load.updated
+            }
+            if context.marksDeletions {
+                load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging)
+                    .mark(window: window, rangeEnd: context.rangeEnd, quarantined: records, on: connection)
+            }
+            if let staging {
                 _ = try connection.execute("DROP TABLE \(staging)")
             }
             if !records.isEmpty {
@@ -161,6 +172,7 @@ public struct PostgresLoader: Loading {
         totals.inserted += load.inserted
         totals.updated += load.updated
         totals.unchanged += load.unchanged
+        totals.markedDeleted += load.markedDeleted
         totals.quarantined += records.count
         totals.windowsDone += 1
         totals.mergeSeconds += Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch

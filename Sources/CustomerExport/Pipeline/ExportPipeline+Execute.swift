@@ -20,7 +20,9 @@ extension ExportPipeline {
         let fatal = Mutex<ExtractError?>(nil)
         let loaderResult = Mutex<Result<LoadTotals, ExportError>>(.success(LoadTotals()))
         let loaderDone = DispatchSemaphore(value: 0)
-        let context = CommitContext(runId: run.id, pipeline: request.pipeline, mode: request.mode, watermarkOnCompletion: range.watermarkOnCompletion)
+        let context = CommitContext(
+            runId: run.id, pipeline: request.pipeline, mode: request.mode, watermarkOnCompletion: range.watermarkOnCompletion,
+            marksDeletions: request.mode == .reconcile, rangeEnd: range.to)
         let request = self.request
         let cancellation = self.cancellation
         let onWindowCommitted = self.onWindowCommitted

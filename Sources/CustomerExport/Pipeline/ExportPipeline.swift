@@ -19,6 +19,9 @@ public struct ExportPipeline: Sendable {
     public var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?
     /// Called once the plan is known, with the number of windows to read.
     public var onPlanned: (@Sendable (Int) -> Void)?
+    /// The HTTP seam; nil builds the AsyncHTTPClient transport from the request's settings.
+    /// Tests wrap it to inject faults or to change the data between two requests.
+    public var transport: (any HTTPTransport)?
 
     public init(request: RunRequest, cancellation: CancellationToken, logger: Logger) {
         self.request = request
@@ -32,7 +35,12 @@ public struct ExportPipeline: Sendable {
         let control = try DatabaseSession.connect(request.databaseURL)
         defer { control.close() }
         let stats = RequestStats()
-        let transport = try makeTransport()
+        let transport: any HTTPTransport
+        if let injected = self.transport {
+            transport = injected
+        } else {
+            transport = try makeTransport()
+        }
         defer { transport.shutdown() }
         let client = CustomersAPIClient(configuration: request.api, transport: transport, stats: stats, cancellation: cancellation)
         let range = try RangeResolver(request: request, now: started).resolve(control)

@@ -20,7 +20,7 @@ struct RangeResolver {
     func resolve(_ connection: PostgresConnection) throws(ExportError) -> ResolvedRange {
         let ceiling = now.adding(nanoseconds: -request.lag.nanoseconds).truncatedToMicroseconds
         switch request.mode {
-        case .backfill:
+        case .backfill, .reconcile:
             guard let from = request.from, let to = request.to else {
                 throw .configuration("a backfill needs --from and --to, e.g. --from 2024-01-01 --to 2025-01-01")
             }
@@ -63,8 +63,10 @@ struct RunRegistry {
         if let latest = try store.latestRun(identity: identity) {
             if request.restart {
                 try store.setRunStatus(latest.id, .superseded, error: "replaced by --restart")
-            } else if latest.status == .done {
+            } else if latest.status == .done, request.mode == .backfill {
                 return (latest, [])
+            } else if latest.status == .done {
+                // A finished reconcile or incremental run over the same range: look again.
             } else {
                 try store.setRunStatus(latest.id, .running)
                 return (latest, try store.unfinishedWindows(runId: latest.id, field: request.field))

@@ -22,6 +22,8 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var duplicates = 0
         public var stale = 0
         public var outsideRange = 0
+        /// Reconcile: rows marked `deleted_at` because the API no longer returns them.
+        public var markedDeleted = 0
     }
 
     public struct Requests: Sendable, Codable, Equatable {
@@ -71,6 +73,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         rows.updated += load.updated
         rows.unchanged += load.unchanged
         rows.quarantined += load.quarantined
+        rows.markedDeleted += load.markedDeleted
         windows.split += load.windowsSplit
     }
 
@@ -88,7 +91,7 @@ public struct RunReport: Sendable, Codable, Equatable {
               range     \(windowField) [\(rangeFrom), \(rangeTo))
               windows   \(windows.done) done, \(windows.failed) failed, \(windows.pending) pending, \(windows.split) split, \(windows.rereadForDrift) re-read for drift (of \(windows.planned) planned)
               requests  \(requests.total) (\(sorted(requests.byStatus))), retries: \(sorted(requests.retriesByStatus))
-              rows      \(rows.fetched) fetched, \(rows.inserted) inserted, \(rows.updated) updated, \(rows.unchanged) unchanged, \(rows.quarantined) quarantined, \(rows.duplicates) duplicates, \(rows.stale) stale, \(rows.outsideRange) outside range
+              rows      \(rows.fetched) fetched, \(rows.inserted) inserted, \(rows.updated) updated, \(rows.unchanged) unchanged, \(rows.quarantined) quarantined, \(rows.duplicates) duplicates, \(rows.stale) stale, \(rows.outsideRange) outside range\(mode == RunMode.reconcile.rawValue ? ", \(rows.markedDeleted) marked deleted" : "")
               time      \(String(format: "%.1f", durationSeconds)) s, \(Int(rowsPerSecond)) rows/s
             """ + (message.map { "\n  note      \($0)" } ?? "")
     }

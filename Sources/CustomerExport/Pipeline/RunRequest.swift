@@ -39,7 +39,7 @@ public struct RunRequest: Sendable {
         self.state = state
     }
 
-    public var field: WindowField { mode == .backfill ? .createdAt : .updatedAt }
+    public var field: WindowField { mode == .incremental ? .updatedAt : .createdAt }
 
     /// What makes two runs "the same backfill": running it again resumes or skips it.
     func identity(from: Timestamp, to: Timestamp) -> String {
@@ -65,8 +65,11 @@ public struct RunRequest: Sendable {
         guard api.baseURL.hasPrefix("http://") || api.baseURL.hasPrefix("https://") else {
             throw .configuration("--api-url must start with http:// or https:// (got \"\(api.baseURL)\")")
         }
-        if mode == .backfill {
-            guard let from, let to else { throw .configuration("a backfill needs --from and --to, e.g. --from 2024-01-01 --to 2025-01-01") }
+        if mode == .reconcile, !api.filters.isEmpty {
+            throw .configuration("reconcile cannot run with api.filters set: rows outside the filter would look deleted; run it from a pipeline without filters")
+        }
+        if mode != .incremental {
+            guard let from, let to else { throw .configuration("a \(mode.rawValue) needs --from and --to, e.g. --from 2024-01-01 --to 2025-01-01") }
             guard from < to else { throw .configuration("--from (\(from)) must be before --to (\(to))") }
         }
     }

@@ -34,7 +34,7 @@ public enum RunRequestBuilder {
     ) throws(ExportError) -> RunRequest {
         let file = definition
         let mode = overrides.mode ?? file?.mode ?? .backfill
-        let name = file?.pipeline ?? (mode == .backfill ? "backfill" : "incremental")
+        let name = file?.pipeline ?? mode.rawValue
 
         guard let baseURL = overrides.apiURL ?? file?.api?.url ?? environment["CUSTOMERS_API_URL"] else {
             throw .configuration("no API URL: pass --api-url URL (e.g. http://127.0.0.1:8080) or set api.url in the pipeline file")
@@ -80,7 +80,7 @@ public enum RunRequestBuilder {
         request.dryRun = overrides.dryRun
 
         switch mode {
-        case .backfill:
+        case .backfill, .reconcile:
             let section = file?.backfill
             if let from = overrides.from ?? section?.from { request.from = try instant(from, "--from") }
             if let to = overrides.to ?? section?.to {

@@ -1,0 +1,41 @@
+import ArgumentParser
+import CustomerExport
+import Foundation
+
+/// `--from`/`--to` (and an optional pipeline file) for the commands that read a fixed range.
+struct RangeOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Start of the range (inclusive): 2024-01-01 or 2024-01-01T00:00:00Z.", valueName: "date"))
+    var from: String
+
+    @Option(help: ArgumentHelp("End of the range (exclusive for a date alone; a full timestamp includes its instant).", valueName: "date"))
+    var to: String
+
+    @Option(help: ArgumentHelp("A pipeline file to take the API, database and tuning settings from; flags override it.", valueName: "file"))
+    var pipeline: String?
+
+    func validate() throws {
+        guard let start = Timestamp(dateOrTimestamp: from) else {
+            throw ValidationError("--from \"\(from)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp")
+        }
+        guard let end = Timestamp(dateOrTimestamp: to) else {
+            throw ValidationError("--to \"\(to)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp")
+        }
+        guard start < end else {
+            throw ValidationError("--from \(from) must be before --to \(to)")
+        }
+    }
+
+    /// Builds and runs the request for `mode` over this range; exits with the run's code.
+    func perform(_ mode: RunMode, connection: ConnectionOptions, tuning: TuningOptions, output: OutputOptions) throws {
+        var overrides = RunOverrides()
+        overrides.mode = mode
+        overrides.from = from
+        overrides.to = to
+        connection.apply(to: &overrides)
+        tuning.apply(to: &overrides)
+        let environment = ProcessInfo.processInfo.environment
+        let definition = try pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }
+        let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
+        try RunExecution.perform(request, output: output)
+    }
+}
