@@ -53,6 +53,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -95,12 +96,17 @@ let package = Package(
             dependencies: [
                 "CustomersSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "CustomerExportTests",
-            dependencies: ["CustomerExport", "CustomersSimulator", "LibPQ", "TestSupport"],
+            dependencies: [
+                "CustomerExport", "CustomersSimulator", "LibPQ", "TestSupport",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // Shared helpers for tests that need the scripts' PostgreSQL (connection string, fresh schemas).

@@ -25,10 +25,12 @@ public enum Executables {
         public var wasSignalled: Bool
     }
 
-    /// Runs `name` with `arguments` and `environment` (added to this process's environment) to its end.
-    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+    /// Runs `name` with `arguments` and `environment` (added to this process's environment) to
+    /// its end, waiting on a thread of its own: an async test must never block the cooperative
+    /// pool that an in-process simulator needs to answer the child's requests.
+    public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
         let process = try start(name, arguments, environment: environment)
-        return process.wait()
+        return await process.finish()
     }
 
     public static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
@@ -65,6 +67,11 @@ public final class ChildProcess: @unchecked Sendable {
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
     public var stderrSoFar: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
+
+    /// Waits for the process to end on a thread of its own.
+    public func finish() async -> Executables.Outcome {
+        (try? await runBlocking { self.wait() }) ?? Executables.Outcome(status: -1, stdout: "", stderr: "", wasSignalled: false)
+    }
 
     public func wait() -> Executables.Outcome {
         process.waitUntilExit()

@@ -12,23 +12,55 @@ public struct SchemaMigrator {
         self.state = state
     }
 
-    /// Applies the migrations; returns the statements' count for `migrate`'s summary.
+    /// Bumped whenever the statements below change, so existing installations are upgraded.
+    static let version = 1
+
+    /// What this migrator installs for its target: the version, plus history when asked for.
+    var fingerprint: String { "v\(Self.version)" + (target.history ? "+history" : "") }
+
+    /// Applies the migrations unless the state already records them for this target; returns
+    /// the number of statements applied (0 when up to date). The check is a plain read, so a
+    /// run starting while another one writes never queues DDL locks behind that run's
+    /// transactions.
     @discardableResult
     public func migrate(_ connection: PostgresConnection) throws(PostgresError) -> Int {
+        if try isCurrent(connection) { return 0 }
         let statements = stateStatements() + targetStatements()
         try connection.inTransaction { () throws(PostgresError) in
             _ = try connection.execute("SELECT pg_advisory_xact_lock(hashtext('customer-export:migrate'))")
             for statement in statements {
                 _ = try connection.execute(statement)
             }
+            _ = try connection.execute(
+                """
+                INSERT INTO \(state.table("migrations")) (target, fingerprint) VALUES ($1, $2)
+                ON CONFLICT (target) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, applied_at = now()
+                """, parameters: [target.displayName, fingerprint])
         }
         return statements.count
+    }
+
+    private func isCurrent(_ connection: PostgresConnection) throws(PostgresError) -> Bool {
+        do {
+            let result = try connection.execute(
+                "SELECT fingerprint FROM \(state.table("migrations")) WHERE target = $1", parameters: [target.displayName])
+            return result.rows.first?[0] == fingerprint
+        } catch where error.sqlState == "42P01" || error.sqlState == "3F000" {
+            return false
+        }
     }
 
     func stateStatements() -> [String] {
         let s = state
         return [
             "CREATE SCHEMA IF NOT EXISTS \(s.quoted)",
+            """
+            CREATE TABLE IF NOT EXISTS \(s.table("migrations")) (
+                target text PRIMARY KEY,
+                fingerprint text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
             """
             CREATE TABLE IF NOT EXISTS \(s.table("runs")) (
                 id bigserial PRIMARY KEY,

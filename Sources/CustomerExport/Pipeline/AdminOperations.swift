@@ -9,6 +9,7 @@ public enum AdminOperations {
         defer { connection.close() }
         do {
             let count = try SchemaMigrator(target: target, state: state).migrate(connection)
+            guard count > 0 else { return "\(target.displayName) and state schema \(state.name) are up to date" }
             return "migrated \(target.displayName)\(target.history ? " (with history)" : "") and state schema \(state.name): \(count) idempotent statements applied"
         } catch {
             throw DatabaseSession.describe(error, connectionString: databaseURL)

@@ -22,6 +22,8 @@ public struct ExportPipeline: Sendable {
     /// The HTTP seam; nil builds the AsyncHTTPClient transport from the request's settings.
     /// Tests wrap it to inject faults or to change the data between two requests.
     public var transport: (any HTTPTransport)?
+    /// Request counters of this pipeline's runs, readable while it runs (progress line).
+    public let requestStats = RequestStats()
 
     public init(request: RunRequest, cancellation: CancellationToken, logger: Logger) {
         self.request = request
@@ -34,7 +36,7 @@ public struct ExportPipeline: Sendable {
         let started = Timestamp.now()
         let control = try DatabaseSession.connect(request.databaseURL)
         defer { control.close() }
-        let stats = RequestStats()
+        let stats = requestStats
         let transport: any HTTPTransport
         if let injected = self.transport {
             transport = injected
@@ -77,7 +79,7 @@ public struct ExportPipeline: Sendable {
         return try finish(report: &report, run: run, store: store, outcome: outcome, started: started)
     }
 
-    private func makeTransport() throws(ExportError) -> any HTTPTransport {
+    func makeTransport() throws(ExportError) -> any HTTPTransport {
         do {
             return try AsyncHTTPClientTransport(
                 maxConnections: request.concurrency, connectTimeout: request.api.connectTimeout, caFile: request.api.caFile)

@@ -17,14 +17,20 @@ struct RangeResolver {
     let request: RunRequest
     let now: Timestamp
 
+    private var ceiling: Timestamp { now.adding(nanoseconds: -request.lag.nanoseconds).truncatedToMicroseconds }
+
+    /// The range of a backfill or reconcile, which needs no stored state.
+    func resolveFixedRange() throws(ExportError) -> ResolvedRange {
+        guard let from = request.from, let to = request.to else {
+            throw .configuration("a \(request.mode.rawValue) needs --from and --to, e.g. --from 2024-01-01 --to 2025-01-01")
+        }
+        return ResolvedRange(from: from, to: min(to, max(from, ceiling)), watermarkOnCompletion: nil)
+    }
+
     func resolve(_ connection: PostgresConnection) throws(ExportError) -> ResolvedRange {
-        let ceiling = now.adding(nanoseconds: -request.lag.nanoseconds).truncatedToMicroseconds
         switch request.mode {
         case .backfill, .reconcile:
-            guard let from = request.from, let to = request.to else {
-                throw .configuration("a backfill needs --from and --to, e.g. --from 2024-01-01 --to 2025-01-01")
-            }
-            return ResolvedRange(from: from, to: min(to, max(from, ceiling)), watermarkOnCompletion: nil)
+            return try resolveFixedRange()
         case .incremental:
             let stored = try storedWatermark(connection)
             let from: Timestamp

@@ -12,11 +12,33 @@ enum RunExecution {
         let cancellation = CancellationToken()
         let signals = SignalTrap(cancellation: cancellation)
         defer { signals.release() }
-        let pipeline = ExportPipeline(request: request, cancellation: cancellation, logger: logger)
-        let report = try pipeline.run()
+        var pipeline = ExportPipeline(request: request, cancellation: cancellation, logger: logger)
+        if output.dryRun {
+            print(try pipeline.plan().rendered)
+            return
+        }
+        var stopDrawing: (() -> Void)?
+        if output.showsProgress {
+            let stats = pipeline.requestStats
+            let progress = ProgressLine { stats.snapshot }
+            pipeline.onPlanned = { progress.planned(windows: $0) }
+            pipeline.onWindowCommitted = { _, read, _ in progress.committed(rows: read.rowsFetched) }
+            stopDrawing = progress.startDrawing()
+        }
+        let report: RunReport
+        do {
+            report = try pipeline.run()
+            stopDrawing?()
+        } catch {
+            stopDrawing?()
+            throw error
+        }
         FileHandle.standardError.write(Data((report.summary + "\n").utf8))
         if let path = output.report {
             try ReportFile.write(report, to: path)
+        }
+        if let path = output.metricsFile {
+            try MetricsFile.write(report, to: path)
         }
         if report.exitCode != 0 {
             throw ExitCode(report.exitCode)

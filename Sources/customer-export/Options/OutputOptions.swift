@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import CustomerExport
 import Logging
 
@@ -8,6 +9,17 @@ struct OutputOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Write the run report as JSON to this file.", valueName: "file"))
     var report: String?
+
+    @Option(help: ArgumentHelp("Write the run's metrics in Prometheus text format to this file (node_exporter textfile collector).", valueName: "file"))
+    var metricsFile: String?
+
+    @Flag(inversion: .prefixedNo, help: "Draw a live progress line on stderr (default: only when stderr is a terminal).")
+    var progress: Bool?
+
+    @Flag(help: "Print the plan (windows, API totals, pages, time estimate) and write nothing.")
+    var dryRun = false
+
+    var showsProgress: Bool { progress ?? (isatty(STDERR_FILENO) == 1) }
 
     @Option(help: "Log format on stderr: text or json.")
     var logFormat: LogFormat = .text

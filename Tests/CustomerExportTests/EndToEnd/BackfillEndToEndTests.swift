@@ -96,12 +96,12 @@ struct BackfillEndToEndTests {
             if done >= 100 { break }
         }
         child.signal(SIGKILL)
-        let killed = child.wait()
+        let killed = await child.finish()
         #expect(killed.wasSignalled, "the run ended before it could be killed: \(killed.stderr)")
         #expect(done >= 100)
         #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE status <> 'done'") > 0)
 
-        let resumed = try Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
+        let resumed = try await Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).runs") == 1)
         #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)

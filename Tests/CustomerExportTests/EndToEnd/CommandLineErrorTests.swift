@@ -16,7 +16,7 @@ struct CommandLineErrorTests {
     func usage(_ arguments: [String], _ expected: String) async throws {
         let harness = try await ExportHarness.start()
         defer { Task { await harness.cleanup() } }
-        let outcome = try Executables.run("customer-export", ["backfill"] + arguments + harness.cliFlags, environment: harness.cliEnvironment)
+        let outcome = try await Executables.run("customer-export", ["backfill"] + arguments + harness.cliFlags, environment: harness.cliEnvironment)
         #expect(outcome.status == 2, "\(outcome.stderr)")
         #expect(outcome.stderr.contains(expected), "\(outcome.stderr)")
         #expect(try await harness.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = '\(harness.stateSchema)'") == 0)
@@ -27,7 +27,7 @@ struct CommandLineErrorTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yml")
         try "pipeline: x\napi:\n  url: http://127.0.0.1:1\nconcurency: 4\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let outcome = try Executables.run("customer-export", ["run", file.path], environment: ["CUSTOMERS_API_TOKEN": "t"])
+        let outcome = try await Executables.run("customer-export", ["run", file.path], environment: ["CUSTOMERS_API_TOKEN": "t"])
         #expect(outcome.status == 2)
         #expect(outcome.stderr.contains("unknown key `concurency`"), "\(outcome.stderr)")
     }
@@ -36,7 +36,7 @@ struct CommandLineErrorTests {
     func wrongToken() async throws {
         let harness = try await ExportHarness.start()
         defer { Task { await harness.cleanup() } }
-        let outcome = try Executables.run(
+        let outcome = try await Executables.run(
             "customer-export", ["backfill", "--from", "2024-01-01", "--to", "2024-02-01"] + harness.cliFlags,
             environment: ["CUSTOMERS_API_TOKEN": "wrong-secret-value"])
         #expect(outcome.status == 3, "\(outcome.stderr)")
@@ -51,7 +51,7 @@ struct CommandLineErrorTests {
         defer { Task { await harness.cleanup() } }
         let wrongPassword = harness.databaseURL.replacingOccurrences(of: "export-secret", with: "not-the-password")
         for (url, expected) in [("postgresql://export:hunter2@127.0.0.1:1/export", "cannot connect"), (wrongPassword, "refused the credentials")] {
-            let outcome = try Executables.run(
+            let outcome = try await Executables.run(
                 "customer-export", ["backfill", "--from", "2024-01-01", "--to", "2024-02-01", "--api-url", harness.simulator.baseURL, "--database-url", url],
                 environment: harness.cliEnvironment)
             #expect(outcome.status == 4, "\(outcome.stderr)")
@@ -67,7 +67,7 @@ struct CommandLineErrorTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("unreachable-\(UUID().uuidString).yml")
         try "pipeline: unreachable\napi:\n  url: http://127.0.0.1:1\n  maxAttempts: 2\n".write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
-        let outcome = try Executables.run(
+        let outcome = try await Executables.run(
             "customer-export",
             ["backfill", "--pipeline", file.path, "--from", "2024-01-01", "--to", "2024-02-01", "--database-url", harness.databaseURL,
              "--target-schema", harness.targetSchema, "--state-schema", harness.stateSchema],

