@@ -18,13 +18,19 @@ public struct CustomersAPIClient: Sendable {
     public let transport: any HTTPTransport
     public let stats: RequestStats
     public let cancellation: CancellationToken
+    /// Spaces requests when a per-worker or global request rate is set.
+    public let rateLimiter: RateLimiter?
     private let query: CustomersQuery
 
-    public init(configuration: APIConfiguration, transport: any HTTPTransport, stats: RequestStats, cancellation: CancellationToken) {
+    public init(
+        configuration: APIConfiguration, transport: any HTTPTransport, stats: RequestStats, cancellation: CancellationToken,
+        rateLimiter: RateLimiter? = nil
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.stats = stats
         self.cancellation = cancellation
+        self.rateLimiter = rateLimiter
         self.query = CustomersQuery(endpoint: configuration.endpoint, filters: configuration.filters, arrayStyle: configuration.arrayStyle)
     }
 
@@ -37,6 +43,7 @@ public struct CustomersAPIClient: Sendable {
         while true {
             attempt += 1
             guard !cancellation.isCancelled else { throw .cancelled }
+            if let rateLimiter, !rateLimiter.acquire(cancellation: cancellation) { throw .cancelled }
             let problem: String
             var retryAfter: TimeSpan?
             let willRetry = attempt < configuration.retry.maxAttempts

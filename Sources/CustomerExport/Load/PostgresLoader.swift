@@ -17,6 +17,8 @@ public struct LoadTotals: Sendable, Equatable, Codable {
     public var windowsFailed = 0
     public var windowsSplit = 0
     public var windowsAbandoned = 0
+    /// Windows another worker completed (or took over) first; this copy was discarded.
+    public var windowsLost = 0
     public var copySeconds = 0.0
     public var mergeSeconds = 0.0
 
@@ -34,6 +36,11 @@ public struct CommitContext: Sendable {
     public var marksDeletions = false
     /// The run's exclusive upper bound: rows stamped on or after it belong to no window.
     public var rangeEnd: Timestamp
+    /// Who this process is in `claimed_by`/`completed_by`, and how long its claims last.
+    public var worker: String
+    public var lease: TimeSpan
+    /// The claims this process holds; the loader drops them as windows commit, fail or are given back.
+    public var claims: ClaimRegistry
 }
 
 /// Loads through one libpq connection of its own: COPY into per-window temporary tables as pages
@@ -89,16 +96,21 @@ public struct PostgresLoader: Loading {
             case let .quarantine(window, records):
                 quarantined[window, default: []].append(contentsOf: records)
             case let .split(parent, children):
-                try state.markSplit(runId: context.runId, parent: parent, children: children)
+                try state.markSplit(runId: context.runId, parent: parent, children: children, worker: context.worker, lease: context.lease)
+                for child in children { context.claims.add(child) }
+                context.claims.remove(parent)
                 totals.windowsSplit += 1
             case let .complete(window, summary):
                 try complete(window, summary)
             case let .fail(window, summary, reason):
                 try dropStaging(window)
                 try state.markFailed(runId: context.runId, window: window, read: summary, reason: reason)
+                context.claims.remove(window)
                 totals.windowsFailed += 1
             case let .abandon(window):
                 try dropStaging(window)
+                try state.releaseClaim(runId: context.runId, window: window, worker: context.worker)
+                context.claims.remove(window)
                 totals.windowsAbandoned += 1
             }
             index += 1
@@ -140,8 +152,9 @@ public struct PostgresLoader: Loading {
         let context = self.context
         let target = self.target
         let state = self.state
-        let load = try connection.inTransaction { () throws(PostgresError) -> WindowLoadResult in
+        let committed = try connection.inTransaction { () throws(PostgresError) -> WindowLoadResult? in
             try state.lockRun(context.runId)
+            guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
             var load = WindowLoadResult()
             if let staging {
                 let merged = try connection.execute(MergeStatement(target: target, stagingTable: staging).sql)
@@ -161,11 +174,17 @@ public struct PostgresLoader: Loading {
             if !records.isEmpty {
                 try state.recordQuarantine(runId: context.runId, window: window, target: target, records)
             }
-            try state.markDone(runId: context.runId, window: window, read: summary, load: load)
+            try state.markDone(runId: context.runId, window: window, read: summary, load: load, worker: context.worker)
             if let watermark = context.watermarkOnCompletion, try state.remainingWindows(runId: context.runId) == 0 {
                 try state.advanceWatermark(runId: context.runId, pipeline: context.pipeline, target: target, to: watermark)
             }
             return load
+        }
+        context.claims.remove(window)
+        guard let load = committed else {
+            try dropStaging(window)
+            totals.windowsLost += 1
+            return
         }
         stagingTables[window] = nil
         quarantined[window] = nil

@@ -13,7 +13,7 @@ public struct SchemaMigrator {
     }
 
     /// Bumped whenever the statements below change, so existing installations are upgraded.
-    static let version = 1
+    static let version = 2
 
     /// What this migrator installs for its target: the version, plus history when asked for.
     var fingerprint: String { "v\(Self.version)" + (target.history ? "+history" : "") }
@@ -104,6 +104,8 @@ public struct SchemaMigrator {
             )
             """,
             "CREATE INDEX IF NOT EXISTS windows_pending_idx ON \(s.table("windows")) (run_id, status)",
+            "ALTER TABLE \(s.table("windows")) ADD COLUMN IF NOT EXISTS completed_by text",
+            "ALTER TABLE \(s.table("runs")) ADD COLUMN IF NOT EXISTS params jsonb",
             """
             CREATE TABLE IF NOT EXISTS \(s.table("quarantine")) (
                 id bigserial PRIMARY KEY,

@@ -44,6 +44,17 @@ public enum AdminOperations {
                 if let error = r[13], !error.isEmpty { lines.append("     last error: \(error)") }
             }
             if let runId {
+                let workers = try connection.execute(
+                    """
+                    SELECT coalesce(completed_by, claimed_by), count(*) FILTER (WHERE status = 'done'), coalesce(sum(rows_fetched), 0),
+                           count(*) FILTER (WHERE status = 'pending' AND claimed_by IS NOT NULL AND lease_until >= now()),
+                           count(*) FILTER (WHERE status = 'pending' AND claimed_by IS NOT NULL AND lease_until < now())
+                    FROM \(state.table("windows")) WHERE run_id = $1 AND coalesce(completed_by, claimed_by) IS NOT NULL
+                    GROUP BY 1 ORDER BY 1
+                    """, parameters: [String(runId)])
+                for w in workers.rows {
+                    lines.append("  worker \(w[0] ?? "?"): \(w[1] ?? "0") windows done, \(w[2] ?? "0") rows, \(w[3] ?? "0") held, \(w[4] ?? "0") stale lease(s)")
+                }
                 let failed = try connection.execute(
                     """
                     SELECT to_char(window_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), to_char(window_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),

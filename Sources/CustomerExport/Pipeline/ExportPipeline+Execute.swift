@@ -9,20 +9,31 @@ struct ExecutionOutcome {
     var load: LoadTotals
     var loadError: ExportError?
     var fatal: ExtractError?
+    var stateError: ExportError?
 }
 
 extension ExportPipeline {
-    /// Runs extract and load concurrently: window drivers and page jobs on Dispatch queues under
-    /// one request limiter, the loader on a thread of its own with its own connection, a bounded
-    /// channel between them.
-    func execute(windows: [TimeWindow], run: RunRecord, range: ResolvedRange, client: CustomersAPIClient) -> ExecutionOutcome {
+    /// Who this process is in the state tables: host and pid, unique among live workers.
+    static let workerName: String = {
+        let host = ProcessInfo.processInfo.hostName
+        return "\(host.isEmpty ? "worker" : host):\(ProcessInfo.processInfo.processIdentifier)"
+    }()
+
+    /// Runs extract and load concurrently: windows are claimed from the state tables one at a
+    /// time (the same mechanism whether this is the only process or one of many workers), window
+    /// drivers and page jobs run on Dispatch queues under one request limiter, the loader on a
+    /// thread of its own with its own connection, a bounded channel between them, and a lease
+    /// keeper renewing the claims on a third connection.
+    func execute(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: PostgresConnection) -> ExecutionOutcome {
         let channel = BoundedChannel<LoadEvent>(capacity: max(4, request.concurrency * 2))
+        let claims = ClaimRegistry()
+        let worker = Self.workerName
         let fatal = Mutex<ExtractError?>(nil)
         let loaderResult = Mutex<Result<LoadTotals, ExportError>>(.success(LoadTotals()))
         let loaderDone = DispatchSemaphore(value: 0)
         let context = CommitContext(
             runId: run.id, pipeline: request.pipeline, mode: request.mode, watermarkOnCompletion: range.watermarkOnCompletion,
-            marksDeletions: request.mode == .reconcile, rangeEnd: range.to)
+            marksDeletions: request.mode == .reconcile, rangeEnd: range.to, worker: worker, lease: request.lease, claims: claims)
         let request = self.request
         let cancellation = self.cancellation
         let onWindowCommitted = self.onWindowCommitted
@@ -43,6 +54,11 @@ extension ExportPipeline {
         }
         loaderThread.name = "customer-export.loader"
         loaderThread.start()
+        let keeper = LeaseKeeper(
+            settings: .init(databaseURL: request.databaseURL, state: request.state, runId: run.id, worker: worker, lease: request.lease,
+                            globalRequestsPerSecond: request.globalMaxRequestsPerSecond),
+            claims: claims, rateLimiter: client.rateLimiter, logger: logger)
+        keeper.start()
 
         let limiter = RequestLimiter(limit: request.concurrency)
         let windowLimiter = RequestLimiter(limit: request.concurrency, label: "customer-export.windows")
@@ -55,19 +71,42 @@ extension ExportPipeline {
             cancellation.cancel("the API rejected a request")
         }
         let reads = Mutex<[WindowReadSummary]>([])
+        let inFlight = Mutex(0)
         let group = DispatchGroup()
-        for window in windows {
-            guard !cancellation.isCancelled else { break }
+        let store = StateStore(schema: request.state, connection: control)
+        var stateError: ExportError?
+        while !cancellation.isCancelled {
+            let claimed: TimeWindow?
+            do {
+                claimed = try store.claimWindow(runId: run.id, worker: worker, lease: request.lease, field: request.field)
+            } catch {
+                stateError = DatabaseSession.describe(error, connectionString: request.databaseURL)
+                cancellation.cancel("the state tables could not be read")
+                break
+            }
+            guard let window = claimed else {
+                // Nothing to claim now. Wait while our own windows are in flight (a split adds
+                // more) or another worker holds some under a live lease (it may die; then we take over).
+                let busy = inFlight.withLock { $0 } > 0
+                let othersHold = ((try? store.windowsHeldByOthers(runId: run.id, worker: worker)) ?? 0) > 0
+                guard busy || othersHold else { break }
+                cancellation.sleep(busy ? TimeSpan(nanoseconds: 100_000_000) : TimeSpan(nanoseconds: max(request.lease.nanoseconds / 4, 100_000_000)))
+                continue
+            }
+            claims.add(window)
+            inFlight.withLock { $0 += 1 }
             windowLimiter.submit(group: group) {
                 let summaries = reader.read(window)
                 reads.withLock { $0 += summaries }
+                inFlight.withLock { $0 -= 1 }
             }
         }
         group.wait()
         channel.close()
         loaderDone.wait()
+        keeper.finish()
 
-        var outcome = ExecutionOutcome(reads: reads.withLock { $0 }, load: LoadTotals(), loadError: nil, fatal: fatal.withLock { $0 })
+        var outcome = ExecutionOutcome(reads: reads.withLock { $0 }, load: LoadTotals(), loadError: nil, fatal: fatal.withLock { $0 }, stateError: stateError)
         switch loaderResult.withLock({ $0 }) {
         case let .success(totals): outcome.load = totals
         case let .failure(error): outcome.loadError = error
@@ -75,8 +114,11 @@ extension ExportPipeline {
         return outcome
     }
 
-    /// Decides how the run ended, records it, and completes the report.
-    func finish(report: inout RunReport, run: RunRecord, store: StateStore, outcome: ExecutionOutcome, started: Timestamp) throws(ExportError) -> RunReport {
+    /// Decides how the run ended, records it, and completes the report. A worker that was
+    /// interrupted leaves the run's status to the others.
+    func finish(
+        report: inout RunReport, run: RunRecord, store: StateStore, outcome: ExecutionOutcome, started: Timestamp, isWorker: Bool = false
+    ) throws(ExportError) -> RunReport {
         let counts = (try? store.windowCounts(runId: run.id)) ?? WindowCounts()
         report.windows.done = counts.done
         report.windows.failed = counts.failed
@@ -87,7 +129,7 @@ extension ExportPipeline {
 
         let status: RunStatus
         let ending: ExportError?
-        if let error = outcome.loadError {
+        if let error = outcome.loadError ?? outcome.stateError {
             (status, ending) = (.failed, error)
         } else if let fatal = outcome.fatal {
             (status, ending) = (.failed, Self.describe(fatal, api: request.api))
@@ -103,10 +145,12 @@ extension ExportPipeline {
         report.exitCode = ending?.exitCode ?? 0
         report.message = ending?.message
         let json = (try? JSONEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) }
-        do {
-            try store.setRunStatus(run.id, status, error: ending?.message, reportJSON: json)
-        } catch {
-            logger.error("could not record the run's end", metadata: ["error": "\(error)"])
+        if !(isWorker && status == .interrupted) {
+            do {
+                try store.setRunStatus(run.id, status, error: ending?.message, reportJSON: json)
+            } catch {
+                logger.error("could not record the run's end", metadata: ["error": "\(error)"])
+            }
         }
         return report
     }

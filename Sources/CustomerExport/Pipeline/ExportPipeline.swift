@@ -44,7 +44,8 @@ public struct ExportPipeline: Sendable {
             transport = try makeTransport()
         }
         defer { transport.shutdown() }
-        let client = CustomersAPIClient(configuration: request.api, transport: transport, stats: stats, cancellation: cancellation)
+        let client = CustomersAPIClient(
+            configuration: request.api, transport: transport, stats: stats, cancellation: cancellation, rateLimiter: makeRateLimiter())
         let range = try RangeResolver(request: request, now: started).resolve(control)
         try preflight(client, range)
         do {
@@ -52,9 +53,10 @@ public struct ExportPipeline: Sendable {
         } catch {
             throw DatabaseSession.describe(error, connectionString: request.databaseURL)
         }
+        // Planning for workers takes no lock: the workers share the run through their claims.
         let lockKey = DatabaseSession.lockKey(state: request.state, target: request.target, pipeline: request.pipeline)
-        try acquireLock(control, key: lockKey)
-        defer { DatabaseSession.releaseLock(control, key: lockKey) }
+        if !request.planOnly { try acquireLock(control, key: lockKey) }
+        defer { if !request.planOnly { DatabaseSession.releaseLock(control, key: lockKey) } }
 
         var report = RunReport(pipeline: request.pipeline, mode: request.mode, field: request.field, from: range.from, to: range.to)
         let store = StateStore(schema: request.state, connection: control)
@@ -67,16 +69,28 @@ public struct ExportPipeline: Sendable {
         } catch {
             throw DatabaseSession.describe(error, connectionString: request.databaseURL)
         }
+        if request.planOnly {
+            report.status = RunStatus.planned.rawValue
+            report.windows.pending = windows.count
+            return report
+        }
         onPlanned?(windows.count)
         logger.info("run started", metadata: [
             "run": "\(run.id)", "windows": "\(windows.count)", "range": "\(range.from) – \(range.to)",
         ])
 
-        let outcome = execute(windows: windows, run: run, range: range, client: client)
+        let outcome = execute(run: run, range: range, client: client, control: control)
         report.add(stats.snapshot)
         for summary in outcome.reads { report.add(summary) }
         report.add(outcome.load)
         return try finish(report: &report, run: run, store: store, outcome: outcome, started: started)
+    }
+
+    /// A token bucket when a request rate is set: the per-process one, or (until the lease
+    /// keeper knows how many workers share it) the whole global rate.
+    func makeRateLimiter() -> RateLimiter? {
+        let rates = [request.maxRequestsPerSecond, request.globalMaxRequestsPerSecond].compactMap { $0 }
+        return rates.min().map { RateLimiter(requestsPerSecond: $0) }
     }
 
     func makeTransport() throws(ExportError) -> any HTTPTransport {

@@ -1,3 +1,4 @@
+import Foundation
 import LibPQ
 
 /// The range a run reads, once "now", the lag and (for incremental runs) the watermark are known.
@@ -74,14 +75,16 @@ struct RunRegistry {
             } else if latest.status == .done {
                 // A finished reconcile or incremental run over the same range: look again.
             } else {
-                try store.setRunStatus(latest.id, .running)
+                try store.setRunStatus(latest.id, request.planOnly ? .planned : .running)
+                try store.retryFailedWindows(runId: latest.id)
                 return (latest, try store.unfinishedWindows(runId: latest.id, field: request.field))
             }
         }
         let windows = WindowPlanner(field: request.field, size: request.windowSize).windows(from: range.from, to: range.to)
         let id = try store.createRun(
             pipeline: request.pipeline, identity: identity, mode: request.mode, field: request.field,
-            from: range.from, to: range.to, target: request.target, status: .running, windows: windows)
+            from: range.from, to: range.to, target: request.target, status: request.planOnly ? .planned : .running, windows: windows,
+            paramsJSON: (try? JSONEncoder().encode(RunParameters(request))).map { String(decoding: $0, as: UTF8.self) })
         let run = RunRecord(id: id, pipeline: request.pipeline, identity: identity, mode: request.mode, field: request.field,
                             rangeFrom: range.from, rangeTo: range.to, status: .running)
         return (run, windows)

@@ -28,6 +28,13 @@ public struct RunRequest: Sendable {
     public var waitForLock = false
     /// Only print the plan (windows, totals, pages, estimate); write nothing.
     public var dryRun = false
+    /// Record the run and its windows for workers, read nothing.
+    public var planOnly = false
+    /// How long a claimed window stays this process's without renewal (workers; 30s).
+    public var lease: TimeSpan = .seconds(30)
+    /// Requests per second this process may send, and the rate all workers of a run share.
+    public var maxRequestsPerSecond: Double?
+    public var globalMaxRequestsPerSecond: Double?
     public var normalizer = CustomerNormalizer()
 
     public init(pipeline: String, mode: RunMode, api: APIConfiguration, databaseURL: String, target: TargetTable, state: StateSchema) {

@@ -22,6 +22,9 @@ public struct RunOverrides: Sendable {
     public var restart = false
     public var wait = false
     public var dryRun = false
+    public var planOnly = false
+    public var maxRequestsPerSecond: Double?
+    public var globalMaxRequestsPerSecond: Double?
 
     public init() {}
 }
@@ -78,6 +81,9 @@ public enum RunRequestBuilder {
         request.restart = overrides.restart
         request.waitForLock = overrides.wait
         request.dryRun = overrides.dryRun
+        request.planOnly = overrides.planOnly
+        request.maxRequestsPerSecond = overrides.maxRequestsPerSecond
+        request.globalMaxRequestsPerSecond = overrides.globalMaxRequestsPerSecond
 
         switch mode {
         case .backfill, .reconcile:
@@ -101,7 +107,7 @@ public enum RunRequestBuilder {
         return request
     }
 
-    static func token(_ api: PipelineDefinition.API?, _ overrides: RunOverrides, _ environment: [String: String]) throws(ExportError) -> String {
+    public static func token(_ api: PipelineDefinition.API?, _ overrides: RunOverrides, _ environment: [String: String]) throws(ExportError) -> String {
         if let path = overrides.tokenFile ?? api?.tokenFile {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw .configuration("cannot read the token file \(path); check --token-file")

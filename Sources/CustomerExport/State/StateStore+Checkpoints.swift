@@ -14,28 +14,28 @@ extension StateStore {
         [String(runId), window.from.rfc3339, window.to.rfc3339]
     }
 
-    func markSplit(runId: Int64, parent: TimeWindow, children: [TimeWindow]) throws(PostgresError) {
+    func markSplit(runId: Int64, parent: TimeWindow, children: [TimeWindow], worker: String, lease: TimeSpan) throws(PostgresError) {
         try connection.inTransaction { () throws(PostgresError) in
             _ = try connection.execute(
-                "UPDATE \(schema.table("windows")) SET status = 'split', updated_at = now() WHERE run_id = $1 AND window_from = $2 AND window_to = $3",
+                "UPDATE \(schema.table("windows")) SET status = 'split', claimed_by = NULL, lease_until = NULL, updated_at = now() WHERE run_id = $1 AND window_from = $2 AND window_to = $3",
                 parameters: windowKey(runId, parent))
-            try insertWindows(runId: runId, children)
+            try insertWindows(runId: runId, children, claimedBy: worker, lease: lease)
         }
     }
 
-    func markDone(runId: Int64, window: TimeWindow, read: WindowReadSummary, load: WindowLoadResult) throws(PostgresError) {
+    func markDone(runId: Int64, window: TimeWindow, read: WindowReadSummary, load: WindowLoadResult, worker: String) throws(PostgresError) {
         let result = try connection.execute(
             """
             UPDATE \(schema.table("windows")) SET status = 'done', api_total = $4, pages = $5, rows_fetched = $6,
                 rows_inserted = $7, rows_updated = $8, rows_unchanged = $9, rows_quarantined = $10,
                 attempts = attempts + $11, drift_rereads = $12, last_error = NULL, claimed_by = NULL, lease_until = NULL,
-                updated_at = now()
+                completed_by = $13, updated_at = now()
             WHERE run_id = $1 AND window_from = $2 AND window_to = $3
             """,
             parameters: windowKey(runId, window) + [
                 read.apiTotal.map(String.init), String(read.pages), String(read.rowsFetched), String(load.inserted),
                 String(load.updated), String(load.unchanged), String(read.quarantined), String(read.attempts),
-                String(read.driftRereads),
+                String(read.driftRereads), worker,
             ])
         guard result.rowsAffected == 1 else {
             throw PostgresError(kind: .query, sqlState: nil, message: "window \(window) of run \(runId) has no checkpoint row", detail: nil, hint: nil)

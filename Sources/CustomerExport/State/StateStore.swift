@@ -1,3 +1,4 @@
+import Foundation
 import LibPQ
 
 /// Reads and writes runs, windows, quarantine and watermarks: the checkpoints that make a run
@@ -54,15 +55,15 @@ public struct StateStore {
     /// Records a run and its planned windows in one transaction: a plan is either whole or absent.
     public func createRun(
         pipeline: String, identity: String, mode: RunMode, field: WindowField, from: Timestamp, to: Timestamp,
-        target: TargetTable, status: RunStatus, windows: [TimeWindow]
+        target: TargetTable, status: RunStatus, windows: [TimeWindow], paramsJSON: String? = nil
     ) throws(PostgresError) -> Int64 {
         try connection.inTransaction { () throws(PostgresError) -> Int64 in
             let result = try connection.execute(
                 """
-                INSERT INTO \(t("runs")) (pipeline, identity, mode, window_field, range_from, range_to, target, status)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+                INSERT INTO \(t("runs")) (pipeline, identity, mode, window_field, range_from, range_to, target, status, params)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) RETURNING id
                 """,
-                parameters: [pipeline, identity, mode.rawValue, field.rawValue, from.rfc3339, to.rfc3339, target.displayName, status.rawValue])
+                parameters: [pipeline, identity, mode.rawValue, field.rawValue, from.rfc3339, to.rfc3339, target.displayName, status.rawValue, paramsJSON])
             guard let id = result.rows.first?[0].flatMap({ Int64($0) }) else {
                 throw PostgresError(kind: .query, sqlState: nil, message: "INSERT ... RETURNING id returned no row", detail: nil, hint: nil)
             }
@@ -71,7 +72,9 @@ public struct StateStore {
         }
     }
 
-    func insertWindows(runId: Int64, _ windows: [TimeWindow]) throws(PostgresError) {
+    /// Inserts windows (pending); with `claimedBy`, already claimed under a lease (a split's halves
+    /// stay with the worker that split their parent).
+    func insertWindows(runId: Int64, _ windows: [TimeWindow], claimedBy: String? = nil, lease: TimeSpan = .seconds(0)) throws(PostgresError) {
         // One statement for the whole plan: a multi-year backfill has thousands of windows.
         for chunk in stride(from: 0, to: windows.count, by: 1000) {
             let slice = windows[chunk..<min(chunk + 1000, windows.count)]
@@ -79,11 +82,19 @@ public struct StateStore {
             let tos = "{" + slice.map(\.to.rfc3339).joined(separator: ",") + "}"
             _ = try connection.execute(
                 """
-                INSERT INTO \(t("windows")) (run_id, window_from, window_to)
-                SELECT $1, f, t FROM unnest($2::timestamptz[], $3::timestamptz[]) AS w(f, t)
+                INSERT INTO \(t("windows")) (run_id, window_from, window_to, claimed_by, lease_until)
+                SELECT $1, f, t, $4::text, CASE WHEN $4::text IS NULL THEN NULL ELSE now() + make_interval(secs => $5::double precision) END
+                FROM unnest($2::timestamptz[], $3::timestamptz[]) AS w(f, t)
                 ON CONFLICT (run_id, window_from, window_to) DO NOTHING
-                """, parameters: [String(runId), froms, tos])
+                """, parameters: [String(runId), froms, tos, claimedBy, String(lease.seconds)])
         }
+    }
+
+    /// The stored parameters of a run (for workers), or nil for runs planned before they were kept.
+    public func parameters(runId: Int64) throws(PostgresError) -> RunParameters? {
+        let result = try connection.execute("SELECT params::text FROM \(t("runs")) WHERE id = $1", parameters: [String(runId)])
+        guard let text = result.rows.first?[0] ?? nil else { return nil }
+        return try? JSONDecoder().decode(RunParameters.self, from: Data(text.utf8))
     }
 
     /// Windows still to read (pending, or failed in an earlier attempt), oldest first.

@@ -8,15 +8,34 @@ import Logging
 enum RunExecution {
     /// Runs the request to its end and exits with the run's code (0 only when every window is done).
     static func perform(_ request: RunRequest, output: OutputOptions) throws {
+        try withPipeline(request, output: output) { pipeline in
+            if output.dryRun {
+                print(try pipeline.plan().rendered)
+                return
+            }
+            if request.planOnly {
+                let report = try pipeline.run()
+                let id = report.runId ?? 0
+                FileHandle.standardError.write(Data("planned run \(id): \(report.windows.pending) windows of \(report.windowField) [\(report.rangeFrom), \(report.rangeTo)); start workers with: customer-export worker --run \(id)\n".utf8))
+                print(id)
+                return
+            }
+            try perform(pipeline, output: output) { try $0.run() }
+        }
+    }
+
+    /// Builds the pipeline with logging and a cancellation token wired to SIGINT/SIGTERM.
+    static func withPipeline(_ request: RunRequest, output: OutputOptions, _ body: (ExportPipeline) throws -> Void) throws {
         let logger = output.makeLogger()
         let cancellation = CancellationToken()
         let signals = SignalTrap(cancellation: cancellation)
         defer { signals.release() }
-        var pipeline = ExportPipeline(request: request, cancellation: cancellation, logger: logger)
-        if output.dryRun {
-            print(try pipeline.plan().rendered)
-            return
-        }
+        try body(ExportPipeline(request: request, cancellation: cancellation, logger: logger))
+    }
+
+    /// Runs `body` with the progress line, summary, report and metrics file around it; exits with the run's code.
+    static func perform(_ pipeline: ExportPipeline, output: OutputOptions, _ body: (ExportPipeline) throws -> RunReport) throws {
+        var pipeline = pipeline
         var stopDrawing: (() -> Void)?
         if output.showsProgress {
             let stats = pipeline.requestStats
@@ -27,7 +46,7 @@ enum RunExecution {
         }
         let report: RunReport
         do {
-            report = try pipeline.run()
+            report = try body(pipeline)
             stopDrawing?()
         } catch {
             stopDrawing?()

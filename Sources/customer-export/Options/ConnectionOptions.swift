@@ -56,12 +56,21 @@ struct TuningOptions: ParsableArguments {
     @Flag(help: "If another run of this pipeline is active, wait for it instead of failing.")
     var wait = false
 
+    @Option(help: ArgumentHelp("At most this many requests per second from this process.", valueName: "rate"))
+    var maxRps: Double?
+
+    @Option(help: ArgumentHelp("At most this many requests per second from all workers of the run together, divided among the workers holding windows.", valueName: "rate"))
+    var globalMaxRps: Double?
+
     func validate() throws {
         if let concurrency, concurrency < 1 {
             throw ValidationError("--concurrency must be at least 1 (got \(concurrency)); try 8")
         }
         if let pageSize, pageSize < 1 {
             throw ValidationError("--page-size must be at least 1 (got \(pageSize)); use the server's maximum, usually 200")
+        }
+        for (name, rate) in [("--max-rps", maxRps), ("--global-max-rps", globalMaxRps)] {
+            if let rate, !(rate > 0) { throw ValidationError("\(name) must be a positive number of requests per second (got \(rate))") }
         }
         if let window {
             guard let span = TimeSpan(parsing: window), span.nanoseconds > 0 else {
@@ -77,5 +86,7 @@ struct TuningOptions: ParsableArguments {
         overrides.maxWindowRows = maxWindowRows
         overrides.restart = restart
         overrides.wait = wait
+        overrides.maxRequestsPerSecond = maxRps
+        overrides.globalMaxRequestsPerSecond = globalMaxRps
     }
 }

@@ -13,6 +13,9 @@ struct RangeOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A pipeline file to take the API, database and tuning settings from; flags override it.", valueName: "file"))
     var pipeline: String?
 
+    @Flag(help: "Record the run and its windows for `customer-export worker --run ID` processes, fetch nothing, and print the run id as the last line.")
+    var planOnly = false
+
     func validate() throws {
         guard let start = Timestamp(dateOrTimestamp: from) else {
             throw ValidationError("--from \"\(from)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp")
@@ -31,6 +34,7 @@ struct RangeOptions: ParsableArguments {
         overrides.mode = mode
         overrides.from = from
         overrides.to = to
+        overrides.planOnly = planOnly
         connection.apply(to: &overrides)
         tuning.apply(to: &overrides)
         let environment = ProcessInfo.processInfo.environment

@@ -91,3 +91,26 @@ struct TruthComparison: Sendable, Equatable, CustomStringConvertible {
         "missing \(missing), extra \(extra), wrong version \(wrongVersion), wrong raw \(wrongRaw), rows \(rows), distinct ids \(distinctIds)"
     }
 }
+
+extension SimulatorTruth {
+    /// The promise over live data: every customer alive both at `start` and now, created in
+    /// `[from, to)`, is in the table with a version at least as new as at `start`; one row per id.
+    static func guaranteeViolations(start: SimulatorTruth, end: SimulatorTruth, target: String, on connection: PostgresConnection) throws -> (missing: Int, stale: Int, duplicates: Int) {
+        _ = try connection.execute("CREATE TEMP TABLE required (id bigint PRIMARY KEY, updated_at timestamptz NOT NULL)")
+        defer { _ = try? connection.execute("DROP TABLE IF EXISTS required") }
+        let alive = Set(end.customers.map(\.id))
+        _ = try connection.copyIn("COPY required FROM STDIN") { writer in
+            for customer in start.customers where alive.contains(customer.id) {
+                try writer.write("\(customer.id)\t\(customer.updatedAt)\n")
+            }
+        }
+        let row = try connection.execute(
+            """
+            SELECT (SELECT count(*) FROM required r LEFT JOIN \(target) t USING (id) WHERE t.id IS NULL),
+                   (SELECT count(*) FROM required r JOIN \(target) t USING (id) WHERE t.updated_at < r.updated_at),
+                   (SELECT count(*) - count(DISTINCT id) FROM \(target))
+            """).rows.first ?? []
+        func value(_ i: Int) -> Int { row.count > i ? Int(row[i] ?? "") ?? -1 : -1 }
+        return (value(0), value(1), value(2))
+    }
+}

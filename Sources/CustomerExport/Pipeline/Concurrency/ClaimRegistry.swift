@@ -1,0 +1,13 @@
+import Synchronization
+
+/// The windows this process has claimed and not yet committed, failed or given back: what its
+/// lease keeper renews. Claims are added by the scheduler (and by splits), removed by the loader.
+public final class ClaimRegistry: Sendable {
+    private let windows = Mutex<Set<TimeWindow>>([])
+
+    public init() {}
+
+    func add(_ window: TimeWindow) { _ = windows.withLock { $0.insert(window) } }
+    func remove(_ window: TimeWindow) { _ = windows.withLock { $0.remove(window) } }
+    var snapshot: [TimeWindow] { windows.withLock { Array($0) } }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import LibPQ
+import Logging
+
+/// Renews the leases of the windows this process holds, on a thread and connection of its own,
+/// every third of the lease; a process that dies stops renewing and its windows are claimed
+/// again by others once the lease runs out. With a global request rate it also re-divides the
+/// rate by the number of workers holding leases on the run.
+final class LeaseKeeper: Sendable {
+    struct Settings: Sendable {
+        var databaseURL: String
+        var state: StateSchema
+        var runId: Int64
+        var worker: String
+        var lease: TimeSpan
+        var globalRequestsPerSecond: Double?
+    }
+
+    private let settings: Settings
+    private let claims: ClaimRegistry
+    private let rateLimiter: RateLimiter?
+    private let logger: Logger
+    private let stopSignal = CancellationToken()
+    private let stopped = DispatchSemaphore(value: 0)
+
+    init(settings: Settings, claims: ClaimRegistry, rateLimiter: RateLimiter?, logger: Logger) {
+        self.settings = settings
+        self.claims = claims
+        self.rateLimiter = rateLimiter
+        self.logger = logger
+    }
+
+    func start() {
+        let thread = Thread { [self] in
+            defer { stopped.signal() }
+            var connection: PostgresConnection?
+            let interval = TimeSpan(nanoseconds: max(settings.lease.nanoseconds / 3, 100_000_000))
+            while stopSignal.sleep(interval) {
+                do {
+                    if connection == nil || connection?.isHealthy == false {
+                        connection = try PostgresConnection(connectionString: settings.databaseURL)
+                    }
+                    guard let connection else { continue }
+                    let store = StateStore(schema: settings.state, connection: connection)
+                    try store.extendLeases(runId: settings.runId, worker: settings.worker, windows: claims.snapshot, lease: settings.lease)
+                    if let global = settings.globalRequestsPerSecond, let rateLimiter {
+                        rateLimiter.setRate(global / Double(max(1, try store.activeWorkers(runId: settings.runId))))
+                    }
+                } catch {
+                    logger.warning("could not renew leases; will retry", metadata: ["error": "\(error)"])
+                    connection = nil
+                }
+            }
+            connection?.close()
+        }
+        thread.name = "customer-export.leases"
+        thread.start()
+    }
+
+    func finish() {
+        stopSignal.cancel("finished")
+        stopped.wait()
+    }
+}

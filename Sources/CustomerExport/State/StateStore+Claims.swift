@@ -1,0 +1,86 @@
+import LibPQ
+
+/// Handing windows out to workers. A window is claimed by stamping `claimed_by` and a lease end
+/// on its row, chosen with `FOR UPDATE SKIP LOCKED` so concurrent claimers never wait for or
+/// take the same row; a lease that is not renewed expires and the window can be claimed again.
+extension StateStore {
+    /// Claims the next pending window nobody holds (or whose lease expired), oldest first.
+    func claimWindow(runId: Int64, worker: String, lease: TimeSpan, field: WindowField) throws(PostgresError) -> TimeWindow? {
+        let windows = schema.table("windows")
+        let result = try connection.execute(
+            """
+            UPDATE \(windows) SET claimed_by = $2, lease_until = now() + make_interval(secs => $3::double precision), updated_at = now()
+            WHERE id = (
+                SELECT id FROM \(windows)
+                WHERE run_id = $1 AND status = 'pending' AND (claimed_by IS NULL OR lease_until < now())
+                ORDER BY window_from, window_to LIMIT 1
+                FOR UPDATE SKIP LOCKED
+            )
+            RETURNING \(Self.micros("window_from")), \(Self.micros("window_to"))
+            """, parameters: [String(runId), worker, String(lease.seconds)])
+        guard let row = result.rows.first, let from = Self.parseMicros(row[0]), let to = Self.parseMicros(row[1]) else { return nil }
+        return TimeWindow(field: field, from: from, to: to)
+    }
+
+    /// Renews the leases this worker holds; returns how many rows it still holds.
+    @discardableResult
+    func extendLeases(runId: Int64, worker: String, windows: [TimeWindow], lease: TimeSpan) throws(PostgresError) -> Int {
+        guard !windows.isEmpty else { return 0 }
+        let froms = "{" + windows.map(\.from.rfc3339).joined(separator: ",") + "}"
+        let tos = "{" + windows.map(\.to.rfc3339).joined(separator: ",") + "}"
+        let result = try connection.execute(
+            """
+            UPDATE \(schema.table("windows")) w SET lease_until = now() + make_interval(secs => $3::double precision)
+            FROM unnest($4::timestamptz[], $5::timestamptz[]) AS k(f, t)
+            WHERE w.run_id = $1 AND w.claimed_by = $2 AND w.window_from = k.f AND w.window_to = k.t AND w.status = 'pending'
+            """, parameters: [String(runId), worker, String(lease.seconds), froms, tos])
+        _ = try connection.execute("UPDATE \(schema.table("runs")) SET heartbeat_at = now() WHERE id = $1", parameters: [String(runId)])
+        return result.rowsAffected
+    }
+
+    /// Gives a window back (the run stopped before finishing it), so another worker takes it now.
+    func releaseClaim(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) {
+        _ = try connection.execute(
+            """
+            UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL
+            WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND claimed_by = $4 AND status = 'pending'
+            """, parameters: windowKey(runId, window) + [worker])
+    }
+
+    /// Pending windows another worker holds under a live lease: wait for them, they may come back.
+    func windowsHeldByOthers(runId: Int64, worker: String) throws(PostgresError) -> Int {
+        let result = try connection.execute(
+            """
+            SELECT count(*) FROM \(schema.table("windows"))
+            WHERE run_id = $1 AND status = 'pending' AND claimed_by IS NOT NULL AND claimed_by <> $2 AND lease_until >= now()
+            """, parameters: [String(runId), worker])
+        return result.rows.first?[0].flatMap { Int($0) } ?? 0
+    }
+
+    /// Workers holding at least one live lease on the run, for sharing a global request rate.
+    func activeWorkers(runId: Int64) throws(PostgresError) -> Int {
+        let result = try connection.execute(
+            "SELECT count(DISTINCT claimed_by) FROM \(schema.table("windows")) WHERE run_id = $1 AND status = 'pending' AND lease_until >= now()",
+            parameters: [String(runId)])
+        return result.rows.first?[0].flatMap { Int($0) } ?? 0
+    }
+
+    /// Failed windows become pending again when a run is resumed or a worker starts.
+    func retryFailedWindows(runId: Int64) throws(PostgresError) {
+        _ = try connection.execute(
+            "UPDATE \(schema.table("windows")) SET status = 'pending', claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND status = 'failed'",
+            parameters: [String(runId)])
+    }
+
+    /// Inside a completion transaction: locks the window's row and says whether this worker may
+    /// still complete it (not done already, and not taken over by another worker's claim).
+    func mayComplete(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool {
+        let result = try connection.execute(
+            """
+            SELECT status, claimed_by FROM \(schema.table("windows"))
+            WHERE run_id = $1 AND window_from = $2 AND window_to = $3 FOR UPDATE
+            """, parameters: windowKey(runId, window))
+        guard let row = result.rows.first else { return false }
+        return row[0] == "pending" && (row[1] == nil || row[1] == worker)
+    }
+}
