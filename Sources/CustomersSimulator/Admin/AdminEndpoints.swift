@@ -1,0 +1,65 @@
+import Hummingbird
+import NIOCore
+
+/// The `/__admin` routes: no authentication and no faults, because they are the test's and
+/// the benchmark's view behind the API, not part of it.
+struct AdminEndpoints: Sendable {
+    let simulation: Simulation
+
+    func register(on router: Router<SimulatorRequestContext>) {
+        router.get("/__admin/truth") { _, _ in
+            Response(
+                status: .ok,
+                headers: [.contentType: TruthWriter.contentType],
+                body: TruthWriter.body(simulation.snapshot())
+            )
+        }
+        router.get("/__admin/stats") { _, _ in
+            Reply.json(simulation.statistics.current.json).response
+        }
+        router.post("/__admin/freeze") { _, _ in
+            simulation.setFrozen(true)
+            return Reply.json(Array(#"{"frozen":true}"#.utf8)).response
+        }
+        router.post("/__admin/thaw") { _, _ in
+            simulation.setFrozen(false)
+            return Reply.json(Array(#"{"frozen":false}"#.utf8)).response
+        }
+        router.post("/__admin/reset") { _, _ in
+            simulation.reset()
+            return Reply.json(Array(#"{"reset":true}"#.utf8)).response
+        }
+        router.post("/__admin/mutate") { request, _ in
+            mutate(request).response
+        }
+    }
+
+    /// `POST /__admin/mutate?count=N[&kind=update|create|delete]`: N mutations now, even when
+    /// frozen; answers with what was done, e.g. `{"performed":[{"kind":"update","id":1042}]}`.
+    private func mutate(_ request: Request) -> Reply {
+        let query: QueryString
+        do {
+            query = try QueryString(request.uri.query)
+        } catch {
+            return .message(.badRequest, error.reason)
+        }
+        let countText = query.values("count").last ?? "1"
+        guard let count = Int(countText), (0...1_000_000).contains(count) else {
+            return .message(.badRequest, "count must be an integer between 0 and 1000000, got '\(countText)'")
+        }
+        var kind: MutationKind?
+        if let kindText = query.values("kind").last {
+            guard let parsed = MutationKind(rawValue: kindText) else {
+                return .message(.badRequest, "kind must be one of create, update, delete, got '\(kindText)'")
+            }
+            kind = parsed
+        }
+        let performed = simulation.mutate(count: count, kind: kind, force: true)
+        var out = JSONWriter()
+        out.raw("{")
+        out.key("performed")
+        out.value(.array(performed.map { .object([("kind", .string($0.kind.rawValue)), ("id", .int($0.id))]) }))
+        out.raw("}")
+        return .json(out.bytes)
+    }
+}

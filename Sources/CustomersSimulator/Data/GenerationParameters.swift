@@ -1,0 +1,21 @@
+/// What the generator needs to know; derived from ``SimulatorOptions`` and the wall clock.
+struct GenerationParameters: Sendable {
+    /// Valid customers.
+    var customers: Int
+    /// Invalid records on top of the customers.
+    var poison: Int
+    var seed: UInt64
+    /// `createdAt` is drawn from this range.
+    var createdRange: Range<Instant>
+    /// No generated `updatedAt` is later than this: the earlier of the range's end and "now",
+    /// so that the data never claims a future edit and stays the same from run to run.
+    var updatedBound: Instant
+
+    init(options: SimulatorOptions, now: Instant) {
+        customers = options.customers
+        poison = options.poison
+        seed = options.seed
+        createdRange = options.createdAtRange
+        updatedBound = min(createdRange.upperBound, now)
+    }
+}

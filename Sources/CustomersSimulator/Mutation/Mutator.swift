@@ -1,0 +1,103 @@
+/// The changes live data goes through.
+enum MutationKind: String, CaseIterable, Sendable {
+    case create
+    case update
+    case delete
+}
+
+/// One performed mutation, as `/__admin/mutate` reports it.
+struct MutationRecord: Sendable, Equatable {
+    var kind: MutationKind
+    var id: Int64
+}
+
+/// Creates, updates and deletes customers in a store, choosing what and how with its own
+/// seeded generator (the "when" is the caller's: the background loop or `/__admin/mutate`).
+///
+/// Only valid customers are touched; poison rows are never mutated. Only private customers
+/// without a `duplicate-older` twin are deleted, so the hierarchy never dangles and every twin
+/// keeps its original.
+struct Mutator: Sendable {
+    private var rng: SplitMix64
+
+    init(seed: UInt64) {
+        rng = SplitMix64(seed: SplitMix64.mix(seed, 0x4D55_5441_5445))  // "MUTATE"
+    }
+
+    /// Performs one mutation of `kind` (or of a random kind: half updates, a quarter each of
+    /// creates and deletes) stamped `now`; nil if no row qualifies.
+    mutating func perform(_ kind: MutationKind?, on store: inout CustomerStore, now: Instant) -> MutationRecord? {
+        let chosen = kind ?? [.update, .update, .create, .delete][rng.below(4)]
+        switch chosen {
+        case .create: return create(in: &store, now: now)
+        case .update: return update(in: &store, now: now)
+        case .delete: return delete(in: &store)
+        }
+    }
+
+    private mutating func create(in store: inout CustomerStore, now: Instant) -> MutationRecord {
+        let type: CustomerType = [.private, .private, .private, .private, .private, .fleet, .business][rng.below(7)]
+        let parentType: CustomerType = switch type {
+        case .business: .operator
+        case .fleet: .business
+        default: rng.chance(0.7) ? .business : .fleet
+        }
+        let parentSlot = randomLiveCustomer(in: store) { $0.keys.type == parentType }
+            ?? randomLiveCustomer(in: store) { $0.keys.type == .operator }
+        let parent = parentSlot.map { store.rows[Int($0)] }
+        let created = TimestampStyle.randomTimestamp(at: now.truncated(toFractionDigits: TimestampStyle.randomDigits(using: &rng)), using: &rng)
+        let keys = CustomerKeys(
+            id: store.largestID + Int64(1 + rng.below(5)),
+            type: type,
+            parentId: parent?.id,
+            operatorId: parent.flatMap { $0.keys.type == .operator ? $0.id : $0.keys.operatorId },
+            createdAt: created,
+            updatedAt: Timestamp(instant: created.instant, spelling: TimestampStyle.randomSpelling(for: created.instant, using: &rng)),
+            recipe: rng.next()
+        )
+        _ = store.append(Row(keys: keys, parentSlot: parentSlot ?? -1, customer: CustomerFactory.make(keys)))
+        return MutationRecord(kind: .create, id: keys.id)
+    }
+
+    private mutating func update(in store: inout CustomerStore, now: Instant) -> MutationRecord? {
+        guard let slot = randomLiveCustomer(in: store, where: { _ in true }) else { return nil }
+        let previous = store.rows[Int(slot)]
+        let stamped = max(now.truncated(toFractionDigits: TimestampStyle.randomDigits(using: &rng)), previous.updatedAt)
+        let updatedAt = TimestampStyle.randomTimestamp(at: stamped, using: &rng)
+        var customer = previous.customer
+        customer.status = rng.pick(Vocabulary.statuses)
+        if rng.chance(0.3) { customer.email = CustomerFactory.email(using: &rng) }
+        if rng.chance(0.2) { customer.name = CustomerFactory.baseName(for: previous.keys.type, using: &rng) }
+        customer.updatedAt = .valid(updatedAt)
+        store.replace(slot) { row in
+            row.keys.updatedAt = updatedAt
+            row.store(customer)
+        }
+        return MutationRecord(kind: .update, id: previous.id)
+    }
+
+    private mutating func delete(in store: inout CustomerStore) -> MutationRecord? {
+        guard let slot = randomLiveCustomer(in: store, where: { $0.keys.type == .private && !$0.hasDuplicate }) else { return nil }
+        store.delete(slot)
+        return MutationRecord(kind: .delete, id: store.rows[Int(slot)].id)
+    }
+
+    /// A random live valid customer satisfying `condition`: random probes first (cheap while
+    /// most rows qualify), then one pass from a random start so a rare match is still found.
+    private mutating func randomLiveCustomer(in store: CustomerStore, where condition: (Row) -> Bool) -> Int32? {
+        let rows = store.rows
+        guard !rows.isEmpty else { return nil }
+        func qualifies(_ slot: Int) -> Bool {
+            rows[slot].poison == nil && !rows[slot].isDeleted && condition(rows[slot])
+        }
+        for _ in 0..<64 {
+            let slot = rng.below(rows.count)
+            if qualifies(slot) { return Int32(slot) }
+        }
+        let start = rng.below(rows.count)
+        for step in 0..<rows.count where qualifies((start + step) % rows.count) {
+            return Int32((start + step) % rows.count)
+        }
+        return nil
+    }
+}

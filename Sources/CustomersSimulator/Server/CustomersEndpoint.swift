@@ -1,0 +1,65 @@
+import Hummingbird
+
+/// `GET /v1/customers`: the contract's list endpoint, with this run's faults and delays.
+///
+/// Order of events for one request: roll its fate; wait its delay; answer with the fault if it
+/// is a status-code fault or a reset; otherwise authorise, validate and page, and deliver the
+/// answer whole or (for `truncate`) cut in half. Every outcome is counted in the statistics.
+struct CustomersEndpoint: Sendable {
+    let simulation: Simulation
+    let authorizer: BearerAuthorizer
+
+    init(simulation: Simulation) {
+        self.simulation = simulation
+        self.authorizer = BearerAuthorizer(token: simulation.options.token, limitedToken: simulation.options.limitedToken)
+    }
+
+    func respond(to request: Request, context: SimulatorRequestContext) async throws -> Response {
+        let fate = simulation.dice.roll()
+        if fate.delayMilliseconds > 0 {
+            try await Task.sleep(for: .milliseconds(fate.delayMilliseconds))
+        }
+        let retryAfter: HTTPFields = [.retryAfter: String(simulation.options.retryAfterSeconds)]
+        let reply: Reply
+        switch fate.fault {
+        case .http500:
+            reply = .text(.internalServerError, "Internal Server Error\n", contentType: "text/plain; charset=utf-8")
+        case .http502:
+            reply = .text(.badGateway, Reply.badGatewayHTML, contentType: "text/html")
+        case .http503:
+            reply = .message(.serviceUnavailable, "service temporarily unavailable; retry later", headers: retryAfter)
+        case .http429:
+            reply = .message(.tooManyRequests, "rate limit exceeded; retry later", headers: retryAfter)
+        case .reset:
+            await ConnectionFaults.reset(context.channel)
+            simulation.statistics.recordRequest("reset", bodyBytes: 0, isPage: false)
+            return Response(status: .ok)
+        case .truncate:
+            let answer = answer(request)
+            simulation.statistics.recordRequest("truncated", bodyBytes: answer.body.readableBytes / 2, isPage: false)
+            return ConnectionFaults.truncated(answer, channel: context.channel)
+        case .slow, nil:
+            reply = answer(request)
+        }
+        simulation.statistics.recordRequest(String(reply.status.code), bodyBytes: reply.body.readableBytes, isPage: reply.status == .ok)
+        return reply.response
+    }
+
+    /// The answer the contract prescribes for `request`, faults aside.
+    private func answer(_ request: Request) -> Reply {
+        let access: BearerAuthorizer.Access
+        switch authorizer.verdict(for: request) {
+        case .allowed(let granted): access = granted
+        case .refused(let refusal): return refusal
+        }
+        let query: CustomerQuery
+        do {
+            query = try simulation.parser.parse(request.uri.query)
+        } catch {
+            return .message(.badRequest, error.message)
+        }
+        if let refusal = authorizer.refusal(of: query, access: access) { return refusal }
+        let page = simulation.page(query)
+        return Reply(status: .ok, body: PageRenderer.body(page, query: query, envelope: simulation.options.envelope))
+    }
+}

@@ -1,0 +1,215 @@
+import struct Foundation.Date
+
+/// Everything that shapes one simulator run; one field per `customers-sim` flag.
+///
+/// A plain value so that tests, benchmarks and the CLI describe a server the same way, and so
+/// that two runs with equal options (and no live mutations) serve byte-identical data.
+public struct SimulatorOptions: Sendable {
+    /// Interface to bind.
+    public var host: String
+    /// TCP port; 0 picks a free one (read it back from ``RunningSimulator/port``).
+    public var port: Int
+    /// Number of valid customers generated at start-up.
+    public var customers: Int
+    /// Seed of every random choice: data, poison, faults, mutations.
+    public var seed: UInt64
+    /// The bearer token that grants full access.
+    public var token: String
+    /// A token that may list customers but not filter by `operatorId` (401 when it tries).
+    public var limitedToken: String?
+    /// Largest accepted `limit`; larger values are rejected with 400.
+    public var maxLimit: Int
+    /// Shape of a page body.
+    public var envelope: Envelope
+    /// Number of invalid records served in addition to the customers.
+    public var poison: Int
+    /// Per-request fault probabilities for `/v1/customers`.
+    public var faults: FaultRates
+    /// Value of `Retry-After` on 429 and 503.
+    public var retryAfterSeconds: Int
+    /// Delay of a "slow" fault.
+    public var slowMilliseconds: Int
+    /// Delay added to every `/v1/customers` request.
+    public var latencyMilliseconds: Int
+    /// Extra uniform random delay (0...jitter) added to every `/v1/customers` request.
+    public var jitterMilliseconds: Int
+    /// Background mutations per second (0 = still data).
+    public var mutateRPS: Double
+    /// Earliest generated `createdAt` (inclusive).
+    public var start: Date
+    /// Bound of generated `createdAt` (exclusive); also caps generated `updatedAt`.
+    public var end: Date
+
+    /// 2023-01-01T00:00:00Z.
+    public static let defaultStart = Date(timeIntervalSince1970: 1_672_531_200)
+    /// 2026-01-01T00:00:00Z.
+    public static let defaultEnd = Date(timeIntervalSince1970: 1_767_225_600)
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        customers: Int = 1000,
+        seed: UInt64 = 1,
+        token: String = "test-token",
+        limitedToken: String? = nil,
+        maxLimit: Int = 200,
+        envelope: Envelope = .dataMeta,
+        poison: Int = 0,
+        faults: FaultRates = .none,
+        retryAfterSeconds: Int = 1,
+        slowMilliseconds: Int = 2000,
+        latencyMilliseconds: Int = 0,
+        jitterMilliseconds: Int = 0,
+        mutateRPS: Double = 0,
+        start: Date = SimulatorOptions.defaultStart,
+        end: Date = SimulatorOptions.defaultEnd
+    ) {
+        self.host = host
+        self.port = port
+        self.customers = customers
+        self.seed = seed
+        self.token = token
+        self.limitedToken = limitedToken
+        self.maxLimit = maxLimit
+        self.envelope = envelope
+        self.poison = poison
+        self.faults = faults
+        self.retryAfterSeconds = retryAfterSeconds
+        self.slowMilliseconds = slowMilliseconds
+        self.latencyMilliseconds = latencyMilliseconds
+        self.jitterMilliseconds = jitterMilliseconds
+        self.mutateRPS = mutateRPS
+        self.start = start
+        self.end = end
+    }
+
+    /// Shape of a `/v1/customers` response body.
+    public enum Envelope: String, Sendable, CaseIterable {
+        /// `{"data": [...], "meta": {"limit", "offset", "total"}}` (the contract's default).
+        case dataMeta = "data-meta"
+        /// A bare JSON array: the client cannot know the total up front.
+        case array
+    }
+
+    /// The problems with these options, each phrased as what to change; empty when they are usable.
+    /// The CLI reports these from `validate()`, and ``CustomersSimulator/start(_:)`` refuses to start with any.
+    public var problems: [String] {
+        var problems: [String] = []
+        if !(0...65535).contains(port) { problems.append("--port must be between 0 and 65535 (0 picks a free port)") }
+        if customers < 1 { problems.append("--customers must be at least 1") }
+        if customers > 50_000_000 { problems.append("--customers must be at most 50000000") }
+        if token.isEmpty { problems.append("--token must not be empty") }
+        if let limitedToken, limitedToken.isEmpty || limitedToken == token {
+            problems.append("--limited-token must be non-empty and differ from --token")
+        }
+        if maxLimit < 1 { problems.append("--max-limit must be at least 1") }
+        if poison < 0 { problems.append("--poison must be 0 or more") }
+        problems.append(contentsOf: faults.problems)
+        if retryAfterSeconds < 0 { problems.append("--retry-after must be 0 or more seconds") }
+        if slowMilliseconds < 0 { problems.append("--slow-ms must be 0 or more") }
+        if latencyMilliseconds < 0 { problems.append("--latency-ms must be 0 or more") }
+        if jitterMilliseconds < 0 { problems.append("--jitter-ms must be 0 or more") }
+        if !(mutateRPS >= 0 && mutateRPS <= 100_000) { problems.append("--mutate-rps must be between 0 and 100000") }
+        if !(start < end) { problems.append("--start must be earlier than --end") }
+        let supported = -2_208_988_800.0...7_258_118_400.0  // 1900-01-01 ... 2200-01-01
+        if !supported.contains(start.timeIntervalSince1970) || !supported.contains(end.timeIntervalSince1970) {
+            problems.append("--start and --end must lie between 1900-01-01 and 2200-01-01")
+        }
+        return problems
+    }
+}
+
+/// Probabilities (0...1) that a `/v1/customers` request meets each fault.
+///
+/// At most one fault hits a request: one uniform draw per request is compared against the
+/// cumulative rates, so each kind occurs at exactly its own rate and the sum must stay ≤ 1.
+public struct FaultRates: Sendable, Equatable {
+    /// 500 with a plain-text body.
+    public var http500: Double
+    /// 502 with an HTML body, as a proxy would send.
+    public var http502: Double
+    /// 503 with `Retry-After`.
+    public var http503: Double
+    /// 429 with `Retry-After`.
+    public var http429: Double
+    /// The connection is closed without any response.
+    public var reset: Double
+    /// 200 whose body stops half-way, then the connection closes.
+    public var truncate: Double
+    /// The response is delayed by the slow delay.
+    public var slow: Double
+
+    public init(
+        http500: Double = 0, http502: Double = 0, http503: Double = 0, http429: Double = 0,
+        reset: Double = 0, truncate: Double = 0, slow: Double = 0
+    ) {
+        self.http500 = http500
+        self.http502 = http502
+        self.http503 = http503
+        self.http429 = http429
+        self.reset = reset
+        self.truncate = truncate
+        self.slow = slow
+    }
+
+    /// No faults at all.
+    public static let none = FaultRates()
+
+    /// `total` spread evenly over all seven kinds (`--fault-rate`).
+    public static func evenly(_ total: Double) -> FaultRates {
+        let each = total / 7
+        return FaultRates(http500: each, http502: each, http503: each, http429: each, reset: each, truncate: each, slow: each)
+    }
+
+    /// Adds `other`'s rates to these, kind by kind.
+    public func adding(_ other: FaultRates) -> FaultRates {
+        FaultRates(
+            http500: http500 + other.http500, http502: http502 + other.http502, http503: http503 + other.http503,
+            http429: http429 + other.http429, reset: reset + other.reset, truncate: truncate + other.truncate,
+            slow: slow + other.slow
+        )
+    }
+
+    var all: [Double] { [http500, http502, http503, http429, reset, truncate, slow] }
+
+    var problems: [String] {
+        if all.contains(where: { !($0 >= 0 && $0 <= 1) }) {
+            return ["every fault probability (--fail-*, --fault-rate) must be between 0 and 1"]
+        }
+        if all.reduce(0, +) > 1 + 1e-9 {
+            return ["the fault probabilities (--fail-* plus --fault-rate) must add up to at most 1"]
+        }
+        return []
+    }
+}
+
+extension SimulatorOptions {
+    /// `[start, end)` as instants, rounded to the microsecond (a `Date` holds no more).
+    var createdAtRange: Range<Instant> {
+        Instant(date: start)..<Instant(date: end)
+    }
+}
+
+extension Instant {
+    /// The instant of `date`, rounded to the microsecond: `Date` is a `Double` and its
+    /// nanosecond digits are noise.
+    init(date: Date) {
+        let interval = date.timeIntervalSince1970
+        let seconds = interval.rounded(.down)
+        let micros = ((interval - seconds) * 1_000_000).rounded()
+        self.init(nanoseconds: Int64(seconds) * Instant.nanosecondsPerSecond + Int64(micros) * 1000)
+    }
+}
+
+extension SimulatorOptions {
+    /// Reads a `--start` / `--end` value: a day (`2023-01-01`, midnight UTC) or a full RFC 3339
+    /// date-time with offset; the failure says what was wrong.
+    public static func parseDate(_ text: String) -> Result<Date, InvalidSimulatorOptions> {
+        do {
+            let instant = try RFC3339.parseDateOrDateTime(text)
+            return .success(Date(timeIntervalSince1970: Double(instant.nanoseconds) / 1e9))
+        } catch {
+            return .failure(InvalidSimulatorOptions(problems: ["'\(text)' is not a date (2023-01-01) or an RFC 3339 date-time (2023-01-01T00:00:00Z): \(error.reason)"]))
+        }
+    }
+}

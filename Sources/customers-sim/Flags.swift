@@ -1,0 +1,110 @@
+import ArgumentParser
+import CustomersSimulator
+import Foundation
+
+/// Where and how the simulator listens.
+struct ServerFlags: ParsableArguments {
+    @Option(help: "Interface to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port; 0 picks a free port (printed on the 'listening' line).")
+    var port = 8080
+
+    @Option(help: "Bearer token with full access (requests without it get 403).")
+    var token = "test-token"
+
+    @Option(help: "A second token that may list customers but gets 401 when it filters by operatorId.")
+    var limitedToken: String?
+
+    @Option(help: "Largest accepted limit; larger values get 400.")
+    var maxLimit = 200
+
+    @Option(help: "Body shape: data-meta ({\"data\": [...], \"meta\": {limit, offset, total}}) or array (a bare JSON array, no total).")
+    var envelope = SimulatorOptions.Envelope.dataMeta
+}
+
+/// What data is generated.
+struct DataFlags: ParsableArguments {
+    @Option(help: "Number of valid customers (1,000,000 take a few seconds to generate).")
+    var customers = 1000
+
+    @Option(help: "Seed of all generated data, faults and mutations.")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp(
+        "Number of invalid records added on top of the customers.",
+        discussion: "Kinds cycle: missing-id, id-string, bad-date, nul-char, huge-string, updated-before-created, duplicate-older. Each is named poison-<kind>-<id>."
+    ))
+    var poison = 0
+
+    @Option(help: "Earliest createdAt: a day (2023-01-01) or an RFC 3339 date-time.")
+    var start = "2023-01-01"
+
+    @Option(help: "createdAt stays before this (and updatedAt not after it, nor after now).")
+    var end = "2026-01-01"
+
+    func startDate() throws -> Date { try Self.date(start, flag: "--start") }
+    func endDate() throws -> Date { try Self.date(end, flag: "--end") }
+
+    private static func date(_ text: String, flag: String) throws -> Date {
+        switch SimulatorOptions.parseDate(text) {
+        case .success(let date): return date
+        case .failure(let problem): throw ValidationError("\(flag): \(problem)")
+        }
+    }
+}
+
+/// Injected failures and delays.
+struct FaultFlags: ParsableArguments {
+    @Option(name: .customLong("fail-500"), help: "Probability of a 500 with a plain-text body.")
+    var fail500 = 0.0
+
+    @Option(name: .customLong("fail-502"), help: "Probability of a 502 with an HTML body (as from a proxy).")
+    var fail502 = 0.0
+
+    @Option(name: .customLong("fail-503"), help: "Probability of a 503 with Retry-After.")
+    var fail503 = 0.0
+
+    @Option(name: .customLong("fail-429"), help: "Probability of a 429 with Retry-After.")
+    var fail429 = 0.0
+
+    @Option(name: .customLong("fail-reset"), help: "Probability that the connection is closed with no response.")
+    var failReset = 0.0
+
+    @Option(name: .customLong("fail-truncate"), help: "Probability of a 200 whose body stops half-way before the connection closes.")
+    var failTruncate = 0.0
+
+    @Option(name: .customLong("fail-slow"), help: "Probability that the response is delayed by --slow-ms.")
+    var failSlow = 0.0
+
+    @Option(help: "Shorthand: this total probability spread evenly over all seven faults (added to the --fail-* values).")
+    var faultRate = 0.0
+
+    @Option(name: .customLong("retry-after"), help: "Retry-After seconds sent with 429 and 503.")
+    var retryAfter = 1
+
+    @Option(name: .customLong("slow-ms"), help: "Delay of a slow response, in milliseconds.")
+    var slowMilliseconds = 2000
+
+    @Option(name: .customLong("latency-ms"), help: "Delay added to every /v1/customers request, in milliseconds.")
+    var latencyMilliseconds = 0
+
+    @Option(name: .customLong("jitter-ms"), help: "Extra random delay of 0...N milliseconds on every /v1/customers request.")
+    var jitterMilliseconds = 0
+
+    var rates: FaultRates {
+        FaultRates(
+            http500: fail500, http502: fail502, http503: fail503, http429: fail429,
+            reset: failReset, truncate: failTruncate, slow: failSlow
+        ).adding(.evenly(faultRate))
+    }
+}
+
+/// Mutations while serving.
+struct LiveFlags: ParsableArguments {
+    @Option(name: .customLong("mutate-rps"), help: ArgumentHelp(
+        "Mutations per second while serving (0 keeps the data still).",
+        discussion: "About half updates (updatedAt moves to now), a quarter creates (new, larger ids), a quarter deletes. POST /__admin/freeze pauses them."
+    ))
+    var mutateRPS = 0.0
+}
