@@ -95,3 +95,23 @@ struct OperationsTests {
         #expect(outcome.0 == 0, "\(outcome.1)")
     }
 }
+
+extension OperationsTests {
+    @Test("the workers' Indexed Job runs `worker --run` pods with secrets from the Secret")
+    func workersJob() throws {
+        let text = try String(contentsOf: Self.packageRoot.appendingPathComponent("deploy/kubernetes/backfill-workers-job.yaml"), encoding: .utf8)
+        let object = try #require(try Yams.load(yaml: text) as? [String: Any])
+        #expect(object["kind"] as? String == "Job")
+        let spec = try #require(object["spec"] as? [String: Any])
+        #expect(spec["completionMode"] as? String == "Indexed")
+        #expect((spec["parallelism"] as? Int ?? 0) > 1)
+        let container = try #require((((spec["template"] as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]])?.first)
+        let args = try #require(container["args"] as? [String])
+        #expect(args.first == "worker" && args.contains("--run"))
+        let env = try #require(container["env"] as? [[String: Any]])
+        for name in ["CUSTOMERS_API_TOKEN", "DATABASE_URL"] {
+            let entry = try #require(env.first { $0["name"] as? String == name })
+            #expect(((entry["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any])?["name"] as? String == "customer-export")
+        }
+    }
+}
