@@ -4,7 +4,7 @@ import Testing
 
 /// Date filters are inclusive at both ends and compare instants, whatever the spelling.
 @Suite struct DateFilterTests {
-    static let options = SimulatorOptions(customers: 2000, seed: 3)
+    static let options = SimulatorOptions(customers: 1000, seed: 3)
 
     @Test func aRecordExactlyOnBothBoundsIsReturned() async throws {
         try await withSimulator(Self.options) { client async throws in
@@ -24,13 +24,13 @@ import Testing
         try await withSimulator(Self.options) { client async throws in
             let truth = try await client.truth()
             let sorted = truth.customers.sorted { $0.createdAt < $1.createdAt }
-            let (low, high) = (sorted[400].createdAt, sorted[700].createdAt)
+            let (low, high) = (sorted[200].createdAt, sorted[350].createdAt)
             let records = try await client.allPages("createdAtFrom=\(encoded(canonicalUTC(low)))&createdAtTo=\(encoded(canonicalUTC(high)))", limit: 200)
             let expected = Set(truth.customers.filter { $0.createdAt >= low && $0.createdAt <= high }.map(\.id))
             #expect(Set(records.compactMap(id)) == expected)
 
             // Adjacent windows share their boundary instant: its records come back in both.
-            let next = try await client.allPages("createdAtFrom=\(encoded(canonicalUTC(high)))&createdAtTo=\(encoded(canonicalUTC(sorted[900].createdAt)))", limit: 200)
+            let next = try await client.allPages("createdAtFrom=\(encoded(canonicalUTC(high)))&createdAtTo=\(encoded(canonicalUTC(sorted[450].createdAt)))", limit: 200)
             let onBoundary = Set(truth.customers.filter { $0.createdAt == high }.map(\.id))
             #expect(!onBoundary.isEmpty)
             #expect(onBoundary.isSubset(of: Set(records.compactMap(id))))
@@ -75,8 +75,8 @@ import Testing
     @Test func createdAndUpdatedFiltersCombine() async throws {
         try await withSimulator(Self.options) { client async throws in
             let truth = try await client.truth()
-            let created = truth.customers.map(\.createdAt).sorted()[1000]
-            let updated = truth.customers.map(\.updatedAt).sorted()[1000]
+            let created = truth.customers.map(\.createdAt).sorted()[500]
+            let updated = truth.customers.map(\.updatedAt).sorted()[500]
             let records = try await client.allPages("createdAtTo=\(encoded(canonicalUTC(created)))&updatedAtFrom=\(encoded(canonicalUTC(updated)))", limit: 200)
             let expected = Set(truth.customers.filter { $0.createdAt <= created && $0.updatedAt >= updated }.map(\.id))
             #expect(!expected.isEmpty)

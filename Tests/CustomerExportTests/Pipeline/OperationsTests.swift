@@ -6,10 +6,7 @@ import Yams
 
 @Suite("Operations: progress, metrics, scheduling examples")
 struct OperationsTests {
-    static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-    }
+    static var packageRoot: URL { ScriptRunner.packageRoot }
 
     @Test("the progress line shows windows, rows, rate, retries and an ETA")
     func progress() throws {
@@ -80,19 +77,11 @@ struct OperationsTests {
             .replacingOccurrences(of: "/usr/local/bin/customer-export", with: Executables.url("customer-export").path)
         try service.write(to: directory.appendingPathComponent("customer-export-nightly.service"), atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(at: source.appendingPathComponent("customer-export-nightly.timer"), to: directory.appendingPathComponent("customer-export-nightly.timer"))
-        let outcome = try await runBlocking {
-            let process = Process()
-            process.executableURL = analyzer
-            process.arguments = ["verify", directory.appendingPathComponent("customer-export-nightly.service").path, directory.appendingPathComponent("customer-export-nightly.timer").path]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let data = errors.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
-        #expect(outcome.0 == 0, "\(outcome.1)")
+        let outcome = try await ScriptRunner.run(analyzer, [
+            "verify", directory.appendingPathComponent("customer-export-nightly.service").path,
+            directory.appendingPathComponent("customer-export-nightly.timer").path,
+        ])
+        #expect(outcome.status == 0, "\(outcome.stderr)")
     }
 }
 

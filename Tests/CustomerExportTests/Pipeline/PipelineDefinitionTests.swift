@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import CustomerExport
 
 @Suite("Pipeline files and run requests")
@@ -27,7 +28,7 @@ struct PipelineDefinitionTests {
     @Test("the shipped pipeline files parse")
     func shipped() throws {
         for name in ["demo", "backfill-example", "nightly"] {
-            let definition = try PipelineDefinition.load(path: "pipelines/\(name).yml", environment: environment)
+            let definition = try PipelineDefinition.load(path: ScriptRunner.packageRoot.appendingPathComponent("pipelines/\(name).yml").path, environment: environment)
             #expect(definition.pipeline.isEmpty == false)
         }
     }

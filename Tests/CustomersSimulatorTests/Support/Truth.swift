@@ -23,6 +23,7 @@ struct Truth {
     var customers: [Customer] = []
     var deleted: [Int64] = []
     var poison: [Poison] = []
+    private var positions: [Int64: Int] = [:]
 
     init(jsonLines: [UInt8]) throws {
         for line in jsonLines.split(separator: UInt8(ascii: "\n")) {
@@ -44,10 +45,21 @@ struct Truth {
                 throw UnexpectedStatus(status: 0, body: "unknown truth line \(object)")
             }
         }
+        positions = Dictionary(customers.indices.map { (customers[$0].id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     func customer(_ id: Int64) -> Customer? {
-        customers.first { $0.id == id }
+        positions[id].map { customers[$0] }
+    }
+
+    /// Ids of the customers under the operator `operatorID`.
+    func members(ofOperator operatorID: Int64) -> Set<Int64> {
+        Set(customers.filter { $0.operatorId == operatorID }.map(\.id))
+    }
+
+    /// Ids of the customers directly below `parent`.
+    func children(of parent: Int64) -> Set<Int64> {
+        Set(customers.filter { $0.parentId == parent }.map(\.id))
     }
 }
 
