@@ -5,15 +5,16 @@ import Synchronization
 ///
 /// The store is guarded by a `Mutex`; a query holds the lock while it picks its page (a binary
 /// search and a copy of `limit` byte-array references in the common case) and renders outside
-/// it. The generated store is kept as the reset point; copy-on-write makes that free until the
-/// first mutation.
+/// it. A reset regenerates the store from the saved generation parameters rather than keeping
+/// a pristine copy: a copy would double the memory of a large dataset, and the first mutation
+/// would stall every request while copy-on-write duplicated millions of rows.
 final class Simulation: Sendable {
     let options: SimulatorOptions
     let parser: QueryParser
     let dice: RequestDice
     let statistics = StatisticsRecorder()
     private let clock: any WallClock
-    private let initial: CustomerStore
+    private let parameters: GenerationParameters
     private let state: Mutex<State>
 
     private struct State: Sendable {
@@ -22,20 +23,23 @@ final class Simulation: Sendable {
         var frozen = false
     }
 
-    private init(options: SimulatorOptions, clock: any WallClock, store: CustomerStore) {
+    private init(options: SimulatorOptions, clock: any WallClock, parameters: GenerationParameters, store: CustomerStore) {
         self.options = options
         self.clock = clock
+        self.parameters = parameters
         self.parser = QueryParser(maxLimit: options.maxLimit)
         self.dice = RequestDice(options: options)
-        self.initial = store
         self.state = Mutex(State(store: store, mutator: Mutator(seed: options.seed)))
     }
 
     /// Generates the dataset `options` describe and wraps it.
     static func make(options: SimulatorOptions, clock: any WallClock = SystemWallClock()) async -> Simulation {
-        let rows = await DatasetGenerator.rows(for: GenerationParameters(options: options, now: clock.now()))
-        let store = await CustomerStore.build(rows: rows)
-        return Simulation(options: options, clock: clock, store: store)
+        let parameters = GenerationParameters(options: options, now: clock.now())
+        return Simulation(options: options, clock: clock, parameters: parameters, store: await generate(parameters))
+    }
+
+    private static func generate(_ parameters: GenerationParameters) async -> CustomerStore {
+        await CustomerStore.build(rows: DatasetGenerator.rows(for: parameters))
     }
 
     // MARK: Serving
@@ -69,10 +73,11 @@ final class Simulation: Sendable {
     }
 
     /// Back to the generated dataset with fresh generators and zeroed statistics; the freeze
-    /// flag is left as it is.
-    func reset() {
+    /// flag is left as it is. Requests see the old data until the new store is ready.
+    func reset() async {
+        let store = await Self.generate(parameters)
         state.withLock { state in
-            state.store = initial
+            state.store = store
             state.mutator = Mutator(seed: options.seed)
         }
         dice.reset()

@@ -26,7 +26,7 @@ struct AdminEndpoints: Sendable {
             return Reply.json(Array(#"{"frozen":false}"#.utf8)).response
         }
         router.post("/__admin/reset") { _, _ in
-            simulation.reset()
+            await simulation.reset()
             return Reply.json(Array(#"{"reset":true}"#.utf8)).response
         }
         router.post("/__admin/mutate") { request, _ in

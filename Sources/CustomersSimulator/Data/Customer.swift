@@ -56,9 +56,9 @@ struct Customer: Sendable {
 }
 
 extension Customer {
-    /// The record's JSON object, exactly as served.
-    /// Exactly as many bytes as the record needs: a generous scratch buffer avoids regrowth while
-    /// writing, and the final copy keeps millions of stored records free of spare capacity.
+    /// The record's JSON object, exactly as served, in exactly as many bytes as it needs: a
+    /// generous scratch buffer avoids regrowth while writing, and the final copy keeps millions
+    /// of stored records free of spare capacity.
     var json: [UInt8] {
         var out = JSONWriter(capacity: 1024 + name.utf8.count)
         out.raw("{")
@@ -72,61 +72,46 @@ extension Customer {
             out.string(text)
             out.raw(",")
         case .missing:
-            break
+            break  // a poison record: the object starts with externalId
         }
         out.key("externalId")
         out.string(externalId)
-        out.raw(",")
-        out.key("name")
+        out.nextKey("name")
         out.string(name)
-        out.raw(",")
-        out.key("type")
+        out.nextKey("type")
         out.string(type.rawValue)
-        out.raw(",")
-        out.key("status")
+        out.nextKey("status")
         out.string(status)
-        out.raw(",")
-        out.key("parentId")
+        out.nextKey("parentId")
         out.int(parentId)
-        out.raw(",")
-        out.key("operatorId")
+        out.nextKey("operatorId")
         out.int(operatorId)
-        out.raw(",")
-        out.key("email")
+        out.nextKey("email")
         out.string(email)
-        out.raw(",")
-        out.key("phone")
+        out.nextKey("phone")
         out.string(phone)
-        out.raw(",")
-        out.key("countryCode")
+        out.nextKey("countryCode")
         out.string(countryCode)
-        out.raw(",")
-        out.key("address")
+        out.nextKey("address")
         if let address {
             out.raw("{")
             out.key("line1")
             out.string(address.line1)
-            out.raw(",")
-            out.key("city")
+            out.nextKey("city")
             out.string(address.city)
-            out.raw(",")
-            out.key("postalCode")
+            out.nextKey("postalCode")
             out.string(address.postalCode)
-            out.raw(",")
-            out.key("country")
+            out.nextKey("country")
             out.string(address.country)
             out.raw("}")
         } else {
             out.raw("null")
         }
-        out.raw(",")
-        out.key("metadata")
+        out.nextKey("metadata")
         out.value(metadata)
-        out.raw(",")
-        out.key("createdAt")
+        out.nextKey("createdAt")
         Self.write(createdAt, into: &out)
-        out.raw(",")
-        out.key("updatedAt")
+        out.nextKey("updatedAt")
         Self.write(updatedAt, into: &out)
         for extra in extras {
             out.raw(",")

@@ -22,7 +22,8 @@ enum DatasetGenerator {
             for await (chunk, rows) in group { chunks[chunk] = rows }
         }
         var rows: [Row] = []
-        rows.reserveCapacity(slotCount + plan.duplicates)
+        // Headroom for created customers, so the first creates do not copy millions of rows.
+        rows.reserveCapacity(slotCount + plan.duplicates + CustomerStore.headroom(for: slotCount))
         for chunk in chunks { rows.append(contentsOf: chunk) }
         appendDuplicates(plan.duplicates, to: &rows, parameters: parameters)
         return rows

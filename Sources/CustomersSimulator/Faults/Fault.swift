@@ -11,29 +11,3 @@ enum Fault: String, CaseIterable, Sendable {
     /// Answer normally, but only after the slow delay.
     case slow
 }
-
-extension FaultRates {
-    /// The rate of `fault`.
-    func rate(of fault: Fault) -> Double {
-        switch fault {
-        case .http500: return http500
-        case .http502: return http502
-        case .http503: return http503
-        case .http429: return http429
-        case .reset: return reset
-        case .truncate: return truncate
-        case .slow: return slow
-        }
-    }
-
-    /// The fault a uniform draw `u` in `[0, 1)` selects: the kinds share `[0, sum)` in
-    /// proportion to their rates, so each occurs at exactly its own rate.
-    func fault(at u: Double) -> Fault? {
-        var cumulative = 0.0
-        for fault in Fault.allCases {
-            cumulative += rate(of: fault)
-            if u < cumulative { return fault }
-        }
-        return nil
-    }
-}

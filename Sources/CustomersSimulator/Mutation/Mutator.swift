@@ -55,7 +55,7 @@ struct Mutator: Sendable {
             updatedAt: Timestamp(instant: created.instant, spelling: TimestampStyle.randomSpelling(for: created.instant, using: &rng)),
             recipe: rng.next()
         )
-        _ = store.append(Row(keys: keys, parentSlot: parentSlot ?? -1, customer: CustomerFactory.make(keys)))
+        store.append(Row(keys: keys, parentSlot: parentSlot ?? -1, customer: CustomerFactory.make(keys)))
         return MutationRecord(kind: .create, id: keys.id)
     }
 

@@ -1,9 +1,8 @@
 /// All records the simulator serves, with the indexes that make a page cheap.
 ///
-/// A value type: the simulator keeps the generated store as its reset point and mutates a copy;
-/// copy-on-write shares the arrays until the first mutation touches them. Every access from
-/// concurrent requests goes through the simulator's `Mutex`, so the store itself needs no
-/// synchronisation.
+/// A plain value: every access from concurrent requests goes through the simulator's `Mutex`,
+/// so the store itself needs no synchronisation, and a snapshot (for the truth) is a
+/// copy-on-write copy of its arrays.
 struct CustomerStore: Sendable {
     /// Every row ever created, by slot; slots follow id order except for `duplicate-older` rows.
     private(set) var rows: [Row]
@@ -16,8 +15,6 @@ struct CustomerStore: Sendable {
     private(set) var children: [[Int32]]
     /// Slots of the live rows under each operator (`operatorId`).
     private(set) var operatorMembers: [Int64: [Int32]]
-    /// Number of live valid customers.
-    private(set) var liveCustomers: Int
 
     /// Builds the indexes over freshly generated rows (sorting runs in parallel).
     static func build(rows: [Row]) async -> CustomerStore {
@@ -32,8 +29,7 @@ struct CustomerStore: Sendable {
             byCreatedAt: await byCreatedAt,
             byUpdatedAt: await byUpdatedAt,
             children: await hierarchy.children,
-            operatorMembers: await hierarchy.members,
-            liveCustomers: rows.count { $0.poison == nil }
+            operatorMembers: await hierarchy.members
         )
     }
 
@@ -82,8 +78,16 @@ struct CustomerStore: Sendable {
         }
     }
 
+    /// Spare capacity for rows created while serving, so that the first creates do not
+    /// reallocate (and copy, under the lock) arrays of millions of entries.
+    static func headroom(for count: Int) -> Int {
+        max(1024, count / 8)
+    }
+
     private static func hierarchy(of rows: [Row]) async -> (children: [[Int32]], members: [Int64: [Int32]]) {
-        var children = [[Int32]](repeating: [], count: rows.count)
+        var children: [[Int32]] = []
+        children.reserveCapacity(rows.count + headroom(for: rows.count))
+        children.append(contentsOf: repeatElement([], count: rows.count))
         var members: [Int64: [Int32]] = [:]
         for slot in rows.indices {
             let parentSlot = rows[slot].parentSlot
@@ -145,14 +149,12 @@ struct CustomerStore: Sendable {
     // MARK: Writing (used by mutations)
 
     /// Adds a new row to every index and to the hierarchy.
-    mutating func append(_ row: Row) -> Int32 {
+    mutating func append(_ row: Row) {
         let slot = Int32(rows.count)
         rows.append(row)
         children.append([])
         for field in SortField.allCases { insert(slot, into: field) }
         link(slot)
-        if row.poison == nil { liveCustomers += 1 }
-        return slot
     }
 
     /// Marks a row deleted and takes it out of every index and the hierarchy.
@@ -160,7 +162,6 @@ struct CustomerStore: Sendable {
         for field in SortField.allCases { remove(slot, from: field) }
         unlink(slot)
         rows[Int(slot)].isDeleted = true
-        if rows[Int(slot)].poison == nil { liveCustomers -= 1 }
     }
 
     /// Replaces a live row's content, keeping the name and updatedAt indexes in step; an

@@ -69,6 +69,12 @@ struct JSONWriter: ~Copyable, ByteSink {
         other.withUnsafeBufferPointer { append($0) }
     }
 
+    /// Appends `,"key":`, for every member of an object but the first.
+    mutating func nextKey(_ key: StaticString) {
+        append(UInt8(ascii: ","))
+        self.key(key)
+    }
+
     /// Appends `"key":`; keys are static ASCII without characters to escape.
     mutating func key(_ key: StaticString) {
         append(UInt8(ascii: "\""))
@@ -177,17 +183,6 @@ struct JSONWriter: ~Copyable, ByteSink {
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-}
-
-/// A small JSON tree for the free-form parts of a record (`metadata`, unknown top-level fields),
-/// whose keys vary from record to record. Members keep their order.
-indirect enum JSONValue: Sendable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    case string(String)
-    case array([JSONValue])
-    case object([(key: String, value: JSONValue)])
 }
 
 /// Where ``RFC3339`` writes a timestamp: a plain byte array or straight into a ``JSONWriter``.

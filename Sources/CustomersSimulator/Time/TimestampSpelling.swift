@@ -19,7 +19,4 @@ struct TimestampSpelling: Hashable, Sendable {
 struct Timestamp: Hashable, Sendable {
     var instant: Instant
     var spelling: TimestampSpelling
-
-    /// The bytes the API serves, e.g. `2024-03-01T12:00:00.5+02:00`.
-    var servedBytes: [UInt8] { RFC3339.bytes(instant, spelling: spelling) }
 }

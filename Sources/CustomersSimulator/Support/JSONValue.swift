@@ -1,0 +1,10 @@
+/// A small JSON tree for the free-form parts of a record (`metadata`, unknown top-level fields),
+/// whose keys vary from record to record. Members keep their order.
+indirect enum JSONValue: Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case string(String)
+    case array([JSONValue])
+    case object([(key: String, value: JSONValue)])
+}
