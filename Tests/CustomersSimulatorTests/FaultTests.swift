@@ -46,17 +46,18 @@ import Testing
         let options = SimulatorOptions(
             customers: 100, seed: 9,
             faults: FaultRates(http500: 0.1, http502: 0.1, http503: 0.1, http429: 0.1, reset: 0.1, truncate: 0.1, slow: 0.1),
-            retryAfterSeconds: 3, slowMilliseconds: 1000
+            retryAfterSeconds: 3, slowMilliseconds: 4000
         )
         try await withSimulator(options) { client async throws in
             // Ten clients in parallel keep the ~42 slow answers from adding up; the threshold sits
-            // just under the slow delay, far above an ordinary answer even on a busy machine.
+            // under the slow delay and far above an ordinary answer, even when the whole suite
+            // loads both cores.
             let counts = await withTaskGroup(of: [Outcome: Int].self) { group in
                 for _ in 0..<10 {
                     group.addTask {
                         var counts: [Outcome: Int] = [:]
                         for _ in 0..<42 {
-                            counts[await outcome(of: client, slowThreshold: .milliseconds(950)), default: 0] += 1
+                            counts[await outcome(of: client, slowThreshold: .milliseconds(3000)), default: 0] += 1
                         }
                         return counts
                     }
@@ -73,7 +74,9 @@ import Testing
 
             let stats = try await client.stats()
             let requests = try #require(stats["requests"] as? [String: Int])
-            #expect(requests["reset"] == counts[.reset])
+            // A pooled connection the server has just closed can fail the next request before
+            // its head, which the client also sees as a reset: allow a few of those.
+            #expect(abs((requests["reset"] ?? 0) - (counts[.reset] ?? 0)) <= 4, "\(requests) \(counts)")
             #expect(requests["truncated"] == counts[.truncated])
             #expect(requests["500"] == counts[.http500])
         }

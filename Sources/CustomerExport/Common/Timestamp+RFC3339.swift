@@ -137,6 +137,33 @@ extension Timestamp {
     /// The spelling written into COPY rows: all nine digits, so PostgreSQL itself rounds to microseconds.
     public var postgresText: String { format(separator: " ", fractionDigits: 9) }
 
+    /// Appends `postgresText` to a COPY buffer without building a String: it is written twice
+    /// for every row loaded, so it is on the hot path.
+    public func appendPostgresText(to out: inout [UInt8]) {
+        let perDay = 86_400 * Self.nanosecondsPerSecond
+        var days = nanosecondsSinceEpoch / perDay
+        var nanosOfDay = nanosecondsSinceEpoch % perDay
+        if nanosOfDay < 0 { nanosOfDay += perDay; days -= 1 }
+        let (year, month, day) = Self.civilFromDays(days)
+        let seconds = nanosOfDay / Self.nanosecondsPerSecond
+        func digits(_ value: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                out.append(UInt8(48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        digits(year, 4); out.append(UInt8(ascii: "-")); digits(month, 2); out.append(UInt8(ascii: "-")); digits(day, 2)
+        out.append(UInt8(ascii: " "))
+        digits(seconds / 3600, 2); out.append(UInt8(ascii: ":")); digits(seconds / 60 % 60, 2); out.append(UInt8(ascii: ":")); digits(seconds % 60, 2)
+        out.append(UInt8(ascii: "."))
+        digits(nanosOfDay % Self.nanosecondsPerSecond, 9)
+        out.append(UInt8(ascii: "Z"))
+    }
+
     private func format(separator: String, fractionDigits: Int?) -> String {
         let perDay = 86_400 * Self.nanosecondsPerSecond
         var days = nanosecondsSinceEpoch / perDay

@@ -24,8 +24,8 @@ public enum CopyRowEncoder {
         out.append(0x09); appendText(row.countryCode, to: &out)
         out.append(0x09); appendBytes(row.addressJSON, to: &out)
         out.append(0x09); appendBytes(row.metadataJSON, to: &out)
-        out.append(0x09); out.append(contentsOf: row.createdAt.postgresText.utf8)
-        out.append(0x09); out.append(contentsOf: row.updatedAt.postgresText.utf8)
+        out.append(0x09); row.createdAt.appendPostgresText(to: &out)
+        out.append(0x09); row.updatedAt.appendPostgresText(to: &out)
         out.append(0x09); appendEscaped(row.raw, to: &out)
         out.append(0x09)
         if row.qualityFlags.isEmpty {

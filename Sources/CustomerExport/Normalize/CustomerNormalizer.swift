@@ -139,6 +139,10 @@ struct FieldReader {
         }
         let (value, hadNUL) = JSONText.decodeString(buffer, span.range)
         if hadNUL { removedNUL = true }
+        // Most values have nothing to trim; Foundation's trimming is only paid when they do.
+        guard let first = value.unicodeScalars.first, let last = value.unicodeScalars.last,
+              first.properties.isWhitespace || last.properties.isWhitespace
+        else { return value }
         return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -57,3 +57,15 @@ struct TimestampTests {
         #expect(TimeSpan(parsing: text) == nil)
     }
 }
+
+extension TimestampTests {
+    @Test("the COPY spelling written into buffers equals postgresText, before and after the epoch")
+    func copySpelling() throws {
+        for text in ["2025-12-31T23:59:59.123456789Z", "1969-12-31T23:59:59.9Z", "2024-02-29T00:00:00Z"] {
+            let t = try #require(Timestamp(rfc3339: text))
+            var bytes: [UInt8] = []
+            t.appendPostgresText(to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == t.postgresText)
+        }
+    }
+}
