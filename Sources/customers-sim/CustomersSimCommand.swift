@@ -27,7 +27,7 @@ struct CustomersSimCommand: AsyncParsableCommand {
               customers-sim --port 8080 --customers 10000 --seed 1 --token test-token \\
                 --poison 14 --fault-rate 0.05 --mutate-rps 20
               curl -H 'Authorization: Bearer test-token' \\
-                'http://127.0.0.1:8080/v1/customers?limit=100&createdAtFrom=2024-01-01T00:00:00Z'
+                'http://127.0.0.1:8080/v1/customers?limit=100&sortBy=name'
             """
     )
 

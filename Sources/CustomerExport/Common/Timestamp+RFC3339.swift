@@ -140,12 +140,7 @@ extension Timestamp {
     /// Appends `postgresText` to a COPY buffer without building a String: it is written twice
     /// for every row loaded, so it is on the hot path.
     public func appendPostgresText(to out: inout [UInt8]) {
-        let perDay = 86_400 * Self.nanosecondsPerSecond
-        var days = nanosecondsSinceEpoch / perDay
-        var nanosOfDay = nanosecondsSinceEpoch % perDay
-        if nanosOfDay < 0 { nanosOfDay += perDay; days -= 1 }
-        let (year, month, day) = Self.civilFromDays(days)
-        let seconds = nanosOfDay / Self.nanosecondsPerSecond
+        let (year, month, day, seconds, fraction) = civilParts
         func digits(_ value: Int64, _ width: Int) {
             var divisor: Int64 = 1
             for _ in 1..<width { divisor *= 10 }
@@ -160,18 +155,22 @@ extension Timestamp {
         out.append(UInt8(ascii: " "))
         digits(seconds / 3600, 2); out.append(UInt8(ascii: ":")); digits(seconds / 60 % 60, 2); out.append(UInt8(ascii: ":")); digits(seconds % 60, 2)
         out.append(UInt8(ascii: "."))
-        digits(nanosOfDay % Self.nanosecondsPerSecond, 9)
+        digits(fraction, 9)
         out.append(UInt8(ascii: "Z"))
     }
 
-    private func format(separator: String, fractionDigits: Int?) -> String {
+    /// The UTC calendar date, the second of the day and the nanoseconds within that second.
+    private var civilParts: (year: Int64, month: Int64, day: Int64, secondsOfDay: Int64, fraction: Int64) {
         let perDay = 86_400 * Self.nanosecondsPerSecond
         var days = nanosecondsSinceEpoch / perDay
         var nanosOfDay = nanosecondsSinceEpoch % perDay
         if nanosOfDay < 0 { nanosOfDay += perDay; days -= 1 }
         let (year, month, day) = Self.civilFromDays(days)
-        let secondsOfDay = nanosOfDay / Self.nanosecondsPerSecond
-        let fraction = nanosOfDay % Self.nanosecondsPerSecond
+        return (year, month, day, nanosOfDay / Self.nanosecondsPerSecond, nanosOfDay % Self.nanosecondsPerSecond)
+    }
+
+    private func format(separator: String, fractionDigits: Int?) -> String {
+        let (year, month, day, secondsOfDay, fraction) = civilParts
         var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + separator
             + pad(secondsOfDay / 3600, 2) + ":" + pad(secondsOfDay / 60 % 60, 2) + ":" + pad(secondsOfDay % 60, 2)
         let digits: Int
