@@ -13,7 +13,7 @@ struct PageContribution: Sendable {
 /// thread) spreads JSON and encoding work over every core.
 struct PageProcessor: Sendable {
     let normalizer: any RecordNormalizing
-    let sink: BoundedChannel<LoadEvent>
+    let sink: LoadRouter
     let excludeFrom: Timestamp?
 
     /// Returns nil when the loader has stopped (the run is ending).

@@ -30,11 +30,13 @@ public struct WindowReader: Sendable {
         self.onFatal = onFatal
     }
 
-    private var sink: BoundedChannel<LoadEvent> { processor.sink }
+    private var sink: LoadRouter { processor.sink }
 
     /// Reads `window` (splitting it when too large) and sends the loader the window's outcome.
     /// Returns the read summaries of every window it finished, for the run's totals.
-    public func read(_ window: TimeWindow) -> [WindowReadSummary] {
+    /// `priority` orders the requests of concurrently read windows (lower first; the run passes
+    /// claim order), so windows finish one after another rather than all together.
+    public func read(_ window: TimeWindow, priority: Int = .max) -> [WindowReadSummary] {
         let dedupe = WindowDeduplicator()
         let summary = WindowTally()
         var previousEntries: Int?
@@ -43,7 +45,7 @@ public struct WindowReader: Sendable {
             summary.withLock { $0.attempts = attempt; $0.driftRereads = attempt - 1 }
             let result: AttemptResult
             do throws(ExtractError) {
-                result = try readOnce(window, dedupe: dedupe, summary: summary, allowSplit: attempt == 1)
+                result = try readOnce(window, dedupe: dedupe, summary: summary, allowSplit: attempt == 1, priority: priority)
             } catch .cancelled {
                 sink.send(.abandon(window))
                 return []
@@ -56,7 +58,7 @@ public struct WindowReader: Sendable {
             switch result {
             case let .tooLarge(halves):
                 sink.send(.split(parent: window, children: [halves.0, halves.1]))
-                return read(halves.0) + read(halves.1)
+                return read(halves.0, priority: priority) + read(halves.1, priority: priority)
             case let .read(entries, totals, isSinglePage):
                 observedTotals += totals
                 let consistent: Bool
@@ -86,10 +88,10 @@ public struct WindowReader: Sendable {
     }
 
     private func readOnce(
-        _ window: TimeWindow, dedupe: WindowDeduplicator, summary: WindowTally, allowSplit: Bool
+        _ window: TimeWindow, dedupe: WindowDeduplicator, summary: WindowTally, allowSplit: Bool, priority: Int
     ) throws(ExtractError) -> AttemptResult {
         let pageSize = settings.pageSize
-        let first = try limiter.run { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: pageSize)) }
+        let first = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: pageSize)) }
         if let total = first.body.total, total > settings.maxWindowRows, allowSplit, let halves = window.halves() {
             return .tooLarge(halves: halves)
         }
@@ -99,9 +101,9 @@ public struct WindowReader: Sendable {
         collector.add(entries: first.body.records.count, total: first.body.total)
         if let total = first.body.total {
             let offsets = Array(stride(from: pageSize, to: total, by: pageSize))
-            try fetchInParallel(offsets, window, dedupe, summary, collector)
+            try fetchInParallel(offsets, window, dedupe, summary, collector, priority)
             if !offsets.isEmpty {
-                let closing = try limiter.run { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: 1)) }
+                let closing = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: 1)) }
                 collector.add(entries: 0, total: closing.body.total)
             }
             let seen = collector.snapshot
@@ -115,19 +117,20 @@ public struct WindowReader: Sendable {
         while !collector.sawShortPage {
             let offsets = (0..<max(1, settings.readAhead)).map { nextOffset + $0 * pageSize }
             nextOffset += offsets.count * pageSize
-            try fetchInParallel(offsets, window, dedupe, summary, collector)
+            try fetchInParallel(offsets, window, dedupe, summary, collector, priority)
         }
         return .read(entries: collector.snapshot.entries, totals: [], isSinglePage: false)
     }
 
     private func fetchInParallel(
-        _ offsets: [Int], _ window: TimeWindow, _ dedupe: WindowDeduplicator, _ summary: WindowTally, _ collector: PageCollector
+        _ offsets: [Int], _ window: TimeWindow, _ dedupe: WindowDeduplicator, _ summary: WindowTally, _ collector: PageCollector,
+        _ priority: Int
     ) throws(ExtractError) {
         let group = DispatchGroup()
         let pageSize = settings.pageSize
         for offset in offsets {
             guard collector.firstError == nil, !client.cancellation.isCancelled else { break }
-            limiter.submit(group: group) {
+            limiter.submit(group: group, priority: priority) {
                 do throws(ExtractError) {
                     let page = try client.fetch(PageRequest(window: window, offset: offset, limit: pageSize))
                     try absorb(page, window, dedupe, summary)

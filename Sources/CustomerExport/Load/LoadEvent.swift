@@ -12,6 +12,16 @@ public enum LoadEvent: Sendable {
     case fail(TimeWindow, WindowReadSummary, reason: String)
     /// The run stopped before the window finished: discard its staged rows, leave it pending.
     case abandon(TimeWindow)
+
+    /// The window the event is about (a split's parent), which decides its loader and its order.
+    public var window: TimeWindow {
+        switch self {
+        case let .stage(window, _, _), let .quarantine(window, _), let .complete(window, _), let .fail(window, _, _), let .abandon(window):
+            window
+        case let .split(parent, _):
+            parent
+        }
+    }
 }
 
 /// How reading one window went, as recorded in its checkpoint row.

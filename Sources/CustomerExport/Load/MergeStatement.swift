@@ -23,7 +23,7 @@ struct MergeStatement {
                 ON CONFLICT (id) DO UPDATE SET \(updates), loaded_at = EXCLUDED.loaded_at, deleted_at = NULL
                 WHERE t.updated_at < EXCLUDED.updated_at
                    OR (t.updated_at = EXCLUDED.updated_at AND (t.raw IS DISTINCT FROM EXCLUDED.raw OR t.deleted_at IS NOT NULL))
-                RETURNING (xmax = 0) AS inserted, id, updated_at, raw
+                RETURNING (xmax = 0) AS inserted\(target.history ? ", id, updated_at, raw" : "")
             )
             """
         if target.history {

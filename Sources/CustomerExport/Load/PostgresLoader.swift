@@ -21,8 +21,28 @@ public struct LoadTotals: Sendable, Equatable, Codable {
     public var windowsLost = 0
     public var copySeconds = 0.0
     public var mergeSeconds = 0.0
+    /// Time spent waiting on the channel for the next events.
+    public var idleSeconds = 0.0
 
     public init() {}
+
+    /// Adds another loader's totals (several loaders serve one run).
+    public mutating func add(_ other: LoadTotals) {
+        rowsStaged += other.rowsStaged
+        inserted += other.inserted
+        updated += other.updated
+        unchanged += other.unchanged
+        markedDeleted += other.markedDeleted
+        quarantined += other.quarantined
+        windowsDone += other.windowsDone
+        windowsFailed += other.windowsFailed
+        windowsSplit += other.windowsSplit
+        windowsAbandoned += other.windowsAbandoned
+        windowsLost += other.windowsLost
+        copySeconds += other.copySeconds
+        mergeSeconds += other.mergeSeconds
+        idleSeconds += other.idleSeconds
+    }
 }
 
 /// What a run needs to know when a window commits; the incremental run's watermark in particular.
@@ -72,7 +92,9 @@ public struct PostgresLoader: Loading {
     public mutating func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> LoadTotals {
         do {
             while true {
+                let waited = Timestamp.now()
                 let batch = events.receive(upTo: 64)
+                totals.idleSeconds += Timestamp.now().secondsSinceEpoch - waited.secondsSinceEpoch
                 if batch.isEmpty { break }
                 try handle(batch)
             }
@@ -84,36 +106,47 @@ public struct PostgresLoader: Loading {
     }
 
     private mutating func handle(_ batch: [LoadEvent]) throws(PostgresError) {
-        var index = 0
-        while index < batch.count {
-            switch batch[index] {
-            case let .stage(window, _, _):
-                // Consecutive pages of one window travel in a single COPY.
-                var end = index
-                while end + 1 < batch.count, case let .stage(next, _, _) = batch[end + 1], next == window { end += 1 }
-                try copy(window, batch[index...end])
-                index = end
-            case let .quarantine(window, records):
-                quarantined[window, default: []].append(contentsOf: records)
-            case let .split(parent, children):
-                try state.markSplit(runId: context.runId, parent: parent, children: children, worker: context.worker, lease: context.lease)
-                for child in children { context.claims.add(child) }
-                context.claims.remove(parent)
-                totals.windowsSplit += 1
-            case let .complete(window, summary):
-                try complete(window, summary)
-            case let .fail(window, summary, reason):
-                try dropStaging(window)
-                try state.markFailed(runId: context.runId, window: window, read: summary, reason: reason)
-                context.claims.remove(window)
-                totals.windowsFailed += 1
-            case let .abandon(window):
-                try dropStaging(window)
-                try state.releaseClaim(runId: context.runId, window: window, worker: context.worker)
-                context.claims.remove(window)
-                totals.windowsAbandoned += 1
+        // Pages of one window travel in a single COPY however windows interleave in the batch;
+        // a window's other events still come after its pages, which is the only order that matters.
+        var pages: [TimeWindow: [LoadEvent]] = [:]
+        var firstSeen: [TimeWindow] = []
+        for event in batch {
+            if case let .stage(window, _, _) = event {
+                if pages[window] == nil { firstSeen.append(window) }
+                pages[window, default: []].append(event)
+                continue
             }
-            index += 1
+            if let waiting = pages.removeValue(forKey: event.window) { try copy(event.window, waiting) }
+            try apply(event)
+        }
+        for window in firstSeen {
+            if let waiting = pages.removeValue(forKey: window) { try copy(window, waiting) }
+        }
+    }
+
+    private mutating func apply(_ event: LoadEvent) throws(PostgresError) {
+        switch event {
+        case .stage:
+            preconditionFailure("pages are copied by handle(_:)")
+        case let .quarantine(window, records):
+            quarantined[window, default: []].append(contentsOf: records)
+        case let .split(parent, children):
+            try state.markSplit(runId: context.runId, parent: parent, children: children, worker: context.worker, lease: context.lease)
+            for child in children { context.claims.add(child) }
+            context.claims.remove(parent)
+            totals.windowsSplit += 1
+        case let .complete(window, summary):
+            try complete(window, summary)
+        case let .fail(window, summary, reason):
+            try dropStaging(window)
+            try state.markFailed(runId: context.runId, window: window, read: summary, reason: reason)
+            context.claims.remove(window)
+            totals.windowsFailed += 1
+        case let .abandon(window):
+            try dropStaging(window)
+            try state.releaseClaim(runId: context.runId, window: window, worker: context.worker)
+            context.claims.remove(window)
+            totals.windowsAbandoned += 1
         }
     }
 
@@ -126,7 +159,7 @@ public struct PostgresLoader: Loading {
         return name
     }
 
-    private mutating func copy(_ window: TimeWindow, _ events: ArraySlice<LoadEvent>) throws(PostgresError) {
+    private mutating func copy(_ window: TimeWindow, _ events: [LoadEvent]) throws(PostgresError) {
         let table = try stagingTable(for: window)
         let started = Timestamp.now()
         let columns = CopyRowEncoder.columns.joined(separator: ", ")
@@ -152,33 +185,40 @@ public struct PostgresLoader: Loading {
         let context = self.context
         let target = self.target
         let state = self.state
-        let committed = try connection.inTransaction { () throws(PostgresError) -> WindowLoadResult? in
-            try state.lockRun(context.runId)
-            guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
-            var load = WindowLoadResult()
-            if let staging {
-                let merged = try connection.execute(MergeStatement(target: target, stagingTable: staging).sql)
-                let row = merged.rows.first ?? []
-                load.inserted = row.first.flatMap { $0.flatMap { Int($0) } } ?? 0
-                load.updated = row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0
-                let incoming = row.count > 2 ? row[2].flatMap { Int($0) } ?? 0 : 0
-                load.unchanged = incoming - load.inserted - load.updated
+        let committed = try Self.retryingConflicts { () throws(PostgresError) -> WindowLoadResult? in
+            try connection.inTransaction { () throws(PostgresError) -> WindowLoadResult? in
+                guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
+                var load = WindowLoadResult()
+                if let staging {
+                    let merged = try connection.execute(MergeStatement(target: target, stagingTable: staging).sql)
+                    let row = merged.rows.first ?? []
+                    load.inserted = row.first.flatMap { $0.flatMap { Int($0) } } ?? 0
+                    load.updated = row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0
+                    let incoming = row.count > 2 ? row[2].flatMap { Int($0) } ?? 0 : 0
+                    load.unchanged = incoming - load.inserted - load.updated
+                }
+                if context.marksDeletions {
+                    load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging)
+                        .mark(window: window, rangeEnd: context.rangeEnd, quarantined: records, on: connection)
+                }
+                if let staging {
+                    _ = try connection.execute("DROP TABLE \(staging)")
+                }
+                if !records.isEmpty {
+                    try state.recordQuarantine(runId: context.runId, window: window, target: target, records)
+                }
+                try state.markDone(runId: context.runId, window: window, read: summary, load: load, worker: context.worker)
+                if let watermark = context.watermarkOnCompletion {
+                    // Commits of the run's last windows queue here; the one that gets the lock
+                    // last sees every other window done (a fresh snapshot per statement), so
+                    // exactly one of them moves the watermark.
+                    try state.lockRun(context.runId)
+                    if try state.remainingWindows(runId: context.runId) == 0 {
+                        try state.advanceWatermark(runId: context.runId, pipeline: context.pipeline, target: target, to: watermark)
+                    }
+                }
+                return load
             }
-            if context.marksDeletions {
-                load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging)
-                    .mark(window: window, rangeEnd: context.rangeEnd, quarantined: records, on: connection)
-            }
-            if let staging {
-                _ = try connection.execute("DROP TABLE \(staging)")
-            }
-            if !records.isEmpty {
-                try state.recordQuarantine(runId: context.runId, window: window, target: target, records)
-            }
-            try state.markDone(runId: context.runId, window: window, read: summary, load: load, worker: context.worker)
-            if let watermark = context.watermarkOnCompletion, try state.remainingWindows(runId: context.runId) == 0 {
-                try state.advanceWatermark(runId: context.runId, pipeline: context.pipeline, target: target, to: watermark)
-            }
-            return load
         }
         context.claims.remove(window)
         guard let load = committed else {
@@ -196,6 +236,22 @@ public struct PostgresLoader: Loading {
         totals.windowsDone += 1
         totals.mergeSeconds += Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
         onWindowCommitted?(window, summary, load)
+    }
+
+    /// Merges of different loaders and workers run concurrently and may touch the same rows (a
+    /// record on a window boundary, one updated into a later window, a poison payload seen twice).
+    /// PostgreSQL resolves a lock cycle by aborting one transaction; that transaction rolled back
+    /// completely and its staged rows are still there (staging lives outside it), so it is simply
+    /// run again.
+    static func retryingConflicts<T>(attempts: Int = 5, _ body: () throws(PostgresError) -> T) throws(PostgresError) -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try body()
+            } catch let error where attempt < attempts && (error.sqlState == "40P01" || error.sqlState == "40001") {
+                attempt += 1
+            }
+        }
     }
 
     private mutating func dropStaging(_ window: TimeWindow) throws(PostgresError) {

@@ -21,39 +21,22 @@ extension ExportPipeline {
 
     /// Runs extract and load concurrently: windows are claimed from the state tables one at a
     /// time (the same mechanism whether this is the only process or one of many workers), window
-    /// drivers and page jobs run on Dispatch queues under one request limiter, the loader on a
-    /// thread of its own with its own connection, a bounded channel between them, and a lease
-    /// keeper renewing the claims on a third connection.
+    /// drivers and page jobs run on Dispatch queues under one request limiter, each loader on a
+    /// thread of its own with its own connection behind a bounded channel, and a lease keeper
+    /// renewing the claims on one more connection.
     func execute(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: PostgresConnection) -> ExecutionOutcome {
-        let channel = BoundedChannel<LoadEvent>(capacity: max(4, request.concurrency * 2))
+        // Each loader may hold up to two pages per request slot: enough to keep fetching while a
+        // window merges, and a fixed bound on memory however large the export.
+        let router = LoadRouter(loaders: request.loaders, capacityPerLoader: max(4, request.concurrency * 2))
         let claims = ClaimRegistry()
         let worker = Self.workerName
         let fatal = Mutex<ExtractError?>(nil)
-        let loaderResult = Mutex<Result<LoadTotals, ExportError>>(.success(LoadTotals()))
-        let loaderDone = DispatchSemaphore(value: 0)
         let context = CommitContext(
             runId: run.id, pipeline: request.pipeline, mode: request.mode, watermarkOnCompletion: range.watermarkOnCompletion,
             marksDeletions: request.mode == .reconcile, rangeEnd: range.to, worker: worker, lease: request.lease, claims: claims)
-        let request = self.request
-        let cancellation = self.cancellation
-        let onWindowCommitted = self.onWindowCommitted
-        let loaderThread = Thread {
-            do throws(ExportError) {
-                let connection = try DatabaseSession.connect(request.databaseURL)
-                defer { connection.close() }
-                var loader = PostgresLoader(connection: connection, target: request.target, state: request.state, context: context)
-                loader.onWindowCommitted = onWindowCommitted
-                let totals = try loader.run(channel)
-                loaderResult.withLock { $0 = .success(totals) }
-            } catch {
-                channel.abandon()
-                loaderResult.withLock { $0 = .failure(error) }
-                cancellation.cancel("the loader stopped: \(error.message)")
-            }
-            loaderDone.signal()
-        }
-        loaderThread.name = "customer-export.loader"
-        loaderThread.start()
+        let loaders = LoaderThreads(router: router, request: request, context: context, cancellation: cancellation,
+                                    onWindowCommitted: onWindowCommitted)
+        loaders.start()
         let keeper = LeaseKeeper(
             settings: .init(databaseURL: request.databaseURL, state: request.state, runId: run.id, worker: worker, lease: request.lease,
                             globalRequestsPerSecond: request.globalMaxRequestsPerSecond),
@@ -65,7 +48,7 @@ extension ExportPipeline {
         let settings = WindowReadSettings(
             pageSize: request.api.pageSize, maxWindowRows: request.maxWindowRows, maxReadAttempts: request.maxReadAttempts,
             readAhead: request.api.readAhead, excludeFrom: range.to)
-        let processor = PageProcessor(normalizer: request.normalizer, sink: channel, excludeFrom: settings.excludeFrom)
+        let processor = PageProcessor(normalizer: request.normalizer, sink: router, excludeFrom: settings.excludeFrom)
         let reader = WindowReader(client: client, limiter: limiter, processor: processor, settings: settings) { error in
             fatal.withLock { if $0 == nil { $0 = error } }
             cancellation.cancel("the API rejected a request")
@@ -75,7 +58,15 @@ extension ExportPipeline {
         let group = DispatchGroup()
         let store = StateStore(schema: request.state, connection: control)
         var stateError: ExportError?
+        var claimNumber = 0
         while !cancellation.isCancelled {
+            // Claim another window only when the windows in hand cannot use every request slot:
+            // fewer windows in flight means each finishes sooner, merges spread over the run,
+            // and other workers find windows left to claim.
+            if inFlight.withLock({ $0 }) > 0, !limiter.hasSpareSlot {
+                cancellation.sleep(TimeSpan(nanoseconds: 2_000_000))
+                continue
+            }
             let claimed: TimeWindow?
             do {
                 claimed = try store.claimWindow(runId: run.id, worker: worker, lease: request.lease, field: request.field)
@@ -94,20 +85,23 @@ extension ExportPipeline {
                 continue
             }
             claims.add(window)
+            router.pin(window)
             inFlight.withLock { $0 += 1 }
+            claimNumber += 1
+            let priority = claimNumber
             windowLimiter.submit(group: group) {
-                let summaries = reader.read(window)
+                let summaries = reader.read(window, priority: priority)
                 reads.withLock { $0 += summaries }
                 inFlight.withLock { $0 -= 1 }
             }
         }
         group.wait()
-        channel.close()
-        loaderDone.wait()
+        router.close()
+        let loaded = loaders.wait()
         keeper.finish()
 
         var outcome = ExecutionOutcome(reads: reads.withLock { $0 }, load: LoadTotals(), loadError: nil, fatal: fatal.withLock { $0 }, stateError: stateError)
-        switch loaderResult.withLock({ $0 }) {
+        switch loaded {
         case let .success(totals): outcome.load = totals
         case let .failure(error): outcome.loadError = error
         }

@@ -15,6 +15,7 @@ import Yams
 ///   targetTable: customers
 /// incremental: { start: 2024-01-01, lookback: 1h, lag: 1m, window: 1d }
 /// concurrency: 8
+/// loaders: 2
 /// ```
 /// `${NAME}` and `${NAME:-default}` are replaced from the environment before parsing; an unknown
 /// key anywhere is an error (a typo must not silently fall back to a default).
@@ -66,6 +67,8 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
     public var backfill: Backfill?
     public var incremental: Incremental?
     public var concurrency: Int?
+    /// Loader threads, each with its own database connection (default 2).
+    public var loaders: Int?
     public var maxWindowRows: Int?
     public var maxReadAttempts: Int?
     public var maxStringBytes: Int?
@@ -139,7 +142,7 @@ enum PipelineKeys {
 
     static let filters: Shape = .mapping(["types": .leaf, "customerIds": .leaf, "parentId": .leaf, "ownerId": .leaf, "operatorId": .leaf, "search": .leaf])
     static let root: [String: Shape] = [
-        "pipeline": .leaf, "mode": .leaf, "concurrency": .leaf, "maxWindowRows": .leaf, "maxReadAttempts": .leaf, "maxStringBytes": .leaf,
+        "pipeline": .leaf, "mode": .leaf, "concurrency": .leaf, "loaders": .leaf, "maxWindowRows": .leaf, "maxReadAttempts": .leaf, "maxStringBytes": .leaf,
         "api": .mapping([
             "url": .leaf, "path": .leaf, "tokenEnv": .leaf, "tokenFile": .leaf, "authHeader": .leaf, "authScheme": .leaf,
             "envelope": .leaf, "pageSize": .leaf, "arrayStyle": .leaf, "timeout": .leaf, "connectTimeout": .leaf,

@@ -33,6 +33,16 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var bytes = 0
     }
 
+    /// Where the loader's time went: a loader that is rarely idle is what bounds the run.
+    public struct Loader: Sendable, Codable, Equatable {
+        /// COPY of staged pages into per-window temporary tables.
+        public var copySeconds = 0.0
+        /// Merge, quarantine and checkpoint transactions.
+        public var commitSeconds = 0.0
+        /// Waiting for pages from the API.
+        public var idleSeconds = 0.0
+    }
+
     public var runId: Int64?
     public var pipeline: String
     public var mode: String
@@ -46,6 +56,7 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var pages = 0
     public var requests = Requests()
     public var rows = Rows()
+    public var loader = Loader()
     public var durationSeconds = 0.0
     public var rowsPerSecond = 0.0
 
@@ -75,6 +86,9 @@ public struct RunReport: Sendable, Codable, Equatable {
         rows.quarantined += load.quarantined
         rows.markedDeleted += load.markedDeleted
         windows.split += load.windowsSplit
+        loader.copySeconds += load.copySeconds
+        loader.commitSeconds += load.mergeSeconds
+        loader.idleSeconds += load.idleSeconds
     }
 
     mutating func add(_ requests: RequestStats.Snapshot) {
@@ -92,7 +106,7 @@ public struct RunReport: Sendable, Codable, Equatable {
               windows   \(windows.done) done, \(windows.failed) failed, \(windows.pending) pending, \(windows.split) split, \(windows.rereadForDrift) re-read for drift (of \(windows.planned) planned)
               requests  \(requests.total) (\(sorted(requests.byStatus))), retries: \(sorted(requests.retriesByStatus))
               rows      \(rows.fetched) fetched, \(rows.inserted) inserted, \(rows.updated) updated, \(rows.unchanged) unchanged, \(rows.quarantined) quarantined, \(rows.duplicates) duplicates, \(rows.stale) stale, \(rows.outsideRange) outside range\(mode == RunMode.reconcile.rawValue ? ", \(rows.markedDeleted) marked deleted" : "")
-              time      \(String(format: "%.1f", durationSeconds)) s, \(Int(rowsPerSecond)) rows/s
+              time      \(String(format: "%.1f", durationSeconds)) s, \(Int(rowsPerSecond)) rows/s; loader \(String(format: "%.1f", loader.copySeconds)) s copying, \(String(format: "%.1f", loader.commitSeconds)) s committing, \(String(format: "%.1f", loader.idleSeconds)) s idle
             """ + (message.map { "\n  note      \($0)" } ?? "")
     }
 }

@@ -20,6 +20,9 @@ public struct RunRequest: Sendable {
     public var state: StateSchema
     /// Requests in flight at once, across all windows.
     public var concurrency: Int = 8
+    /// Loader threads, each with its own database connection: while one merges a finished
+    /// window, another keeps copying pages, so fetching never waits for a merge.
+    public var loaders: Int = 2
     public var maxWindowRows: Int = 50_000
     public var maxReadAttempts: Int = 5
     /// Read the range again even if an earlier identical run finished it.
@@ -62,6 +65,7 @@ public struct RunRequest: Sendable {
     /// Checks that need no network, with the sentence a user needs to fix each.
     public func validate() throws(ExportError) {
         guard concurrency >= 1 else { throw .configuration("--concurrency must be at least 1 (it is \(concurrency)); try 8") }
+        guard loaders >= 1 else { throw .configuration("--loaders must be at least 1 (it is \(loaders)); try 2") }
         guard windowSize.nanoseconds > 0 else { throw .configuration("--window must be longer than zero (it is \(windowSize)); try 1d") }
         guard api.pageSize >= 1 else { throw .configuration("--page-size must be at least 1 (it is \(api.pageSize)); use the server's maximum, usually 200") }
         guard maxWindowRows >= api.pageSize else { throw .configuration("max-window-rows (\(maxWindowRows)) must be at least the page size (\(api.pageSize))") }

@@ -14,6 +14,7 @@ public struct RunOverrides: Sendable {
     public var lag: String?
     public var window: String?
     public var concurrency: Int?
+    public var loaders: Int?
     public var pageSize: Int?
     public var maxWindowRows: Int?
     public var targetSchema: String?
@@ -72,6 +73,7 @@ public enum RunRequestBuilder {
 
         var request = RunRequest(pipeline: name, mode: mode, api: api, databaseURL: databaseURL, target: target, state: state)
         if let concurrency = overrides.concurrency ?? file?.concurrency { request.concurrency = concurrency }
+        if let loaders = overrides.loaders ?? file?.loaders { request.loaders = loaders }
         if let rows = overrides.maxWindowRows ?? file?.maxWindowRows { request.maxWindowRows = rows }
         if let attempts = file?.maxReadAttempts {
             guard attempts >= 1 else { throw .configuration("maxReadAttempts must be at least 1") }

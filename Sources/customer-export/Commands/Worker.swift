@@ -40,6 +40,9 @@ struct Worker: ParsableCommand {
     @Option(help: "Requests in flight at once in this worker (default 8).")
     var concurrency: Int = 8
 
+    @Option(help: "Loader threads in this worker, each with its own database connection (default 2).")
+    var loaders: Int = 2
+
     @Option(help: ArgumentHelp("At most this many requests per second from this worker.", valueName: "rate"))
     var maxRps: Double?
 
@@ -50,6 +53,7 @@ struct Worker: ParsableCommand {
 
     func validate() throws {
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency)); try 8") }
+        guard loaders >= 1 else { throw ValidationError("--loaders must be at least 1 (got \(loaders)); try 2") }
         guard let span = TimeSpan(parsing: lease), span >= .seconds(1) else {
             throw ValidationError("--lease \"\(lease)\" must be a duration of at least 1s, e.g. 30s")
         }
@@ -67,6 +71,7 @@ struct Worker: ParsableCommand {
             runId: runId, databaseURL: databaseURL ?? environment["DATABASE_URL"] ?? "", state: try StateSchema(stateSchema),
             token: token, apiURL: apiURL, concurrency: concurrency)
         request.lease = TimeSpan(parsing: lease) ?? .seconds(30)
+        request.loaders = loaders
         request.maxRequestsPerSecond = maxRps
         request.globalMaxRequestsPerSecond = globalMaxRps
         try RunExecution.withPipeline(request, output: output) { pipeline in

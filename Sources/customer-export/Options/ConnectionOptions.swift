@@ -44,6 +44,9 @@ struct TuningOptions: ParsableArguments {
     @Option(help: "Requests in flight at once, across all windows (default 8).")
     var concurrency: Int?
 
+    @Option(help: "Loader threads, each with its own database connection, so one merges a finished window while another copies pages (default 2).")
+    var loaders: Int?
+
     @Option(help: "Records per request, at most the server's maximum (default 200).")
     var pageSize: Int?
 
@@ -66,6 +69,9 @@ struct TuningOptions: ParsableArguments {
         if let concurrency, concurrency < 1 {
             throw ValidationError("--concurrency must be at least 1 (got \(concurrency)); try 8")
         }
+        if let loaders, loaders < 1 {
+            throw ValidationError("--loaders must be at least 1 (got \(loaders)); try 2")
+        }
         if let pageSize, pageSize < 1 {
             throw ValidationError("--page-size must be at least 1 (got \(pageSize)); use the server's maximum, usually 200")
         }
@@ -82,6 +88,7 @@ struct TuningOptions: ParsableArguments {
     func apply(to overrides: inout RunOverrides) {
         overrides.window = window
         overrides.concurrency = concurrency
+        overrides.loaders = loaders
         overrides.pageSize = pageSize
         overrides.maxWindowRows = maxWindowRows
         overrides.restart = restart

@@ -11,7 +11,6 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
     // the three stored variables below are only touched while it is locked.
     private let condition = NSCondition()
     nonisolated(unsafe) private var buffer: [Element] = []
-    nonisolated(unsafe) private var head = 0
     nonisolated(unsafe) private var closed = false
     nonisolated(unsafe) private var abandoned = false
     public let capacity: Int
@@ -21,7 +20,7 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
         self.capacity = capacity
     }
 
-    private var count: Int { buffer.count - head }
+    private var count: Int { buffer.count }
 
     /// Blocks while the channel is full; returns false when it was closed or abandoned.
     @discardableResult
@@ -42,12 +41,10 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
         defer { condition.unlock() }
         while count == 0, !closed, !abandoned { condition.wait() }
         guard !abandoned, count > 0 else { return [] }
-        let taken = Array(buffer[head..<(head + min(max, count))])
-        head += taken.count
-        if head > 1024, head * 2 > buffer.count {
-            buffer.removeFirst(head)
-            head = 0
-        }
+        // Taken elements leave the buffer at once (shifting at most `capacity` references):
+        // a consumed page must not stay reachable from here, or memory grows with the export.
+        let taken = Array(buffer.prefix(max))
+        buffer.removeFirst(taken.count)
         condition.broadcast()
         return taken
     }
@@ -65,7 +62,6 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
         condition.lock()
         abandoned = true
         buffer.removeAll()
-        head = 0
         condition.broadcast()
         condition.unlock()
     }

@@ -1,0 +1,69 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The load stage's threads: one per channel of the router, each with a PostgreSQL connection of
+/// its own, so one loader can COPY a window's pages while another merges a finished window.
+///
+/// Loaders share nothing but the state tables, where the window's row lock and the run's row
+/// lock order their commits exactly as they order commits of separate worker processes. If one
+/// loader fails, every channel is abandoned (no fetcher stays blocked on a full channel) and the
+/// run is cancelled; windows not committed stay pending and are read again on resume.
+final class LoaderThreads: Sendable {
+    private let router: LoadRouter
+    private let request: RunRequest
+    private let context: CommitContext
+    private let cancellation: CancellationToken
+    private let onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?
+    private let results: Mutex<[Result<LoadTotals, ExportError>]> = Mutex([])
+    private let finished = DispatchGroup()
+
+    init(router: LoadRouter, request: RunRequest, context: CommitContext, cancellation: CancellationToken,
+         onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?) {
+        self.router = router
+        self.request = request
+        self.context = context
+        self.cancellation = cancellation
+        self.onWindowCommitted = onWindowCommitted
+    }
+
+    func start() {
+        for (index, channel) in router.channels.enumerated() {
+            finished.enter()
+            let thread = Thread { [self] in
+                let result = load(channel)
+                results.withLock { $0.append(result) }
+                finished.leave()
+            }
+            thread.name = "customer-export.loader.\(index)"
+            thread.start()
+        }
+    }
+
+    private func load(_ channel: BoundedChannel<LoadEvent>) -> Result<LoadTotals, ExportError> {
+        do throws(ExportError) {
+            let connection = try DatabaseSession.connect(request.databaseURL)
+            defer { connection.close() }
+            var loader = PostgresLoader(connection: connection, target: request.target, state: request.state, context: context)
+            loader.onWindowCommitted = onWindowCommitted
+            return .success(try loader.run(channel))
+        } catch {
+            router.abandon()
+            cancellation.cancel("the loader stopped: \(error.message)")
+            return .failure(error)
+        }
+    }
+
+    /// Waits for every loader; the first failure wins, otherwise the totals of all of them.
+    func wait() -> Result<LoadTotals, ExportError> {
+        finished.wait()
+        var totals = LoadTotals()
+        for result in results.withLock({ $0 }) {
+            switch result {
+            case let .success(part): totals.add(part)
+            case let .failure(error): return .failure(error)
+            }
+        }
+        return .success(totals)
+    }
+}
