@@ -81,7 +81,9 @@ extension ExportPipeline {
                 let busy = inFlight.withLock { $0 } > 0
                 let othersHold = ((try? store.windowsHeldByOthers(runId: run.id, worker: worker)) ?? 0) > 0
                 guard busy || othersHold else { break }
-                cancellation.sleep(busy ? TimeSpan(nanoseconds: 100_000_000) : TimeSpan(nanoseconds: max(request.lease.nanoseconds / 4, 100_000_000)))
+                // Others' windows are checked every half second (one indexed count): the run is
+                // over as soon as they commit, and a dead worker's lease expiring is noticed.
+                cancellation.sleep(TimeSpan(nanoseconds: busy ? 100_000_000 : min(500_000_000, max(request.lease.nanoseconds / 4, 100_000_000))))
                 continue
             }
             claims.add(window)

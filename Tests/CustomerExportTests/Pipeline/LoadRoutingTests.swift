@@ -1,0 +1,85 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+@testable import CustomerExport
+
+@Suite("Load routing and scheduling")
+struct LoadRoutingTests {
+    private func window(_ day: Int64) -> TimeWindow {
+        let start = Timestamp(nanosecondsSinceEpoch: (1_700_000_000 + day * 86_400) * Timestamp.nanosecondsPerSecond)
+        return TimeWindow(field: .createdAt, from: start, to: start.adding(.days(1)))
+    }
+
+    @Test("a free slot goes to the most urgent waiter, equal priorities in arrival order")
+    func limiterPriority() {
+        let limiter = RequestLimiter(limit: 1)
+        let order = Mutex<[String]>([])
+        let holding = DispatchSemaphore(value: 0)
+        let group = DispatchGroup()
+        limiter.submit(group: group, priority: 0) { holding.wait() }
+        // Waiters arrive one by one while the only slot is held.
+        let started = DispatchGroup()
+        let submitted = DispatchGroup()
+        for (name, priority) in [("late window", 9), ("first window", 1), ("second window, page A", 2), ("second window, page B", 2)] {
+            started.enter()
+            submitted.enter()
+            Thread {
+                started.leave()
+                limiter.submit(group: group, priority: priority) { order.withLock { $0.append(name) } }
+                submitted.leave()
+            }.start()
+            started.wait()
+            usleep(30_000)  // let it block in `submit` before the next one arrives
+        }
+        holding.signal()
+        submitted.wait()
+        group.wait()
+        #expect(order.withLock { $0 } == ["first window", "second window, page A", "second window, page B", "late window"])
+    }
+
+    @Test("every event of a window reaches one loader; windows alternate between loaders in claim order")
+    func routerPinsWindows() {
+        let router = LoadRouter(loaders: 2, capacityPerLoader: 100)
+        let (first, second, third) = (window(0), window(1), window(2))
+        for claimed in [first, second, third] { router.pin(claimed) }
+        for _ in 0..<3 {
+            for each in [third, second, first] { router.send(.stage(each, copyRows: [], rowCount: 0)) }
+        }
+        router.send(.complete(first, WindowReadSummary()))
+        router.send(.abandon(third))
+        router.close()
+        let received = router.channels.map { $0.receive(upTo: 100).map(\.window) }
+        #expect(received[0] == [third, first, third, first, third, first, first, third])
+        #expect(received[1] == [second, second, second])
+    }
+
+    @Test("a window unpinned by its last event is pinned afresh when seen again")
+    func routerUnpins() {
+        let router = LoadRouter(loaders: 2, capacityPerLoader: 10)
+        let (first, second) = (window(0), window(1))
+        router.send(.stage(first, copyRows: [], rowCount: 0))       // loader 0
+        router.send(.fail(first, WindowReadSummary(), reason: "x"))  // unpins
+        router.send(.stage(second, copyRows: [], rowCount: 0))      // loader 1
+        router.send(.stage(first, copyRows: [], rowCount: 0))       // a new read of it: loader 0
+        router.close()
+        #expect(router.channels[0].receive(upTo: 10).count == 3)
+        #expect(router.channels[1].receive(upTo: 10).map(\.window) == [second])
+    }
+
+    final class Page: Sendable {}
+
+    @Test("a taken element is no longer held by the channel, so memory does not grow with the export")
+    func channelReleasesTakenElements() {
+        let channel = BoundedChannel<Page>(capacity: 4)
+        weak var released: Page?
+        do {
+            let page = Page()
+            released = page
+            channel.send(page)
+            channel.send(Page())
+            #expect(channel.receive(upTo: 1).count == 1)
+        }
+        #expect(released == nil)
+    }
+}
