@@ -130,9 +130,11 @@ public struct WindowReader: Sendable {
         let pageSize = settings.pageSize
         for offset in offsets {
             guard collector.firstError == nil, !client.cancellation.isCancelled else { break }
-            limiter.submit(group: group, priority: priority) {
+            limiter.submitRequest(group: group, priority: priority) { slot in
                 do throws(ExtractError) {
                     let page = try client.fetch(PageRequest(window: window, offset: offset, limit: pageSize))
+                    // The answer is in: another request can go out while this page is processed.
+                    slot.release()
                     try absorb(page, window, dedupe, summary)
                     collector.add(entries: page.body.records.count, total: page.body.total, short: page.body.records.count < pageSize)
                 } catch {

@@ -38,6 +38,24 @@ struct LoadRoutingTests {
         #expect(order.withLock { $0 } == ["first window", "second window, page A", "second window, page B", "late window"])
     }
 
+    @Test("a job that gives its slot back once answered lets the next request start while it processes")
+    func earlySlotRelease() {
+        let limiter = RequestLimiter(limit: 1)
+        let group = DispatchGroup()
+        let secondRan = DispatchSemaphore(value: 0)
+        let firstSawSecond = Mutex(false)
+        limiter.submitRequest(group: group) { slot in
+            slot.release()
+            slot.release()  // a second release must not free a slot it no longer holds
+            let ran = secondRan.wait(timeout: .now() + 5) == .success
+            firstSawSecond.withLock { $0 = ran }
+        }
+        limiter.submit(group: group) { secondRan.signal() }
+        group.wait()
+        #expect(firstSawSecond.withLock { $0 })
+        #expect(limiter.hasSpareSlot)
+    }
+
     @Test("every event of a window reaches one loader; windows alternate between loaders in claim order")
     func routerPinsWindows() {
         let router = LoadRouter(loaders: 2, capacityPerLoader: 100)
