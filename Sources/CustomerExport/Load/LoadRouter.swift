@@ -9,7 +9,8 @@ import Synchronization
 /// fail, abandon or split). The extract side sends a window's final event only after every page
 /// job of the window returned, so no page of a window can arrive after it has been unpinned.
 ///
-/// Loaders are assigned in turn, in claim order. Windows are read depth-first (see
+/// The halves of a split window go to the parent's loader, which records the split before it
+/// sees any of their events. Other windows are assigned loaders in turn, in claim order. Windows are read depth-first (see
 /// `RequestLimiter`), so while one window merges, the next one, still receiving pages, belongs
 /// to another loader and fetching does not wait for the merge.
 ///
@@ -58,6 +59,11 @@ public final class LoadRouter: Sendable {
         let loader = assignments.withLock { state in
             let index = Self.loader(for: window, in: &state, loaders: loaders)
             if isLast { state.loaderOf[window] = nil }
+            // The split records the halves in the state tables; their commits must come after it,
+            // so they follow their parent to its loader.
+            if case let .split(_, children) = event {
+                for child in children { state.loaderOf[child] = index }
+            }
             return index
         }
         return channels[loader].send(event)

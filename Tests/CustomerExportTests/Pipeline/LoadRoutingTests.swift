@@ -85,6 +85,21 @@ struct LoadRoutingTests {
         #expect(router.channels[1].receive(upTo: 10).map(\.window) == [second])
     }
 
+    @Test("the halves of a split window follow their parent to its loader, after the split")
+    func routerKeepsSplitsTogether() throws {
+        let router = LoadRouter(loaders: 2, capacityPerLoader: 10)
+        let (first, second) = (window(0), window(1))
+        let halves = try #require(second.halves())
+        router.pin(first)   // loader 0
+        router.pin(second)  // loader 1
+        router.send(.split(parent: second, children: [halves.0, halves.1]))
+        router.send(.stage(halves.1, copyRows: [], rowCount: 0))
+        router.send(.complete(halves.0, WindowReadSummary()))
+        router.close()
+        #expect(router.channels[0].receive(upTo: 10).isEmpty)
+        #expect(router.channels[1].receive(upTo: 10).map(\.window) == [second, halves.1, halves.0])
+    }
+
     final class Page: Sendable {}
 
     @Test("a taken element is no longer held by the channel, so memory does not grow with the export")
