@@ -29,7 +29,7 @@ public struct SimulatorOptions: Sendable {
     public var retryAfterSeconds: Int
     /// Delay of a "slow" fault.
     public var slowMilliseconds: Int
-    /// Delay added to every `/v1/customers` request.
+    /// Time to answer every `/v1/customers` request, building the page included (a floor, not an addition).
     public var latencyMilliseconds: Int
     /// Extra uniform random delay (0...jitter) added to every `/v1/customers` request.
     public var jitterMilliseconds: Int

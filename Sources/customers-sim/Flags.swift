@@ -86,7 +86,7 @@ struct FaultFlags: ParsableArguments {
     @Option(name: .customLong("slow-ms"), help: "Delay of a slow response, in milliseconds.")
     var slowMilliseconds = 2000
 
-    @Option(name: .customLong("latency-ms"), help: "Delay added to every /v1/customers request, in milliseconds.")
+    @Option(name: .customLong("latency-ms"), help: "Time to answer every /v1/customers request, in milliseconds, building the page included.")
     var latencyMilliseconds = 0
 
     @Option(name: .customLong("jitter-ms"), help: "Extra random delay of 0...N milliseconds on every /v1/customers request.")

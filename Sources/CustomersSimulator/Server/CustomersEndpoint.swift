@@ -2,9 +2,13 @@ import Hummingbird
 
 /// `GET /v1/customers`: the contract's list endpoint, with this run's faults and delays.
 ///
-/// Order of events for one request: roll its fate; wait its delay; answer with the fault if it
-/// is a status-code fault or a reset; otherwise authorise, validate and page, and deliver the
-/// answer whole or (for `truncate`) cut in half. Every outcome is counted in the statistics.
+/// Order of events for one request: roll its fate; answer with the fault if it is a status-code
+/// fault or a reset; otherwise authorise, validate and page; then wait until the fate's delay has
+/// passed since the request arrived, and deliver the answer whole or (for `truncate`) cut in
+/// half. The delay is the time to answer, building the page included, so `--latency-ms 50` means
+/// a page leaves 50 ms after its request arrived, as it would from a server with that latency,
+/// and not 50 ms plus however long the simulator took on a busy machine. Every outcome is counted
+/// in the statistics.
 struct CustomersEndpoint: Sendable {
     let simulation: Simulation
     let authorizer: BearerAuthorizer
@@ -16,9 +20,7 @@ struct CustomersEndpoint: Sendable {
 
     func respond(to request: Request, context: SimulatorRequestContext) async throws -> Response {
         let fate = simulation.dice.roll()
-        if fate.delayMilliseconds > 0 {
-            try await Task.sleep(for: .milliseconds(fate.delayMilliseconds))
-        }
+        let answerAt = ContinuousClock.now + .milliseconds(fate.delayMilliseconds)
         let retryAfter: HTTPFields = [.retryAfter: String(simulation.options.retryAfterSeconds)]
         let reply: Reply
         switch fate.fault {
@@ -31,18 +33,26 @@ struct CustomersEndpoint: Sendable {
         case .http429:
             reply = .message(.tooManyRequests, "rate limit exceeded; retry later", headers: retryAfter)
         case .reset:
+            try await Self.wait(until: answerAt, fate)
             await ConnectionFaults.reset(context.channel)
             simulation.statistics.recordRequest("reset", bodyBytes: 0, isPage: false)
             return Response(status: .ok)
         case .truncate:
             let answer = answer(request)
+            try await Self.wait(until: answerAt, fate)
             simulation.statistics.recordRequest("truncated", bodyBytes: answer.body.readableBytes / 2, isPage: false)
             return ConnectionFaults.truncated(answer, channel: context.channel)
         case .slow, nil:
             reply = answer(request)
         }
+        try await Self.wait(until: answerAt, fate)
         simulation.statistics.recordRequest(String(reply.status.code), bodyBytes: reply.body.readableBytes, isPage: reply.status == .ok)
         return reply.response
+    }
+
+    private static func wait(until answerAt: ContinuousClock.Instant, _ fate: RequestFate) async throws {
+        guard fate.delayMilliseconds > 0 else { return }
+        try await Task.sleep(until: answerAt, clock: .continuous)
     }
 
     /// The answer the contract prescribes for `request`, faults aside.
