@@ -47,6 +47,21 @@ import Testing
         }
     }
 
+    /// Stamps have 0 to 9 fractional digits, so "now" cut to a stamp's precision is often not
+    /// past a stamp given a moment ago; an update must still move `updatedAt`, or an exporter
+    /// that already read past the old instant never sees it.
+    @Test func rapidUpdatesOfOneCustomerEachMoveUpdatedAtForward() async throws {
+        try await withSimulator(SimulatorOptions(customers: 3, seed: 13)) { client async throws in
+            var latest = Dictionary(uniqueKeysWithValues: try await client.truth().customers.map { ($0.id, $0.updatedAt) })
+            for _ in 0..<40 {
+                let updated = try #require(try await client.mutate(count: 1, kind: "update").first)
+                let stamp = try #require(try await client.truth().customer(updated.id)).updatedAt
+                if let previous = latest[updated.id] { #expect(stamp > previous, "customer \(updated.id)") }
+                latest[updated.id] = stamp
+            }
+        }
+    }
+
     @Test func aDeleteRemovesTheCustomerAndIsListedInTheTruth() async throws {
         try await withSimulator(Self.options) { client async throws in
             let deleted = try #require(try await client.mutate(count: 1, kind: "delete").first)

@@ -62,7 +62,14 @@ struct Mutator: Sendable {
     private mutating func update(in store: inout CustomerStore, now: Instant) -> MutationRecord? {
         guard let slot = randomLiveCustomer(in: store, where: { _ in true }) else { return nil }
         let previous = store.rows[Int(slot)]
-        let stamped = max(now.truncated(toFractionDigits: TimestampStyle.randomDigits(using: &rng)), previous.updatedAt)
+        // An update moves `updatedAt` (the contract says so, and exporters key on it), even when
+        // the clock, cut to this stamp's precision, has not passed the previous one: then it is
+        // the next whole millisecond. Reusing the previous stamp made an update invisible to any
+        // reader that had already read past that instant.
+        var stamped = now.truncated(toFractionDigits: TimestampStyle.randomDigits(using: &rng))
+        if stamped <= previous.updatedAt {
+            stamped = Instant(nanoseconds: (previous.updatedAt.nanoseconds / 1_000_000 + 1) * 1_000_000)
+        }
         let updatedAt = TimestampStyle.randomTimestamp(at: stamped, using: &rng)
         var customer = previous.customer
         customer.status = rng.pick(Vocabulary.statuses)
