@@ -26,6 +26,22 @@ struct ExportHarness: Sendable {
             targetSchema: TestDatabase.uniqueName("t"), stateSchema: TestDatabase.uniqueName("s"))
     }
 
+    /// Runs `body` against a fresh harness and cleans up after it on every path, before
+    /// returning: a cleanup left to an unstructured task could still be dropping schemas
+    /// through libpq while the test process exits.
+    static func with(
+        configure: (inout SimulatorOptions) -> Void = { _ in }, _ body: (ExportHarness) async throws -> Void
+    ) async throws {
+        let harness = try await start(configure)
+        do {
+            try await body(harness)
+        } catch {
+            await harness.cleanup()
+            throw error
+        }
+        await harness.cleanup()
+    }
+
     var target: String { "\(targetSchema).customers" }
 
     func cleanup() async {

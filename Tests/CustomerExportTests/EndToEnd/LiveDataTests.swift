@@ -41,44 +41,44 @@ struct LiveDataTests {
         await naive.cleanup()
 
         // The pipeline, same seed, same deletion at the same moment (before its second request).
-        let harness = try await ExportHarness.start { $0.customers = 3000 }
-        defer { Task { await harness.cleanup() } }
-        let url = harness.simulator.baseURL + Self.deletions
-        var pipeline = ExportPipeline(
-            request: try harness.backfill { $0.window = "3650d"; $0.pageSize = 100; $0.concurrency = 1; $0.maxWindowRows = 100_000 },
-            cancellation: CancellationToken(), logger: Logger(label: "drift"))
-        // Request 1 is the preflight, 2 the first page: delete right after it, before page two.
-        pipeline.transport = InterceptingTransport(
-            try AsyncHTTPClientTransport(maxConnections: 1, connectTimeout: .seconds(5), caFile: nil), before: 3) { postAdmin(url) }
-        let configured = pipeline
-        let report = try await runBlocking { try configured.run() }
-        #expect(report.exitCode == 0, "\(report.summary)")
-        #expect(report.windows.rereadForDrift >= 1)
-        let comparison = try await harness.compareWithTruth(try await harness.truth())
-        #expect(comparison.missing == 0 && comparison.wrongVersion == 0 && comparison.wrongRaw == 0, "\(comparison)")
-        // Deleted customers read before they went stay (a backfill does not delete; reconcile marks them).
-        #expect(comparison.extra <= 40, "\(comparison)")
+        try await ExportHarness.with(configure: { $0.customers = 3000 }) { harness in
+            let url = harness.simulator.baseURL + Self.deletions
+            var pipeline = ExportPipeline(
+                request: try harness.backfill { $0.window = "3650d"; $0.pageSize = 100; $0.concurrency = 1; $0.maxWindowRows = 100_000 },
+                cancellation: CancellationToken(), logger: Logger(label: "drift"))
+            // Request 1 is the preflight, 2 the first page: delete right after it, before page two.
+            pipeline.transport = InterceptingTransport(
+                try AsyncHTTPClientTransport(maxConnections: 1, connectTimeout: .seconds(5), caFile: nil), before: 3) { postAdmin(url) }
+            let configured = pipeline
+            let report = try await runBlocking { try configured.run() }
+            #expect(report.exitCode == 0, "\(report.summary)")
+            #expect(report.windows.rereadForDrift >= 1)
+            let comparison = try await harness.compareWithTruth(try await harness.truth())
+            #expect(comparison.missing == 0 && comparison.wrongVersion == 0 && comparison.wrongRaw == 0, "\(comparison)")
+            // Deleted customers read before they went stay (a backfill does not delete; reconcile marks them).
+            #expect(comparison.extra <= 40, "\(comparison)")
+        }
     }
 
     @Test("reconcile marks customers the API no longer returns, and clears the mark when one is back")
     func reconcile() async throws {
-        let harness = try await ExportHarness.start { $0.customers = 3000; $0.poison = 7 }
-        defer { Task { await harness.cleanup() } }
-        #expect(try await harness.run(try harness.backfill()).exitCode == 0)
-        _ = try await harness.admin(Self.deletions, method: "POST")
-        let truth = try await harness.truth()
-        #expect(truth.deleted.count == 40)
-        let alive = try #require(truth.customers.first?.id)
-        _ = try await harness.query("UPDATE \(harness.target) SET deleted_at = now() WHERE id = \(alive) RETURNING id")
+        try await ExportHarness.with(configure: { $0.customers = 3000; $0.poison = 7 }) { harness in
+            #expect(try await harness.run(try harness.backfill()).exitCode == 0)
+            _ = try await harness.admin(Self.deletions, method: "POST")
+            let truth = try await harness.truth()
+            #expect(truth.deleted.count == 40)
+            let alive = try #require(truth.customers.first?.id)
+            _ = try await harness.query("UPDATE \(harness.target) SET deleted_at = now() WHERE id = \(alive) RETURNING id")
 
-        let report = try await harness.run(try harness.backfill { $0.mode = .reconcile })
-        #expect(report.exitCode == 0, "\(report.summary)")
-        #expect(report.rows.markedDeleted == 40)
-        let marked = try await harness.query("SELECT id FROM \(harness.target) WHERE deleted_at IS NOT NULL ORDER BY id").compactMap { $0[0].flatMap { Int64($0) } }
-        #expect(marked == truth.deleted.sorted())
-        #expect(try await harness.compareWithTruth(truth).isExact)
-        // A second reconcile finds nothing new to mark.
-        let again = try await harness.run(try harness.backfill { $0.mode = .reconcile })
-        #expect(again.exitCode == 0 && again.rows.markedDeleted == 0)
+            let report = try await harness.run(try harness.backfill { $0.mode = .reconcile })
+            #expect(report.exitCode == 0, "\(report.summary)")
+            #expect(report.rows.markedDeleted == 40)
+            let marked = try await harness.query("SELECT id FROM \(harness.target) WHERE deleted_at IS NOT NULL ORDER BY id").compactMap { $0[0].flatMap { Int64($0) } }
+            #expect(marked == truth.deleted.sorted())
+            #expect(try await harness.compareWithTruth(truth).isExact)
+            // A second reconcile finds nothing new to mark.
+            let again = try await harness.run(try harness.backfill { $0.mode = .reconcile })
+            #expect(again.exitCode == 0 && again.rows.markedDeleted == 0)
+        }
     }
 }

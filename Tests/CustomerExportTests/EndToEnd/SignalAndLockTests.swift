@@ -20,46 +20,46 @@ struct SignalAndLockTests {
 
     @Test("SIGINT and SIGTERM stop within seconds with exit 5, and the same command resumes to the exact table", arguments: [SIGINT, SIGTERM])
     func interrupt(_ signal: Int32) async throws {
-        let harness = try await ExportHarness.start { $0.customers = 6000; $0.latencyMilliseconds = 15 }
-        defer { Task { await harness.cleanup() } }
-        let arguments = Self.arguments + harness.cliFlags
-        let child = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
-        #expect(try await waitForDoneWindows(harness, atLeast: 20) >= 20)
-        let sent = Date()
-        child.signal(signal)
-        let outcome = await child.finish()
-        #expect(Date().timeIntervalSince(sent) < 10)
-        #expect(outcome.status == 5, "\(outcome.stderr)")
-        #expect(outcome.stderr.contains("resume"), "\(outcome.stderr)")
-        let status = try await harness.query("SELECT status FROM \(harness.stateSchema).runs")
-        #expect(status.first?.first == "interrupted")
+        try await ExportHarness.with(configure: { $0.customers = 6000; $0.latencyMilliseconds = 15 }) { harness in
+            let arguments = Self.arguments + harness.cliFlags
+            let child = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
+            #expect(try await waitForDoneWindows(harness, atLeast: 20) >= 20)
+            let sent = Date()
+            child.signal(signal)
+            let outcome = await child.finish()
+            #expect(Date().timeIntervalSince(sent) < 10)
+            #expect(outcome.status == 5, "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("resume"), "\(outcome.stderr)")
+            let status = try await harness.query("SELECT status FROM \(harness.stateSchema).runs")
+            #expect(status.first?.first == "interrupted")
 
-        let resumed = try await Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
+            let resumed = try await Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
+            #expect(resumed.status == 0, "\(resumed.stderr)")
+            #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
+        }
     }
 
     @Test("a second run of the same pipeline fails fast naming the active run; with --wait it queues and then resumes it")
     func oneWriter() async throws {
-        let harness = try await ExportHarness.start { $0.customers = 6000; $0.latencyMilliseconds = 40 }
-        defer { Task { await harness.cleanup() } }
-        let arguments = Self.arguments + harness.cliFlags
-        let first = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
-        #expect(try await waitForDoneWindows(harness, atLeast: 5) >= 5)
+        try await ExportHarness.with(configure: { $0.customers = 6000; $0.latencyMilliseconds = 40 }) { harness in
+            let arguments = Self.arguments + harness.cliFlags
+            let first = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
+            #expect(try await waitForDoneWindows(harness, atLeast: 5) >= 5)
 
-        let second = try await Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
-        #expect(second.status == 6, "\(second.stderr)")
-        let runId = try await harness.scalar("SELECT id FROM \(harness.stateSchema).runs")
-        #expect(second.stderr.contains("run \(runId)"), "\(second.stderr)")
+            let second = try await Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
+            #expect(second.status == 6, "\(second.stderr)")
+            let runId = try await harness.scalar("SELECT id FROM \(harness.stateSchema).runs")
+            #expect(second.stderr.contains("run \(runId)"), "\(second.stderr)")
 
-        let waiting = try Executables.start("customer-export", arguments + ["--wait"], environment: harness.cliEnvironment)
-        try await Task.sleep(for: .milliseconds(300))
-        first.signal(SIGTERM)
-        let interrupted = await first.finish()
-        #expect(interrupted.status == 5, "\(interrupted.stderr)")
-        let queued = await waiting.finish()
-        #expect(queued.status == 0, "\(queued.stderr)")
-        #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).runs") == 1)
-        #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
+            let waiting = try Executables.start("customer-export", arguments + ["--wait"], environment: harness.cliEnvironment)
+            try await Task.sleep(for: .milliseconds(300))
+            first.signal(SIGTERM)
+            let interrupted = await first.finish()
+            #expect(interrupted.status == 5, "\(interrupted.stderr)")
+            let queued = await waiting.finish()
+            #expect(queued.status == 0, "\(queued.stderr)")
+            #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).runs") == 1)
+            #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
+        }
     }
 }

@@ -9,68 +9,68 @@ import TestSupport
 struct WorkerTests {
     @Test("three workers share a run under live mutations; one is SIGKILLed mid-window and its windows are reclaimed; every window is done once")
     func threeWorkers() async throws {
-        let harness = try await ExportHarness.start { $0.customers = 12_000; $0.latencyMilliseconds = 10 }
-        defer { Task { await harness.cleanup() } }
-        let start = try await harness.truth()
-        let planned = try await Executables.run(
-            "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--window", "7d", "--plan-only"] + harness.cliFlags,
-            environment: harness.cliEnvironment)
-        #expect(planned.status == 0, "\(planned.stderr)")
-        let runId = try #require(planned.stdout.split(separator: "\n").last.map(String.init))
-        #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE run_id = \(runId) AND status = 'pending'") == 157)
-        #expect(try await harness.scalar("SELECT count(*) FROM \(harness.target)") == 0)
+        try await ExportHarness.with(configure: { $0.customers = 12_000; $0.latencyMilliseconds = 10 }) { harness in
+            let start = try await harness.truth()
+            let planned = try await Executables.run(
+                "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--window", "7d", "--plan-only"] + harness.cliFlags,
+                environment: harness.cliEnvironment)
+            #expect(planned.status == 0, "\(planned.stderr)")
+            let runId = try #require(planned.stdout.split(separator: "\n").last.map(String.init))
+            #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE run_id = \(runId) AND status = 'pending'") == 157)
+            #expect(try await harness.scalar("SELECT count(*) FROM \(harness.target)") == 0)
 
-        let mutations = Task {
-            for _ in 0..<40 {
-                _ = try? await harness.admin("/__admin/mutate?count=3", method: "POST")
-                try? await Task.sleep(for: .milliseconds(100))
+            let mutations = Task {
+                for _ in 0..<40 {
+                    _ = try? await harness.admin("/__admin/mutate?count=3", method: "POST")
+                    try? await Task.sleep(for: .milliseconds(100))
+                }
             }
-        }
-        let arguments = ["worker", "--run", runId, "--concurrency", "3", "--lease", "2s",
-                         "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema]
-        let workers = try (0..<3).map { _ in try Executables.start("customer-export", arguments, environment: harness.cliEnvironment) }
-        let victim = workers[0]
-        var held = 0
-        for _ in 0..<400 {
-            try await Task.sleep(for: .milliseconds(25))
-            held = try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE claimed_by LIKE '%:\(victim.pid)' AND status = 'pending'")
-            let done = try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE completed_by LIKE '%:\(victim.pid)'")
-            if held > 0 && done > 3 { break }
-        }
-        victim.signal(SIGKILL)
-        #expect(await victim.finish().wasSignalled)
-        // Read after the kill: a window the victim committed just before dying is not orphaned.
-        // Its lease (2 s) has not run out yet, so nobody has taken these over so far.
-        let orphaned = try await harness.query("SELECT window_from::text FROM \(harness.stateSchema).windows WHERE claimed_by LIKE '%:\(victim.pid)' AND status = 'pending'")
-        #expect(!orphaned.isEmpty, "the victim held no window when it was killed")
+            let arguments = ["worker", "--run", runId, "--concurrency", "3", "--lease", "2s",
+                             "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema]
+            let workers = try (0..<3).map { _ in try Executables.start("customer-export", arguments, environment: harness.cliEnvironment) }
+            let victim = workers[0]
+            var held = 0
+            for _ in 0..<400 {
+                try await Task.sleep(for: .milliseconds(25))
+                held = try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE claimed_by LIKE '%:\(victim.pid)' AND status = 'pending'")
+                let done = try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE completed_by LIKE '%:\(victim.pid)'")
+                if held > 0 && done > 3 { break }
+            }
+            victim.signal(SIGKILL)
+            #expect(await victim.finish().wasSignalled)
+            // Read after the kill: a window the victim committed just before dying is not orphaned.
+            // Its lease (2 s) has not run out yet, so nobody has taken these over so far.
+            let orphaned = try await harness.query("SELECT window_from::text FROM \(harness.stateSchema).windows WHERE claimed_by LIKE '%:\(victim.pid)' AND status = 'pending'")
+            #expect(!orphaned.isEmpty, "the victim held no window when it was killed")
 
-        for worker in workers.dropFirst() {
-            let outcome = await worker.finish()
-            #expect(outcome.status == 0, "\(outcome.stderr)")
-        }
-        _ = await mutations.value
-        _ = try await harness.admin("/__admin/freeze", method: "POST")
+            for worker in workers.dropFirst() {
+                let outcome = await worker.finish()
+                #expect(outcome.status == 0, "\(outcome.stderr)")
+            }
+            _ = await mutations.value
+            _ = try await harness.admin("/__admin/freeze", method: "POST")
 
-        #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE run_id = \(runId) AND status <> 'done'") == 0)
-        for row in orphaned {
-            let from = try #require(row[0] ?? nil)
-            let completer = try await harness.query("SELECT completed_by FROM \(harness.stateSchema).windows WHERE window_from = '\(from)'")
-            #expect(completer.first?.first??.hasSuffix(":\(victim.pid)") == false, "window \(from) was not reclaimed")
-        }
-        let survivors = Set(try await harness.query("SELECT DISTINCT completed_by FROM \(harness.stateSchema).windows").compactMap { $0[0] ?? nil })
-        #expect(survivors.count == 3)
-        #expect(try await harness.query("SELECT status FROM \(harness.stateSchema).runs").first?.first == "done")
+            #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE run_id = \(runId) AND status <> 'done'") == 0)
+            for row in orphaned {
+                let from = try #require(row[0] ?? nil)
+                let completer = try await harness.query("SELECT completed_by FROM \(harness.stateSchema).windows WHERE window_from = '\(from)'")
+                #expect(completer.first?.first??.hasSuffix(":\(victim.pid)") == false, "window \(from) was not reclaimed")
+            }
+            let survivors = Set(try await harness.query("SELECT DISTINCT completed_by FROM \(harness.stateSchema).windows").compactMap { $0[0] ?? nil })
+            #expect(survivors.count == 3)
+            #expect(try await harness.query("SELECT status FROM \(harness.stateSchema).runs").first?.first == "done")
 
-        let end = try await harness.truth()
-        let databaseURL = harness.databaseURL
-        let target = harness.target
-        let violations = try await runBlocking {
-            let connection = try PostgresConnection(connectionString: databaseURL)
-            defer { connection.close() }
-            return try SimulatorTruth.guaranteeViolations(start: start, end: end, target: target, on: connection)
+            let end = try await harness.truth()
+            let databaseURL = harness.databaseURL
+            let target = harness.target
+            let violations = try await runBlocking {
+                let connection = try PostgresConnection(connectionString: databaseURL)
+                defer { connection.close() }
+                return try SimulatorTruth.guaranteeViolations(start: start, end: end, target: target, on: connection)
+            }
+            #expect(violations.missing == 0 && violations.stale == 0 && violations.duplicates == 0, "\(violations)")
+            let status = try await Executables.run("customer-export", ["status", "--run", runId, "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema])
+            #expect(status.stdout.contains("worker "), "\(status.stdout)")
         }
-        #expect(violations.missing == 0 && violations.stale == 0 && violations.duplicates == 0, "\(violations)")
-        let status = try await Executables.run("customer-export", ["status", "--run", runId, "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema])
-        #expect(status.stdout.contains("worker "), "\(status.stdout)")
     }
 }
