@@ -58,16 +58,31 @@ public enum CopyRowEncoder {
     }
 
     /// Appends `bytes` with COPY text escaping. Multi-byte UTF-8 never contains the escaped
-    /// ASCII bytes, so working on bytes is exact for any text.
+    /// ASCII bytes, so working on bytes is exact for any text. Runs without an escaped byte (in
+    /// practice, most of every value) are copied in one piece rather than byte by byte.
     public static func appendEscaped(_ bytes: some Collection<UInt8>, to out: inout [UInt8]) {
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "\\"))
-            case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
-            case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
-            default: out.append(byte)
-            }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { appendEscaped(buffer: $0, to: &out) }
+        if done == nil {
+            Array(bytes).withUnsafeBufferPointer { appendEscaped(buffer: $0, to: &out) }
         }
+    }
+
+    private static func appendEscaped(buffer: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        for index in 0..<buffer.count {
+            let escape: UInt8
+            switch buffer[index] {
+            case UInt8(ascii: "\\"): escape = UInt8(ascii: "\\")
+            case 0x09: escape = UInt8(ascii: "t")
+            case 0x0A: escape = UInt8(ascii: "n")
+            case 0x0D: escape = UInt8(ascii: "r")
+            default: continue
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
+            out.append(UInt8(ascii: "\\"))
+            out.append(escape)
+            runStart = index + 1
+        }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<buffer.count]))
     }
 }

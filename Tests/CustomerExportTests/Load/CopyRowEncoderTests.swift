@@ -19,4 +19,18 @@ struct CopyRowEncoderTests {
         #expect(fields[15] == "{nul_removed}")
         #expect(out.last == 0x0A)
     }
+
+    @Test("escaping copies clean runs whole: escapes at either end, back to back, or none; any collection")
+    func escapingRuns() {
+        func escaped(_ bytes: some Collection<UInt8>) -> String {
+            var out: [UInt8] = [0x41]  // appends after what is already there
+            CopyRowEncoder.appendEscaped(bytes, to: &out)
+            return String(decoding: out.dropFirst(), as: UTF8.self)
+        }
+        #expect(escaped(Array("\tabc\n".utf8)) == "\\tabc\\n")
+        #expect(escaped(Array("\t\n\r\\".utf8)) == "\\t\\n\\r\\\\")
+        #expect(escaped(Array("plain, 日本".utf8)) == "plain, 日本")
+        #expect(escaped([UInt8]()) == "")
+        #expect(escaped(Array("x\ty".utf8).reversed()) == "y\\tx")  // not contiguous
+    }
 }
