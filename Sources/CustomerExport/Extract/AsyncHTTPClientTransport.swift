@@ -33,13 +33,22 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     }
 
     public func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult {
+        try get(url: url, headers: headers, timeout: timeout) { _ in }
+    }
+
+    public func get(
+        url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
+    ) throws(TransportError) -> HTTPResult {
         do {
             var requestHeaders = HTTPHeaders()
             for header in headers { requestHeaders.add(name: header.name, value: header.value) }
             requestHeaders.add(name: "Accept-Encoding", value: "gzip, deflate")
             requestHeaders.add(name: "Accept", value: "application/json")
             let request = try HTTPClient.Request(url: url, method: .GET, headers: requestHeaders)
-            let response = try client.execute(request: request, deadline: .now() + .nanoseconds(timeout.nanoseconds)).wait()
+            let answer = client.execute(request: request, deadline: .now() + .nanoseconds(timeout.nanoseconds))
+            // Registered before `wait`, so it runs on the event loop ahead of this thread's wake-up.
+            answer.whenSuccess { whenAnswered(Int($0.status.code)) }
+            let response = try answer.wait()
             var body = [UInt8]()
             if var buffer = response.body {
                 body = buffer.readBytes(length: buffer.readableBytes) ?? []

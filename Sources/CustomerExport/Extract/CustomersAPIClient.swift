@@ -36,19 +36,23 @@ public struct CustomersAPIClient: Sendable {
 
     public func url(for request: PageRequest) -> String { query.url(for: request) }
 
-    public func fetch(_ request: PageRequest) throws(ExtractError) -> FetchedPage {
+    /// Fetches `request`, retrying as described above. With a `slot`, the slot is given back the
+    /// moment a 200 is in (before this thread wakes to parse it) and taken again before any retry.
+    public func fetch(_ request: PageRequest, slot: RequestSlot? = nil) throws(ExtractError) -> FetchedPage {
         let url = query.url(for: request)
         let headers = [configuration.authorizationHeader]
+        let whenAnswered: @Sendable (Int) -> Void = { status in if status == 200 { slot?.release() } }
         var attempt = 0
         while true {
             attempt += 1
             guard !cancellation.isCancelled else { throw .cancelled }
+            slot?.reacquire()
             if let rateLimiter, !rateLimiter.acquire(cancellation: cancellation) { throw .cancelled }
             let problem: String
             var retryAfter: TimeSpan?
             let willRetry = attempt < configuration.retry.maxAttempts
             do {
-                let result = try transport.get(url: url, headers: headers, timeout: configuration.requestTimeout)
+                let result = try transport.get(url: url, headers: headers, timeout: configuration.requestTimeout, whenAnswered: whenAnswered)
                 switch result.status {
                 case 200:
                     do {

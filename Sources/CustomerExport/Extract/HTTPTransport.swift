@@ -24,7 +24,25 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 /// The extract stage's seam to the network: one blocking GET. Blocking is deliberate: requests
 /// run on Dispatch worker threads whose number the request limiter bounds, so a thread per
 /// in-flight request is cheap and backpressure is a semaphore, not an async buffer.
+///
+/// `whenAnswered` is told the status the moment the whole response is in, on whatever thread
+/// received it and before `get` returns: the caller frees its request slot there, so the next
+/// request does not wait for this thread to wake up. Transports without such a moment (test
+/// wrappers) get the default, which calls it just before returning.
 public protocol HTTPTransport: Sendable {
     func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult
+    func get(
+        url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
+    ) throws(TransportError) -> HTTPResult
     func shutdown()
+}
+
+extension HTTPTransport {
+    public func get(
+        url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
+    ) throws(TransportError) -> HTTPResult {
+        let result = try get(url: url, headers: headers, timeout: timeout)
+        whenAnswered(result.status)
+        return result
+    }
 }

@@ -128,12 +128,16 @@ public struct WindowReader: Sendable {
     ) throws(ExtractError) {
         let group = DispatchGroup()
         let pageSize = settings.pageSize
+        // All offsets are queued at once (a window holds at most maxWindowRows / pageSize pages):
+        // a slot coming free starts the next one directly. Jobs queued behind a failure or a
+        // cancellation end without a request.
         for offset in offsets {
-            guard collector.firstError == nil, !client.cancellation.isCancelled else { break }
-            limiter.submitRequest(group: group, priority: priority) { slot in
+            limiter.enqueueRequest(group: group, priority: priority) { slot in
+                guard collector.firstError == nil, !client.cancellation.isCancelled else { return }
                 do throws(ExtractError) {
-                    let page = try client.fetch(PageRequest(window: window, offset: offset, limit: pageSize))
-                    // The answer is in: another request can go out while this page is processed.
+                    // The slot goes back as soon as the answer is in: another request leaves
+                    // while this page is processed.
+                    let page = try client.fetch(PageRequest(window: window, offset: offset, limit: pageSize), slot: slot)
                     slot.release()
                     try absorb(page, window, dedupe, summary)
                     collector.add(entries: page.body.records.count, total: page.body.total, short: page.body.records.count < pageSize)

@@ -60,10 +60,13 @@ extension ExportPipeline {
         var stateError: ExportError?
         var claimNumber = 0
         while !cancellation.isCancelled {
-            // Claim another window only when the windows in hand cannot use every request slot:
-            // fewer windows in flight means each finishes sooner, merges spread over the run,
-            // and other workers find windows left to claim.
-            if inFlight.withLock({ $0 }) > 0, !limiter.hasSpareSlot {
+            // Claim another window only when the windows in hand are about to leave request
+            // slots idle: fewer windows in flight means each finishes sooner, merges spread over
+            // the run, and other workers find windows left to claim. "About to" is fewer queued
+            // requests than slots: the new window's first page (which must come back before its
+            // other pages can be queued) then goes out while the last pages of the current one
+            // are still in flight, instead of after them with slots idle for a whole round trip.
+            if inFlight.withLock({ $0 }) > 0, limiter.backlog >= request.concurrency {
                 cancellation.sleep(TimeSpan(nanoseconds: 2_000_000))
                 continue
             }
