@@ -135,10 +135,9 @@ public struct WindowReader: Sendable {
             limiter.enqueueRequest(group: group, priority: priority) { slot in
                 guard collector.firstError == nil, !client.cancellation.isCancelled else { return }
                 do throws(ExtractError) {
-                    // The slot goes back as soon as the answer is in: another request leaves
-                    // while this page is processed.
+                    // `fetch` gives the slot back as soon as the answer is in: another request
+                    // leaves while this page is processed.
                     let page = try client.fetch(PageRequest(window: window, offset: offset, limit: pageSize), slot: slot)
-                    slot.release()
                     try absorb(page, window, dedupe, summary)
                     collector.add(entries: page.body.records.count, total: page.body.total, short: page.body.records.count < pageSize)
                 } catch {

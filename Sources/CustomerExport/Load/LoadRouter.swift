@@ -10,9 +10,9 @@ import Synchronization
 /// job of the window returned, so no page of a window can arrive after it has been unpinned.
 ///
 /// The halves of a split window go to the parent's loader, which records the split before it
-/// sees any of their events. Other windows are assigned loaders in turn, in claim order. Windows are read depth-first (see
-/// `RequestLimiter`), so while one window merges, the next one, still receiving pages, belongs
-/// to another loader and fetching does not wait for the merge.
+/// sees any of their events. Other windows are assigned loaders in turn, in claim order.
+/// Windows are read depth-first (see `RequestLimiter`), so while one window merges, the next
+/// one, still receiving pages, belongs to another loader and fetching does not wait for the merge.
 ///
 /// ```swift
 /// let router = LoadRouter(loaders: 2, capacityPerLoader: 16)

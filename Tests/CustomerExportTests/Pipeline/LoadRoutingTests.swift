@@ -44,7 +44,7 @@ struct LoadRoutingTests {
         let group = DispatchGroup()
         let secondRan = DispatchSemaphore(value: 0)
         let firstSawSecond = Mutex(false)
-        limiter.submitRequest(group: group) { slot in
+        limiter.enqueueRequest(group: group) { slot in
             slot.release()
             slot.release()  // a second release must not free a slot it no longer holds
             let ran = secondRan.wait(timeout: .now() + 5) == .success

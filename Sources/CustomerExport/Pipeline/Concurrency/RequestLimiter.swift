@@ -7,8 +7,9 @@ import Synchronization
 /// Jobs here block (an HTTP request waiting for its response), and libdispatch cannot see that a
 /// thread is blocked: on a concurrent queue it would run only about one job per core. So each
 /// slot is a serial queue of its own; serial queues target libdispatch's overcommitting root
-/// queues, which give every busy queue a thread. `submit` blocks its caller until a slot is
-/// free, so at most `limit` requests are in flight and at most `2 × limit` jobs exist at once
+/// queues, which give every busy queue a thread. `submit` and `run` block their caller until a
+/// slot is free, `enqueueRequest` queues the job until one is; either way at most `limit`
+/// requests are in flight and at most `2 × limit` jobs exist at once
 /// (a job may return its slot when its response is in and go on processing the page): threads,
 /// sockets and pages held in memory are all bounded, however large the export.
 ///
@@ -110,16 +111,6 @@ public final class RequestLimiter: Sendable {
         self.state = Mutex(State(freeSlots: limit, freeQueues: Array(0..<(2 * limit))))
     }
 
-    /// Runs `job` asynchronously once a slot is free, blocking the caller until then; the group
-    /// is left when the job ends. The job may give its slot back early with `slot.release()`
-    /// (once its request is answered); otherwise it holds the slot to the end. Lower `priority`
-    /// values are served first.
-    public func submitRequest(group: DispatchGroup, priority: Int = .max, _ job: @escaping @Sendable (RequestSlot) -> Void) {
-        let index = acquire(priority: priority)
-        group.enter()
-        start(job, on: index, group: group, priority: priority)
-    }
-
     /// Queues `job` without blocking the caller; it starts, with a slot, when its turn comes.
     /// Queued jobs are what a freed slot can start at once, on the thread that freed it. The
     /// caller bounds how many it queues (a window's page count).
@@ -131,9 +122,13 @@ public final class RequestLimiter: Sendable {
         })
     }
 
-    /// Runs `job` asynchronously, holding a slot for all of it.
+    /// Runs `job` asynchronously once a slot is free, blocking the caller until then, and holds
+    /// the slot for all of the job; the group is left when the job ends. Lower `priority` values
+    /// are served first.
     public func submit(group: DispatchGroup, priority: Int = .max, _ job: @escaping @Sendable () -> Void) {
-        submitRequest(group: group, priority: priority) { _ in job() }
+        let index = acquire(priority: priority)
+        group.enter()
+        start({ _ in job() }, on: index, group: group, priority: priority)
     }
 
     /// Runs `job` on the calling thread while holding a slot.
@@ -152,8 +147,9 @@ public final class RequestLimiter: Sendable {
         state.withLock { $0.waiters.count }
     }
 
-    /// True when a request could start now and nobody is waiting: more work would delay none.
-    public var hasSpareSlot: Bool {
+    /// True when a request could start now and nobody is waiting (the tests' check that every
+    /// slot and queue came back).
+    var hasSpareSlot: Bool {
         state.withLock { $0.waiters.isEmpty && $0.canStart }
     }
 
