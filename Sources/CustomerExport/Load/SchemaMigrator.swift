@@ -18,42 +18,66 @@ public struct SchemaMigrator {
     /// What this migrator installs for its target: the version, plus history when asked for.
     var fingerprint: String { "v\(Self.version)" + (target.history ? "+history" : "") }
 
+    var objects: SchemaObjects { SchemaObjects(target: target, state: state) }
+
     /// Applies the migrations unless the state already records them for this target; returns
     /// the number of statements applied (0 when up to date). The check is a plain read, so a
     /// run starting while another one writes never queues DDL locks behind that run's
-    /// transactions.
+    /// transactions. Before any statement, the role's privileges are checked (`PrivilegeCheck`),
+    /// so a least-privilege role learns which GRANT it lacks instead of failing half-way.
+    ///
+    /// A schema is created only when `pg_namespace` does not have it: `CREATE SCHEMA IF NOT
+    /// EXISTS` needs CREATE on the database even when the schema exists, which a role that was
+    /// given its schemas by a DBA does not have. With `grantTo`, the role named there gets
+    /// exactly the privileges a run needs (`SchemaObjects.grants`), in the same transaction.
     @discardableResult
-    public func migrate(_ connection: PostgresConnection) throws(PostgresError) -> Int {
-        if try isCurrent(connection) { return 0 }
-        let statements = stateStatements() + targetStatements()
+    public func migrate(_ connection: PostgresConnection, grantTo role: String? = nil) throws(PostgresError) -> Int {
+        let current = try isCurrent(connection)
+        try PrivilegeCheck(objects: objects).verify(connection, migrating: current == false)
+        if current != false, role == nil { return 0 }
+        let statements = current == false ? stateStatements() + targetStatements() : []
+        let grants = role.map { objects.grants(to: $0) } ?? []
+        var applied = 0
         try connection.inTransaction { () throws(PostgresError) in
             _ = try connection.execute("SELECT pg_advisory_xact_lock(hashtext('customer-export:migrate'))")
-            for statement in statements {
+            for schema in objects.schemas {
+                let exists = try connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = $1", parameters: [schema])
+                if exists.rows.isEmpty {
+                    _ = try connection.execute("CREATE SCHEMA \(SQLIdentifier.quoted(schema))")
+                    applied += 1
+                }
+            }
+            for statement in statements + grants {
                 _ = try connection.execute(statement)
             }
-            _ = try connection.execute(
-                """
-                INSERT INTO \(state.table("migrations")) (target, fingerprint) VALUES ($1, $2)
-                ON CONFLICT (target) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, applied_at = now()
-                """, parameters: [target.displayName, fingerprint])
+            if !statements.isEmpty {
+                _ = try connection.execute(
+                    """
+                    INSERT INTO \(state.table("migrations")) (target, fingerprint) VALUES ($1, $2)
+                    ON CONFLICT (target) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, applied_at = now()
+                    """, parameters: [target.displayName, fingerprint])
+            }
         }
-        return statements.count
+        return applied + statements.count + grants.count
     }
 
-    private func isCurrent(_ connection: PostgresConnection) throws(PostgresError) -> Bool {
+    /// Whether the recorded migration matches this version: nil when the role may not read the
+    /// record (the privilege check then names the missing SELECT).
+    private func isCurrent(_ connection: PostgresConnection) throws(PostgresError) -> Bool? {
         do {
             let result = try connection.execute(
                 "SELECT fingerprint FROM \(state.table("migrations")) WHERE target = $1", parameters: [target.displayName])
             return result.rows.first?[0] == fingerprint
-        } catch where error.sqlState == "42P01" || error.sqlState == "3F000" {
+        } catch where SQLState.isMissingObject(error.sqlState) {
             return false
+        } catch where error.sqlState == SQLState.insufficientPrivilege {
+            return nil
         }
     }
 
     func stateStatements() -> [String] {
         let s = state
         return [
-            "CREATE SCHEMA IF NOT EXISTS \(s.quoted)",
             """
             CREATE TABLE IF NOT EXISTS \(s.table("migrations")) (
                 target text PRIMARY KEY,
@@ -140,7 +164,6 @@ public struct SchemaMigrator {
         let t = target.qualifiedName
         let prefix = target.table
         var statements = [
-            "CREATE SCHEMA IF NOT EXISTS \(SQLIdentifier.quoted(target.schema))",
             """
             CREATE TABLE IF NOT EXISTS \(t) (
                 id bigint PRIMARY KEY,

@@ -3,14 +3,20 @@ import LibPQ
 
 /// The commands that only touch the database: `migrate` and `status`.
 public enum AdminOperations {
-    /// Creates or upgrades the target and state tables; returns a one-line summary.
-    public static func migrate(databaseURL: String, target: TargetTable, state: StateSchema) throws(ExportError) -> String {
+    /// Creates or upgrades the target and state tables; returns a one-line summary. With
+    /// `grantTo`, the role named there gets what a run needs and nothing more (run it as the
+    /// owner when the export role may not create its own tables).
+    public static func migrate(databaseURL: String, target: TargetTable, state: StateSchema, grantTo role: String? = nil) throws(ExportError) -> String {
+        if let role, SQLIdentifier.validated(role) == nil {
+            throw .configuration("--grant-to \"\(role)\" is not a plain role name; use letters, digits and underscores")
+        }
         let connection = try DatabaseSession.connect(databaseURL)
         defer { connection.close() }
         do {
-            let count = try SchemaMigrator(target: target, state: state).migrate(connection)
+            let count = try SchemaMigrator(target: target, state: state).migrate(connection, grantTo: role)
+            let grants = role.map { "; role \($0) may now export into it (USAGE on the schemas, row privileges on the tables)" } ?? ""
             guard count > 0 else { return "\(target.displayName) and state schema \(state.name) are up to date" }
-            return "migrated \(target.displayName)\(target.history ? " (with history)" : "") and state schema \(state.name): \(count) idempotent statements applied"
+            return "migrated \(target.displayName)\(target.history ? " (with history)" : "") and state schema \(state.name): \(count) idempotent statements applied\(grants)"
         } catch {
             throw DatabaseSession.describe(error, connectionString: databaseURL)
         }
@@ -66,7 +72,7 @@ public enum AdminOperations {
                 }
             }
             return lines.joined(separator: "\n")
-        } catch where error.sqlState == "42P01" || error.sqlState == "3F000" {
+        } catch where SQLState.isMissingObject(error.sqlState) {
             return "no state tables in schema \(state.name) yet; run `customer-export migrate` or a backfill first"
         } catch {
             throw DatabaseSession.describe(error, connectionString: databaseURL)

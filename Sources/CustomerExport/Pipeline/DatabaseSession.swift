@@ -17,6 +17,10 @@ enum DatabaseSession {
             return .database("PostgreSQL refused the credentials for \(shown): \(error.message); check the user and password in --database-url or DATABASE_URL")
         case .connection:
             return .database("cannot connect to PostgreSQL at \(shown): \(error.message); check that the server is running and that --database-url or DATABASE_URL points to it")
+        case .query where error.sqlState == SQLState.insufficientPrivilege, .copy where error.sqlState == SQLState.insufficientPrivilege:
+            // `PrivilegeCheck` already wrote the whole sentence, GRANTs included.
+            if error.message.contains("GRANT") { return .database(error.message) }
+            return .database("PostgreSQL refused a statement for lack of privilege: \(error.message); grant the export role what the README's \"Database privileges\" section lists, or run `customer-export migrate --grant-to ROLE` as the owner")
         default:
             return .database("PostgreSQL failed: \(error)")
         }

@@ -50,43 +50,10 @@ struct RangeResolver {
     private func storedWatermark(_ connection: PostgresConnection) throws(ExportError) -> Timestamp? {
         do {
             return try StateStore(schema: request.state, connection: connection).watermark(pipeline: request.pipeline, target: request.target)
-        } catch where error.sqlState == "42P01" || error.sqlState == "3F000" {
+        } catch where SQLState.isMissingObject(error.sqlState) {
             return nil
         } catch {
             throw DatabaseSession.describe(error, connectionString: request.databaseURL)
         }
-    }
-}
-
-/// Finds the run to continue, or records a new one with its planned windows.
-struct RunRegistry {
-    let request: RunRequest
-    let store: StateStore
-
-    /// The run and the windows still to read. An identical earlier run that is unfinished is
-    /// resumed; one that is done has nothing left to read unless `restart` asks for a new run.
-    func open(range: ResolvedRange) throws(PostgresError) -> (RunRecord, [TimeWindow]) {
-        let identity = request.identity(from: range.from, to: range.to)
-        if let latest = try store.latestRun(identity: identity) {
-            if request.restart {
-                try store.setRunStatus(latest.id, .superseded, error: "replaced by --restart")
-            } else if latest.status == .done, request.mode == .backfill {
-                return (latest, [])
-            } else if latest.status == .done {
-                // A finished reconcile or incremental run over the same range: look again.
-            } else {
-                try store.setRunStatus(latest.id, request.planOnly ? .planned : .running)
-                try store.retryFailedWindows(runId: latest.id)
-                return (latest, try store.unfinishedWindows(runId: latest.id, field: request.field))
-            }
-        }
-        let windows = WindowPlanner(field: request.field, size: request.windowSize).windows(from: range.from, to: range.to)
-        let id = try store.createRun(
-            pipeline: request.pipeline, identity: identity, mode: request.mode, field: request.field,
-            from: range.from, to: range.to, target: request.target, status: request.planOnly ? .planned : .running, windows: windows,
-            paramsJSON: (try? JSONEncoder().encode(RunParameters(request))).map { String(decoding: $0, as: UTF8.self) })
-        let run = RunRecord(id: id, pipeline: request.pipeline, identity: identity, mode: request.mode, field: request.field,
-                            rangeFrom: range.from, rangeTo: range.to, status: .running)
-        return (run, windows)
     }
 }

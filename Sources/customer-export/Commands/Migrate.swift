@@ -7,10 +7,14 @@ struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Create or upgrade the target table and the state tables.",
         discussion: """
-            Idempotent and safe to run concurrently; backfill and run do it themselves before their first write.
+            Idempotent and safe to run concurrently; backfill and run do it themselves before their first write \
+            when the export role may create tables. When it may not (a shared reporting database), run this \
+            once as the schemas' owner with --grant-to: the export role then gets USAGE on both schemas and \
+            row privileges on the tables, and needs no DDL of its own.
 
-            Example:
+            Examples:
               customer-export migrate --database-url postgresql://export@127.0.0.1/export --target-table customers
+              customer-export migrate --pipeline nightly.yml --database-url postgresql://dba@db/reporting --grant-to export
             """
     )
 
@@ -29,6 +33,9 @@ struct Migrate: ParsableCommand {
     @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
     var stateSchema: String?
 
+    @Option(help: ArgumentHelp("Grant this role what a run needs (USAGE on the schemas, SELECT/INSERT/UPDATE on the tables, USAGE on the sequences).", valueName: "role"))
+    var grantTo: String?
+
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let database = try pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }?.database
@@ -38,6 +45,6 @@ struct Migrate: ParsableCommand {
             history: database?.history ?? false)
         let state = try StateSchema(stateSchema ?? database?.stateSchema ?? "customer_export")
         let url = databaseURL ?? database?.url ?? environment["DATABASE_URL"] ?? ""
-        print(try AdminOperations.migrate(databaseURL: url, target: target, state: state))
+        print(try AdminOperations.migrate(databaseURL: url, target: target, state: state, grantTo: grantTo))
     }
 }
