@@ -24,6 +24,9 @@ public struct RunRequest: Sendable {
     /// window, another keeps copying pages, so fetching never waits for a merge.
     public var loaders: Int = 2
     public var maxWindowRows: Int = 50_000
+    /// How long a lost database connection is retried before the run ends (`database.retryFor`,
+    /// `--retry-for`); the API's budget is `api.retry.retryFor`.
+    public var databaseRetryFor: TimeSpan = .minutes(10)
     public var maxReadAttempts: Int = 5
     /// Read the range again even if an earlier identical run finished it.
     public var restart = false
@@ -51,9 +54,15 @@ public struct RunRequest: Sendable {
 
     public var field: WindowField { mode == .incremental ? .updatedAt : .createdAt }
 
-    /// What makes two runs "the same backfill": running it again resumes or skips it.
-    func identity(from: Timestamp, to: Timestamp) -> String {
-        var parts = [mode.rawValue, pipeline, target.displayName, field.rawValue, from.rfc3339, to.rfc3339, api.endpoint]
+    /// What makes two runs "the same run": the pipeline, target, mode, filters and where the
+    /// range starts, plus the end the user asked for, never the end "now" resolved it to. So a
+    /// run that did not finish is found again by the next invocation whatever time it is, and
+    /// continued (its range extended to the new `now − lag`) instead of started over.
+    /// `rangeFrom` is the resolved start: `--from` for a backfill, the watermark minus the
+    /// look-back (or `start`) for an incremental run, which does not move until the run is done.
+    func identity(rangeFrom: Timestamp) -> String {
+        let end = mode == .incremental ? "now" : (to?.rfc3339 ?? "now")
+        var parts = [mode.rawValue, pipeline, target.displayName, field.rawValue, rangeFrom.rfc3339, end, api.endpoint]
         let filters = api.filters
         if !filters.isEmpty {
             parts.append("types=\(filters.types.joined(separator: ","));ids=\(filters.customerIds.map(String.init).joined(separator: ","))")

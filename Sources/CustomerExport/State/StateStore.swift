@@ -72,6 +72,28 @@ public struct StateStore {
         }
     }
 
+    /// Extends an unfinished (or finished backfill) run to `to`, with `windows` planned for the
+    /// added part, in one transaction: the run's end and its windows never disagree.
+    func extendRun(_ runId: Int64, to: Timestamp, windows: [TimeWindow]) throws(PostgresError) {
+        try connection.inTransaction { () throws(PostgresError) in
+            _ = try connection.execute(
+                "UPDATE \(t("runs")) SET range_to = $2, finished_at = NULL WHERE id = $1", parameters: [String(runId), to.rfc3339])
+            try insertWindows(runId: runId, windows)
+        }
+    }
+
+    /// Runs of the pipeline left `running`, `failed` or `interrupted` although every window is
+    /// done: a process killed between its last commit and recording its end. They are done.
+    func closeFinishedRuns(pipeline: String, target: TargetTable) throws(PostgresError) {
+        _ = try connection.execute(
+            """
+            UPDATE \(t("runs")) r SET status = 'done', finished_at = now()
+            WHERE r.pipeline = $1 AND r.target = $2 AND r.status IN ('running', 'failed', 'interrupted')
+              AND NOT EXISTS (SELECT 1 FROM \(t("windows")) w WHERE w.run_id = r.id AND w.status NOT IN ('done', 'split'))
+              AND EXISTS (SELECT 1 FROM \(t("windows")) w WHERE w.run_id = r.id)
+            """, parameters: [pipeline, target.displayName])
+    }
+
     /// Inserts windows (pending); with `claimedBy`, already claimed under a lease (a split's halves
     /// stay with the worker that split their parent).
     func insertWindows(runId: Int64, _ windows: [TimeWindow], claimedBy: String? = nil, lease: TimeSpan = .seconds(0)) throws(PostgresError) {
@@ -134,6 +156,14 @@ public struct StateStore {
                 finished_at = \(finished), heartbeat_at = now()
             WHERE id = $1
             """, parameters: [String(runId), status.rawValue, error, reportJSON])
+    }
+
+    /// When a run of the pipeline last finished successfully.
+    func lastSuccess(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
+        let result = try connection.execute(
+            "SELECT \(Self.micros("max(finished_at)")) FROM \(t("runs")) WHERE pipeline = $1 AND target = $2 AND status = 'done'",
+            parameters: [pipeline, target.displayName])
+        return Self.parseMicros(result.rows.first?[0] ?? nil)
     }
 
     public func watermark(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
