@@ -13,6 +13,7 @@ final class Simulation: Sendable {
     let parser: QueryParser
     let dice: RequestDice
     let statistics = StatisticsRecorder()
+    let outage = OutageSwitch()
     private let clock: any WallClock
     private let parameters: GenerationParameters
     private let state: Mutex<State>

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An instant in UTC with nanosecond precision.
 ///
 /// The API spells one instant many ways (any UTC offset, 0 to 9 fractional digits); comparing
@@ -23,6 +25,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public func adding(nanoseconds: Int64) -> Timestamp {
         Timestamp(nanosecondsSinceEpoch: nanosecondsSinceEpoch + nanoseconds)
+    }
+
+    /// How long after `earlier` this instant is (negative when it is before).
+    public func span(since earlier: Timestamp) -> TimeSpan {
+        TimeSpan(nanoseconds: nanosecondsSinceEpoch - earlier.nanosecondsSinceEpoch)
     }
 
     public func adding(_ duration: TimeSpan) -> Timestamp {
@@ -69,6 +76,16 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
             return
         }
         return nil
+    }
+
+    /// Rounded for people: `0.4s`, `45s`, `12m5s`, `2h3m`.
+    public var readable: String {
+        let total = seconds
+        if total < 10 { return String(format: "%.1fs", max(0, total)) }
+        let whole = Int(total.rounded())
+        if whole < 60 { return "\(whole)s" }
+        if whole < 3600 { return "\(whole / 60)m\(whole % 60)s" }
+        return "\(whole / 3600)h\(whole / 60 % 60)m"
     }
 
     /// The shortest exact spelling in the units `parsing` accepts (`1d`, `90s`, `0s`).

@@ -7,6 +7,10 @@ public struct APIConfiguration: Sendable {
     public var path: String = "/v1/customers"
     /// Never logged, never in a report: only `authorizationHeader` reads it.
     public var token: String
+    /// Where the token was read from (a variable's name or a file's path; never the token),
+    /// stored with a run so that workers read it from the same place.
+    public var tokenEnv: String?
+    public var tokenFile: String?
     public var authHeaderName: String = "Authorization"
     /// Prefix of the header value; empty sends the bare token.
     public var authScheme: String = "Bearer"

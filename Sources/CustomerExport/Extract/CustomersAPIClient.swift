@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// A page the API returned, parsed into record spans.
 public struct FetchedPage: Sendable {
@@ -10,9 +11,11 @@ public struct FetchedPage: Sendable {
 /// Fetches pages of `GET /v1/customers`, retrying what is worth retrying.
 ///
 /// Retried: 429, 5xx, transport failures (refused, reset, timed out) and bodies that are not the
-/// promised JSON (a cut response). Not retried: any other 4xx, whose `message` is surfaced with
-/// the request that caused it. The token never appears in errors: URLs carry no secret and the
-/// header is never printed.
+/// promised JSON (a cut response), for as long as the retry budget allows (`RetryPolicy`). When
+/// requests fail across the board, the process-wide `APICircuit` holds every request back and
+/// probes the API alone, instead of each request spending its own budget. Not retried: any other
+/// 4xx, whose `message` is surfaced with the request that caused it. The token never appears in
+/// errors: URLs carry no secret and the header is never printed.
 public struct CustomersAPIClient: Sendable {
     public let configuration: APIConfiguration
     public let transport: any HTTPTransport
@@ -20,17 +23,20 @@ public struct CustomersAPIClient: Sendable {
     public let cancellation: CancellationToken
     /// Spaces requests when a per-worker or global request rate is set.
     public let rateLimiter: RateLimiter?
+    /// Shared by every request of the process: pauses them all while the API is down.
+    public let circuit: APICircuit
     private let query: CustomersQuery
 
     public init(
         configuration: APIConfiguration, transport: any HTTPTransport, stats: RequestStats, cancellation: CancellationToken,
-        rateLimiter: RateLimiter? = nil
+        rateLimiter: RateLimiter? = nil, circuit: APICircuit? = nil
     ) {
         self.configuration = configuration
         self.transport = transport
         self.stats = stats
         self.cancellation = cancellation
         self.rateLimiter = rateLimiter
+        self.circuit = circuit ?? APICircuit(policy: configuration.retry, health: ServiceHealth(), logger: Logger(label: "customer-export.api"))
         self.query = CustomersQuery(endpoint: configuration.endpoint, filters: configuration.filters, arrayStyle: configuration.arrayStyle)
     }
 
@@ -42,46 +48,65 @@ public struct CustomersAPIClient: Sendable {
         let url = query.url(for: request)
         let headers = [configuration.authorizationHeader]
         let whenAnswered: @Sendable (Int) -> Void = { status in if status == 200 { slot?.release() } }
+        let policy = configuration.retry
         var attempt = 0
+        var firstFailure: Timestamp?
         while true {
             attempt += 1
             guard !cancellation.isCancelled else { throw .cancelled }
             slot?.reacquire()
+            let isProbe: Bool
+            switch circuit.admit(cancellation: cancellation) {
+            case .cancelled: throw .cancelled
+            case let .gaveUp(reason): throw .exhausted(attempts: attempt - 1, lastProblem: reason, request: url)
+            case let .go(probe): isProbe = probe
+            }
             if let rateLimiter, !rateLimiter.acquire(cancellation: cancellation) { throw .cancelled }
             let problem: String
             var retryAfter: TimeSpan?
-            let willRetry = attempt < configuration.retry.maxAttempts
+            var outcome: String
+            var bytes = 0
             do {
                 let result = try transport.get(url: url, headers: headers, timeout: configuration.requestTimeout, whenAnswered: whenAnswered)
+                bytes = result.body.count
                 switch result.status {
                 case 200:
                     do {
                         let body = try PageBody(bytes: result.body, envelope: configuration.envelope)
-                        stats.record(outcome: "200", bytes: result.body.count, willRetry: false, isPage: true)
+                        stats.record(outcome: "200", bytes: bytes, willRetry: false, isPage: true)
+                        circuit.recordAnswer()
                         return FetchedPage(request: request, body: body, attempts: attempt)
                     } catch {
-                        problem = "an unparseable 200 body (\(error))"
-                        stats.record(outcome: "unparseable", bytes: result.body.count, willRetry: willRetry, isPage: false)
+                        (problem, outcome) = ("an unparseable 200 body (\(error))", "unparseable")
                     }
                 case 429, 500...599:
-                    problem = "HTTP \(result.status)"
+                    (problem, outcome) = ("HTTP \(result.status)", String(result.status))
                     retryAfter = RetryPolicy.parseRetryAfter(result.header("Retry-After"))
-                    stats.record(outcome: String(result.status), bytes: result.body.count, willRetry: willRetry, isPage: false)
                 default:
-                    stats.record(outcome: String(result.status), bytes: result.body.count, willRetry: false, isPage: false)
+                    stats.record(outcome: String(result.status), bytes: bytes, willRetry: false, isPage: false)
+                    circuit.recordAnswer()
                     throw ExtractError.rejected(status: result.status, message: Self.message(in: result.body), request: url)
                 }
             } catch let error as ExtractError {
                 throw error
             } catch {
-                problem = "a transport error: \(error)"
-                stats.record(outcome: "transport", bytes: 0, willRetry: willRetry, isPage: false)
+                (problem, outcome) = ("a transport error: \(error)", "transport")
             }
-            guard willRetry else {
-                throw .exhausted(attempts: attempt, lastProblem: problem, request: url)
+            circuit.recordFailure(problem, retryAfter: retryAfter, probe: isProbe)
+            let now = Timestamp.now()
+            let waited = now.span(since: firstFailure ?? now)
+            if firstFailure == nil { firstFailure = now }
+            let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
+            let stop = policy.reasonToStop(attempts: attempt, waited: waited, delay: circuit.isOpen ? .seconds(0) : delay)
+            stats.record(outcome: outcome, bytes: bytes, willRetry: stop == nil, isPage: false)
+            if let stop {
+                throw .exhausted(attempts: attempt, lastProblem: "\(problem), \(stop)", request: url)
             }
-            let delay = configuration.retry.delay(afterAttempt: attempt, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
-            guard cancellation.sleep(delay) else { throw .cancelled }
+            // An open circuit makes the next `admit` wait for the probe; a private backoff on top
+            // would only delay this request after the API is back.
+            if !circuit.isOpen {
+                guard cancellation.sleep(delay) else { throw .cancelled }
+            }
         }
     }
 

@@ -71,14 +71,21 @@ public struct CommitContext: Sendable {
 /// window's transaction committed (data and "done" together) or nothing of it is visible: its
 /// temporary table dies with the session and the window is read again on resume.
 public struct PostgresLoader: Loading {
-    let connection: PostgresConnection
+    /// Replaced when a lost connection is reopened (`recover`).
+    var connection: PostgresConnection
     let target: TargetTable
-    let state: StateStore
+    var state: StateStore
     let context: CommitContext
-    private var stagingTables: [TimeWindow: String] = [:]
-    private var quarantined: [TimeWindow: [QuarantinedRecord]] = [:]
+    var stagingTables: [TimeWindow: String] = [:]
+    var quarantined: [TimeWindow: [QuarantinedRecord]] = [:]
     private var nextStagingNumber = 0
-    private(set) var totals = LoadTotals()
+    var totals = LoadTotals()
+    /// Windows whose staged rows died with a lost connection: their events are dropped until the
+    /// last one, which gives the window back to be read again (see `PostgresLoader+Recovery`).
+    var redo: Set<TimeWindow> = []
+    /// Reopens a lost connection within the run's budget; nil: a lost connection ends the load.
+    var reconnector: DatabaseReconnector?
+    var health: ServiceHealth?
     /// Called after each window commits, for progress output and metrics.
     var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?
 
@@ -90,19 +97,34 @@ public struct PostgresLoader: Loading {
     }
 
     public mutating func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> LoadTotals {
-        do {
+        do throws(ExportError) {
             while true {
                 let waited = Timestamp.now()
                 let batch = events.receive(upTo: 64)
                 totals.idleSeconds += Timestamp.now().secondsSinceEpoch - waited.secondsSinceEpoch
                 if batch.isEmpty { break }
-                try handle(batch)
+                try handleRecovering(batch)
             }
         } catch {
             events.abandon()
-            throw .database("loading into \(target.displayName) failed: \(error)")
+            throw error
         }
         return totals
+    }
+
+    /// Handles a batch; when the connection (not a statement) fails, reopens it and handles the
+    /// batch again with every window it touched marked for a redo.
+    private mutating func handleRecovering(_ batch: [LoadEvent]) throws(ExportError) {
+        while true {
+            do {
+                try handle(batch)
+                return
+            } catch let error where error.isConnectionFailure && reconnector != nil {
+                try recover(from: error, cutting: batch)
+            } catch {
+                throw .database("loading into \(target.displayName) failed: \(DatabaseSession.describe(error, connectionString: "").message)")
+            }
+        }
     }
 
     private mutating func handle(_ batch: [LoadEvent]) throws(PostgresError) {
@@ -111,6 +133,10 @@ public struct PostgresLoader: Loading {
         var pages: [TimeWindow: [LoadEvent]] = [:]
         var firstSeen: [TimeWindow] = []
         for event in batch {
+            if redo.contains(event.window) {
+                try applyRedo(event)
+                continue
+            }
             if case let .stage(window, _, _) = event {
                 if pages[window] == nil { firstSeen.append(window) }
                 pages[window, default: []].append(event)
@@ -124,7 +150,7 @@ public struct PostgresLoader: Loading {
         }
     }
 
-    private mutating func apply(_ event: LoadEvent) throws(PostgresError) {
+    mutating func apply(_ event: LoadEvent) throws(PostgresError) {
         switch event {
         case .stage:
             preconditionFailure("pages are copied by handle(_:)")
@@ -248,7 +274,7 @@ public struct PostgresLoader: Loading {
         while true {
             do {
                 return try body()
-            } catch let error where attempt < attempts && (error.sqlState == "40P01" || error.sqlState == "40001") {
+            } catch let error where attempt < attempts && SQLState.isRetryableConflict(error.sqlState) {
                 attempt += 1
             }
         }

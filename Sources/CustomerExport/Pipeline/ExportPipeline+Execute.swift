@@ -10,6 +10,16 @@ struct ExecutionOutcome {
     var loadError: ExportError?
     var fatal: ExtractError?
     var stateError: ExportError?
+
+    /// A second pass over the run's failed windows: its reads and loads add up; its errors,
+    /// being the latest word, replace the first pass's.
+    mutating func absorb(_ later: ExecutionOutcome) {
+        reads += later.reads
+        load.add(later.load)
+        loadError = later.loadError
+        fatal = later.fatal
+        stateError = later.stateError
+    }
 }
 
 extension ExportPipeline {
@@ -19,12 +29,35 @@ extension ExportPipeline {
         return "\(host.isEmpty ? "worker" : host):\(ProcessInfo.processInfo.processIdentifier)"
     }()
 
+    /// Executes the run, then reads the windows that still failed (or were left pending) once
+    /// more before the run reports failure: a burst of errors late in a long run should not
+    /// cost the night. Skipped when the run was stopped, rejected, or gave up on the API.
+    func executeWithFinalPass(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: ControlConnection) -> ExecutionOutcome {
+        var outcome = execute(run: run, range: range, client: client, control: control)
+        guard outcome.loadError == nil, outcome.stateError == nil, outcome.fatal == nil, !cancellation.isCancelled,
+              !client.circuit.hasGivenUp,
+              let counts = try? control.perform({ store throws(PostgresError) in try store.windowCounts(runId: run.id) }),
+              counts.failed + counts.pending > 0
+        else { return outcome }
+        logger.warning("reading the run's unfinished windows once more before reporting failure", metadata: [
+            "failed": "\(counts.failed)", "pending": "\(counts.pending)",
+        ])
+        do {
+            try control.perform { store throws(PostgresError) in try store.prepareFinalPass(runId: run.id, worker: Self.workerName) }
+        } catch {
+            outcome.stateError = error
+            return outcome
+        }
+        outcome.absorb(execute(run: run, range: range, client: client, control: control))
+        return outcome
+    }
+
     /// Runs extract and load concurrently: windows are claimed from the state tables one at a
     /// time (the same mechanism whether this is the only process or one of many workers), window
     /// drivers and page jobs run on Dispatch queues under one request limiter, each loader on a
     /// thread of its own with its own connection behind a bounded channel, and a lease keeper
     /// renewing the claims on one more connection.
-    func execute(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: PostgresConnection) -> ExecutionOutcome {
+    func execute(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: ControlConnection) -> ExecutionOutcome {
         // Each loader may hold up to two pages per request slot: enough to keep fetching while a
         // window merges, and a fixed bound on memory however large the export.
         let router = LoadRouter(loaders: request.loaders, capacityPerLoader: max(4, request.concurrency * 2))
@@ -35,12 +68,12 @@ extension ExportPipeline {
             runId: run.id, pipeline: request.pipeline, mode: request.mode, watermarkOnCompletion: range.watermarkOnCompletion,
             marksDeletions: request.mode == .reconcile, rangeEnd: range.to, worker: worker, lease: request.lease, claims: claims)
         let loaders = LoaderThreads(router: router, request: request, context: context, cancellation: cancellation,
-                                    onWindowCommitted: onWindowCommitted)
+                                    reconnector: control.reconnector, health: health, onWindowCommitted: onWindowCommitted)
         loaders.start()
         let keeper = LeaseKeeper(
             settings: .init(databaseURL: request.databaseURL, state: request.state, runId: run.id, worker: worker, lease: request.lease,
                             globalRequestsPerSecond: request.globalMaxRequestsPerSecond),
-            claims: claims, rateLimiter: client.rateLimiter, logger: logger)
+            claims: claims, rateLimiter: client.rateLimiter, health: health, logger: logger)
         keeper.start()
 
         let limiter = RequestLimiter(limit: request.concurrency)
@@ -56,7 +89,6 @@ extension ExportPipeline {
         let reads = Mutex<[WindowReadSummary]>([])
         let inFlight = Mutex(0)
         let group = DispatchGroup()
-        let store = StateStore(schema: request.state, connection: control)
         var stateError: ExportError?
         var claimNumber = 0
         while !cancellation.isCancelled {
@@ -72,17 +104,22 @@ extension ExportPipeline {
             }
             let claimed: TimeWindow?
             do {
-                claimed = try store.claimWindow(runId: run.id, worker: worker, lease: request.lease, field: request.field)
+                claimed = try control.perform { store throws(PostgresError) in
+                    try store.claimWindow(runId: run.id, worker: worker, lease: request.lease, field: request.field)
+                }
             } catch {
-                stateError = DatabaseSession.describe(error, connectionString: request.databaseURL)
+                if case .interrupted = error { break }
+                stateError = error
                 cancellation.cancel("the state tables could not be read")
                 break
             }
             guard let window = claimed else {
-                // Nothing to claim now. Wait while our own windows are in flight (a split adds
-                // more) or another worker holds some under a live lease (it may die; then we take over).
-                let busy = inFlight.withLock { $0 } > 0
-                let othersHold = ((try? store.windowsHeldByOthers(runId: run.id, worker: worker)) ?? 0) > 0
+                // Nothing to claim now. Wait while our own windows are in flight or not yet
+                // settled by a loader (a split adds more; a window cut by a lost connection comes
+                // back to be claimed again), or while another worker holds some under a live
+                // lease (it may die; then we take over).
+                let busy = inFlight.withLock { $0 } > 0 || !claims.isEmpty
+                let othersHold = ((try? control.store.windowsHeldByOthers(runId: run.id, worker: worker)) ?? 0) > 0
                 guard busy || othersHold else { break }
                 // Others' windows are checked every half second (one indexed count): the run is
                 // over as soon as they commit, and a dead worker's lease expiring is noticed.
@@ -114,39 +151,54 @@ extension ExportPipeline {
     }
 
     /// Decides how the run ended, records it, and completes the report. A worker that was
-    /// interrupted leaves the run's status to the others.
+    /// interrupted leaves the run's status to the others. A stopped run records its end on the
+    /// connection it has, without waiting for a database that is away.
     func finish(
-        report: inout RunReport, run: RunRecord, store: StateStore, outcome: ExecutionOutcome, started: Timestamp, isWorker: Bool = false
-    ) throws(ExportError) -> RunReport {
-        let counts = (try? store.windowCounts(runId: run.id)) ?? WindowCounts()
-        report.windows.done = counts.done
-        report.windows.failed = counts.failed
-        report.windows.pending = counts.pending
-        report.windows.split = counts.split
+        report: inout RunReport, run: RunRecord, control: ControlConnection, outcome: ExecutionOutcome, started: Timestamp, isWorker: Bool = false
+    ) -> RunReport {
+        let reconnecting = !cancellation.isCancelled && outcome.loadError == nil && outcome.stateError == nil
+        let counts = (try? control.perform(reconnecting: reconnecting) { store throws(PostgresError) in try store.windowCounts(runId: run.id) })
+        report.windows.done = counts?.done ?? 0
+        report.windows.failed = counts?.failed ?? 0
+        report.windows.pending = counts?.pending ?? 0
+        report.windows.split = counts?.split ?? 0
         report.durationSeconds = Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
         report.rowsPerSecond = report.durationSeconds > 0 ? Double(report.rows.fetched) / report.durationSeconds : 0
+        report.outages = health.totals()
 
         let status: RunStatus
         let ending: ExportError?
         if let error = outcome.loadError ?? outcome.stateError {
-            (status, ending) = (.failed, error)
+            (status, ending) = (error.exitCode == 5 ? .interrupted : .failed, error)
         } else if let fatal = outcome.fatal {
             (status, ending) = (.failed, Self.describe(fatal, api: request.api))
         } else if let reason = cancellation.cancellationReason {
             (status, ending) = (.interrupted, .interrupted("\(reason); committed windows are kept, run the same command again to resume"))
-        } else if counts.failed > 0 || counts.pending > 0 {
-            let failed = (try? store.failureSample(runId: run.id)) ?? nil
+        } else if let counts, counts.failed > 0 || counts.pending > 0 {
+            let failed = (try? control.perform(reconnecting: false) { store throws(PostgresError) in try store.failureSample(runId: run.id) }) ?? nil
             (status, ending) = (.failed, .incomplete("\(counts.failed) window(s) failed and \(counts.pending) are pending\(failed.map { "; first error: \($0)" } ?? ""); run the same command again to retry them"))
+        } else if counts == nil {
+            (status, ending) = (.failed, .database("could not read how the run ended from the state tables; run the same command again"))
         } else {
             (status, ending) = (.done, nil)
         }
         report.status = status.rawValue
         report.exitCode = ending?.exitCode ?? 0
         report.message = ending?.message
+        if status == .done {
+            report.lastSuccessAt = Timestamp.now().rfc3339
+        } else {
+            let last = try? control.perform(reconnecting: false) { store throws(PostgresError) in
+                try store.lastSuccess(pipeline: run.pipeline, target: request.target)
+            }
+            report.lastSuccessAt = (last ?? nil)?.rfc3339
+        }
         let json = (try? JSONEncoder().encode(report)).map { String(decoding: $0, as: UTF8.self) }
         if !(isWorker && status == .interrupted) {
             do {
-                try store.setRunStatus(run.id, status, error: ending?.message, reportJSON: json)
+                try control.perform(reconnecting: reconnecting) { store throws(PostgresError) in
+                    try store.setRunStatus(run.id, status, error: ending?.message, reportJSON: json)
+                }
             } catch {
                 logger.error("could not record the run's end", metadata: ["error": "\(error)"])
             }

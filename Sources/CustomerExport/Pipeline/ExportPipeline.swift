@@ -10,7 +10,9 @@ import Synchronization
 ///
 /// Order of effects, so that bad input writes nothing: validate the request, connect to
 /// PostgreSQL, check the API answers (one `limit=1` request), and only then migrate, take the
-/// pipeline's lock and record the run.
+/// pipeline's lock and record the run. Once connected, the run rides out outages: the API's
+/// circuit pauses every request while it is down, lost database connections are reopened, and
+/// windows that still failed are read once more before the run reports failure.
 public struct ExportPipeline: Sendable {
     public let request: RunRequest
     public let cancellation: CancellationToken
@@ -24,6 +26,8 @@ public struct ExportPipeline: Sendable {
     public var transport: (any HTTPTransport)?
     /// Request counters of this pipeline's runs, readable while it runs (progress line).
     public let requestStats = RequestStats()
+    /// Which side (API, PostgreSQL) is down and for how long: the progress line and the report.
+    public let health = ServiceHealth()
 
     public init(request: RunRequest, cancellation: CancellationToken, logger: Logger) {
         self.request = request
@@ -34,56 +38,57 @@ public struct ExportPipeline: Sendable {
     public func run() throws(ExportError) -> RunReport {
         try request.validate()
         let started = Timestamp.now()
-        let control = try DatabaseSession.connect(request.databaseURL)
+        let control = ControlConnection(
+            connection: try DatabaseSession.connect(request.databaseURL), state: request.state, databaseURL: request.databaseURL)
         defer { control.close() }
-        let stats = requestStats
+        control.reconnector = makeReconnector()
         let transport: any HTTPTransport
-        if let injected = self.transport {
-            transport = injected
-        } else {
-            transport = try makeTransport()
-        }
+        if let injected = self.transport { transport = injected } else { transport = try makeTransport() }
         defer { transport.shutdown() }
-        let client = CustomersAPIClient(
-            configuration: request.api, transport: transport, stats: stats, cancellation: cancellation, rateLimiter: makeRateLimiter())
-        let range = try RangeResolver(request: request, now: started).resolve(control)
+        let client = makeClient(transport)
+        let range = try RangeResolver(request: request, now: started).resolve(control.connection)
         try preflight(client, range)
-        do {
-            try SchemaMigrator(target: request.target, state: request.state).migrate(control)
-        } catch {
-            throw DatabaseSession.describe(error, connectionString: request.databaseURL)
+        try control.perform { store throws(PostgresError) in
+            try SchemaMigrator(target: request.target, state: request.state).migrate(store.connection)
         }
-        // Planning for workers takes no lock: the workers share the run through their claims.
+        // One writer per pipeline. Planning for workers takes only a short planning lock, so
+        // that pods planning the same run at once find one run, not two.
         let lockKey = DatabaseSession.lockKey(state: request.state, target: request.target, pipeline: request.pipeline)
-        if !request.planOnly { try acquireLock(control, key: lockKey) }
-        defer { if !request.planOnly { DatabaseSession.releaseLock(control, key: lockKey) } }
+        let heldKey = request.planOnly ? lockKey + ":plan" : lockKey
+        try acquireLock(control, key: heldKey, wait: request.planOnly || request.waitForLock)
+        control.lockKey = request.planOnly ? nil : lockKey
+        defer { DatabaseSession.releaseLock(control.connection, key: heldKey) }
 
-        var report = RunReport(pipeline: request.pipeline, mode: request.mode, field: request.field, from: range.from, to: range.to)
-        let store = StateStore(schema: request.state, connection: control)
-        let run: RunRecord
-        let windows: [TimeWindow]
-        do {
-            (run, windows) = try RunRegistry(request: request, store: store).open(range: range)
-            report.runId = run.id
-            report.windows.planned = try store.windowCounts(runId: run.id).total
-        } catch {
-            throw DatabaseSession.describe(error, connectionString: request.databaseURL)
-        }
+        let opened = try control.perform { store throws(PostgresError) in try RunRegistry(request: request, store: store).open(range: range) }
+        var report = RunReport(pipeline: request.pipeline, mode: request.mode, field: request.field, from: opened.range.from, to: opened.range.to)
+        report.runId = opened.run.id
+        report.windows.planned = try control.perform { store throws(PostgresError) in try store.windowCounts(runId: opened.run.id).total }
         if request.planOnly {
             report.status = RunStatus.planned.rawValue
-            report.windows.pending = windows.count
+            report.windows.pending = opened.windows.count
             return report
         }
-        onPlanned?(windows.count)
+        onPlanned?(opened.windows.count)
         logger.info("run started", metadata: [
-            "run": "\(run.id)", "windows": "\(windows.count)", "range": "\(range.from) – \(range.to)",
+            "run": "\(opened.run.id)", "windows": "\(opened.windows.count)", "range": "\(opened.range.from) – \(opened.range.to)",
         ])
-
-        let outcome = execute(run: run, range: range, client: client, control: control)
-        report.add(stats.snapshot)
+        let outcome = executeWithFinalPass(run: opened.run, range: opened.range, client: client, control: control)
+        report.add(requestStats.snapshot)
         for summary in outcome.reads { report.add(summary) }
         report.add(outcome.load)
-        return try finish(report: &report, run: run, store: store, outcome: outcome, started: started)
+        return finish(report: &report, run: opened.run, control: control, outcome: outcome, started: started)
+    }
+
+    /// Reopens lost connections for every part of this run, within `--retry-for`.
+    func makeReconnector() -> DatabaseReconnector {
+        DatabaseReconnector(
+            connectionString: request.databaseURL, retryFor: request.databaseRetryFor, health: health, logger: logger, cancellation: cancellation)
+    }
+
+    func makeClient(_ transport: any HTTPTransport) -> CustomersAPIClient {
+        CustomersAPIClient(
+            configuration: request.api, transport: transport, stats: requestStats, cancellation: cancellation, rateLimiter: makeRateLimiter(),
+            circuit: APICircuit(policy: request.api.retry, health: health, logger: logger))
     }
 
     /// A token bucket when a request rate is set: the per-process one, or (until the lease
@@ -131,16 +136,12 @@ public struct ExportPipeline: Sendable {
         }
     }
 
-    private func acquireLock(_ control: PostgresConnection, key: String) throws(ExportError) {
-        let acquired: Bool
-        do {
-            acquired = try DatabaseSession.acquireLock(control, key: key, wait: request.waitForLock)
-        } catch {
-            throw DatabaseSession.describe(error, connectionString: request.databaseURL)
+    private func acquireLock(_ control: ControlConnection, key: String, wait: Bool) throws(ExportError) {
+        let acquired = try control.perform { store throws(PostgresError) in
+            try DatabaseSession.acquireLock(store.connection, key: key, wait: wait)
         }
         guard acquired else {
-            let store = StateStore(schema: request.state, connection: control)
-            let active = (try? store.recentRuns(limit: 20))?.first { $0.pipeline == request.pipeline && $0.status == .running }
+            let active = (try? control.store.recentRuns(limit: 20))?.first { $0.pipeline == request.pipeline && $0.status == .running }
             let which = active.map { "run \($0.id) (\($0.mode.rawValue) \($0.rangeFrom) – \($0.rangeTo))" } ?? "another run"
             throw .locked("\(which) of pipeline \"\(request.pipeline)\" into \(request.target.displayName) is still active; wait for it to finish, or pass --wait to queue behind it")
         }

@@ -19,14 +19,16 @@ final class LeaseKeeper: Sendable {
     private let settings: Settings
     private let claims: ClaimRegistry
     private let rateLimiter: RateLimiter?
+    private let health: ServiceHealth
     private let logger: Logger
     private let stopSignal = CancellationToken()
     private let stopped = DispatchSemaphore(value: 0)
 
-    init(settings: Settings, claims: ClaimRegistry, rateLimiter: RateLimiter?, logger: Logger) {
+    init(settings: Settings, claims: ClaimRegistry, rateLimiter: RateLimiter?, health: ServiceHealth, logger: Logger) {
         self.settings = settings
         self.claims = claims
         self.rateLimiter = rateLimiter
+        self.health = health
         self.logger = logger
     }
 
@@ -47,7 +49,10 @@ final class LeaseKeeper: Sendable {
                         rateLimiter.setRate(global / Double(max(1, try store.activeWorkers(runId: settings.runId))))
                     }
                 } catch {
-                    logger.warning("could not renew leases; will retry", metadata: ["error": "\(error)"])
+                    // While PostgreSQL is known to be away, the reconnector already says so.
+                    if health.outage(.database) == nil {
+                        logger.warning("could not renew leases; will retry", metadata: ["error": "\(error)"])
+                    }
                     connection = nil
                 }
             }

@@ -14,16 +14,21 @@ final class LoaderThreads: Sendable {
     private let request: RunRequest
     private let context: CommitContext
     private let cancellation: CancellationToken
+    private let reconnector: DatabaseReconnector?
+    private let health: ServiceHealth
     private let onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?
     private let results: Mutex<[Result<LoadTotals, ExportError>]> = Mutex([])
     private let finished = DispatchGroup()
 
     init(router: LoadRouter, request: RunRequest, context: CommitContext, cancellation: CancellationToken,
+         reconnector: DatabaseReconnector?, health: ServiceHealth,
          onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?) {
         self.router = router
         self.request = request
         self.context = context
         self.cancellation = cancellation
+        self.reconnector = reconnector
+        self.health = health
         self.onWindowCommitted = onWindowCommitted
     }
 
@@ -43,8 +48,10 @@ final class LoaderThreads: Sendable {
     private func load(_ channel: BoundedChannel<LoadEvent>) -> Result<LoadTotals, ExportError> {
         do throws(ExportError) {
             let connection = try DatabaseSession.connect(request.databaseURL)
-            defer { connection.close() }
             var loader = PostgresLoader(connection: connection, target: request.target, state: request.state, context: context)
+            defer { loader.connection.close() }
+            loader.reconnector = reconnector
+            loader.health = health
             loader.onWindowCommitted = onWindowCommitted
             return .success(try loader.run(channel))
         } catch {

@@ -7,10 +7,14 @@ import Prometheus
 /// swift-metrics' handler API into a swift-prometheus registry of the run's own, and written
 /// atomically (temporary file + rename) so the collector never reads half a file.
 ///
-/// Alert on `customer_export_run_exit_code != 0`, or on `customer_export_run_finished_timestamp_seconds`
-/// older than a day and a bit.
+/// Written on every exit, early ones included. Alert on `customer_export_run_exit_code != 0`, and
+/// on `customer_export_last_success_timestamp_seconds` older than a day and a bit: that gauge
+/// survives failed runs (it is read back from the state tables, or from the previous file when
+/// the database could not be reached), so a night that never succeeded is seen even when every
+/// run since failed before it started.
 public enum MetricsFile {
-    public static func render(_ report: RunReport, finishedAt: Timestamp = .now()) -> String {
+    /// `lastSuccess`: when the pipeline last succeeded, if known (a successful run: now).
+    public static func render(_ report: RunReport, finishedAt: Timestamp = .now(), lastSuccess: Timestamp? = nil) -> String {
         let registry = PrometheusCollectorRegistry()
         let factory = PrometheusMetricsFactory(registry: registry)
         let pipeline = ("pipeline", report.pipeline)
@@ -22,6 +26,9 @@ public enum MetricsFile {
         }
         gauge("customer_export_run_exit_code", Double(report.exitCode), [("mode", report.mode)])
         gauge("customer_export_run_finished_timestamp_seconds", finishedAt.secondsSinceEpoch)
+        if let lastSuccess {
+            gauge("customer_export_last_success_timestamp_seconds", lastSuccess.secondsSinceEpoch)
+        }
         gauge("customer_export_run_duration_seconds", report.durationSeconds)
         gauge("customer_export_rows_per_second", report.rowsPerSecond)
         let rows = report.rows
@@ -46,11 +53,27 @@ public enum MetricsFile {
         return registry.emitToString()
     }
 
-    public static func write(_ report: RunReport, to path: String) throws(ExportError) {
+    public static func write(_ report: RunReport, to path: String, now: Timestamp = .now()) throws(ExportError) {
+        let known = [
+            report.exitCode == 0 && report.status == RunStatus.done.rawValue ? now : nil,
+            report.lastSuccessAt.flatMap { Timestamp(rfc3339: $0) },
+            previousLastSuccess(in: path, pipeline: report.pipeline),
+        ].compactMap { $0 }
         do {
-            try Data(render(report).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data(render(report, finishedAt: now, lastSuccess: known.max()).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw .configuration("cannot write the metrics file \(path): \(error.localizedDescription); check that its directory exists and is writable")
         }
+    }
+
+    /// The last-success gauge of `pipeline` in the file a previous run left at `path`.
+    static func previousLastSuccess(in path: String, pipeline: String) -> Timestamp? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let prefix = "customer_export_last_success_timestamp_seconds{pipeline=\"\(pipeline)\"} "
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {
+            guard let seconds = Double(line.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)), seconds > 0 else { return nil }
+            return Timestamp(nanosecondsSinceEpoch: Int64(seconds * 1e9))
+        }
+        return nil
     }
 }

@@ -34,6 +34,9 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
         public var timeout: String?
         public var connectTimeout: String?
         public var caFile: String?
+        /// How long a failing request keeps retrying, e.g. `10m` (default).
+        public var retryFor: String?
+        /// An optional cap on attempts per request, on top of `retryFor`.
         public var maxAttempts: Int?
         public var readAhead: Int?
         public var filters: CustomerFilters?
@@ -45,6 +48,8 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
         public var targetTable: String?
         public var stateSchema: String?
         public var history: Bool?
+        /// How long a lost connection is reopened before the run ends, e.g. `10m` (default).
+        public var retryFor: String?
     }
 
     public struct Backfill: Sendable, Equatable, Codable {
@@ -146,9 +151,9 @@ enum PipelineKeys {
         "api": .mapping([
             "url": .leaf, "path": .leaf, "tokenEnv": .leaf, "tokenFile": .leaf, "authHeader": .leaf, "authScheme": .leaf,
             "envelope": .leaf, "pageSize": .leaf, "arrayStyle": .leaf, "timeout": .leaf, "connectTimeout": .leaf,
-            "caFile": .leaf, "maxAttempts": .leaf, "readAhead": .leaf, "filters": filters,
+            "caFile": .leaf, "retryFor": .leaf, "maxAttempts": .leaf, "readAhead": .leaf, "filters": filters,
         ]),
-        "database": .mapping(["url": .leaf, "targetSchema": .leaf, "targetTable": .leaf, "stateSchema": .leaf, "history": .leaf]),
+        "database": .mapping(["url": .leaf, "targetSchema": .leaf, "targetTable": .leaf, "stateSchema": .leaf, "history": .leaf, "retryFor": .leaf]),
         "backfill": .mapping(["from": .leaf, "to": .leaf, "window": .leaf]),
         "incremental": .mapping(["start": .leaf, "lookback": .leaf, "lag": .leaf, "window": .leaf]),
     ]

@@ -13,9 +13,12 @@ public final class ProgressLine: Sendable {
 
     private let state = Mutex(State())
     private let requests: @Sendable () -> RequestStats.Snapshot?
+    private let health: ServiceHealth?
 
     /// `requests` reads the run's request counters (for retries); nil before the run has them.
-    public init(requests: @escaping @Sendable () -> RequestStats.Snapshot? = { nil }) {
+    /// `health` says which side the run is waiting for during an outage.
+    public init(health: ServiceHealth? = nil, requests: @escaping @Sendable () -> RequestStats.Snapshot? = { nil }) {
+        self.health = health
         self.requests = requests
     }
 
@@ -37,7 +40,9 @@ public final class ProgressLine: Sendable {
             let remaining = elapsed / Double(s.windowsDone) * Double(s.windowsTotal - s.windowsDone)
             eta = String(format: "%d:%02d", Int(remaining) / 60, Int(remaining) % 60)
         }
-        return "windows \(s.windowsDone)/\(s.windowsTotal) · rows \(s.rows) · \(Int(rate)) rows/s · retries \(retries) · ETA \(eta)"
+        let line = "windows \(s.windowsDone)/\(s.windowsTotal) · rows \(s.rows) · \(Int(rate)) rows/s · retries \(retries) · ETA \(eta)"
+        guard let waiting = health?.waitingText(at: now) else { return line }
+        return line + " · " + waiting
     }
 
     /// Redraws the line on stderr every `interval` until the returned stopper is called (once,

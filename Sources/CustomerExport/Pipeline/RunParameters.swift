@@ -1,5 +1,10 @@
+import Foundation
+
 /// Everything about a run except secrets, stored with it (`runs.params`), so that a worker
-/// started elsewhere with only `--run ID`, a token and a database URL reads it exactly as planned.
+/// started elsewhere with only `--run ID` and a database URL reads it exactly as planned: the
+/// API, where the token comes from (a variable's name or a file's path, never the token), the CA
+/// bundle, the retry budgets, the target and the window settings. Fields added after the first
+/// release are optional, so runs planned by an older version still load.
 public struct RunParameters: Sendable, Codable, Equatable {
     public var pipeline: String
     public var mode: RunMode
@@ -13,7 +18,12 @@ public struct RunParameters: Sendable, Codable, Equatable {
     public var filters: CustomerFilters
     public var readAhead: Int
     public var requestTimeoutSeconds: Double
-    public var maxAttempts: Int
+    public var maxAttempts: Int?
+    public var retryForSeconds: Double?
+    public var databaseRetryForSeconds: Double?
+    public var caFile: String?
+    public var tokenEnv: String?
+    public var tokenFile: String?
     public var targetSchema: String
     public var targetTable: String
     public var history: Bool
@@ -36,6 +46,11 @@ public struct RunParameters: Sendable, Codable, Equatable {
         readAhead = request.api.readAhead
         requestTimeoutSeconds = request.api.requestTimeout.seconds
         maxAttempts = request.api.retry.maxAttempts
+        retryForSeconds = request.api.retry.retryFor.seconds
+        databaseRetryForSeconds = request.databaseRetryFor.seconds
+        caFile = request.api.caFile
+        tokenEnv = request.api.tokenEnv
+        tokenFile = request.api.tokenFile
         targetSchema = request.target.schema
         targetTable = request.target.table
         history = request.target.history
@@ -45,9 +60,15 @@ public struct RunParameters: Sendable, Codable, Equatable {
         maxStringBytes = request.normalizer.maxStringBytes
     }
 
-    /// The request a worker runs: these parameters plus what the worker's own flags supply.
-    func request(token: String, databaseURL: String, state: StateSchema, apiURL: String?, concurrency: Int) throws(ExportError) -> RunRequest {
-        var api = APIConfiguration(baseURL: apiURL ?? apiBaseURL, token: token)
+    /// The request a worker runs: these parameters, with what the worker's own flags set
+    /// (`overrides`: API URL, token file, CA file, retry budget) taking precedence.
+    func request(overrides: RunOverrides, environment: [String: String], databaseURL: String, state: StateSchema) throws(ExportError) -> RunRequest {
+        var file = PipelineDefinition.API()
+        file.tokenEnv = tokenEnv
+        file.tokenFile = tokenFile
+        var api = APIConfiguration(baseURL: overrides.apiURL ?? apiBaseURL, token: try RunRequestBuilder.token(file, overrides, environment))
+        api.tokenFile = overrides.tokenFile ?? tokenFile
+        api.tokenEnv = api.tokenFile == nil ? (tokenEnv ?? "CUSTOMERS_API_TOKEN") : nil
         api.path = apiPath
         api.authHeaderName = authHeaderName
         api.authScheme = authScheme
@@ -58,13 +79,23 @@ public struct RunParameters: Sendable, Codable, Equatable {
         api.readAhead = readAhead
         api.requestTimeout = TimeSpan(nanoseconds: Int64(requestTimeoutSeconds * 1e9))
         api.retry.maxAttempts = maxAttempts
+        if let retryForSeconds { api.retry.retryFor = TimeSpan(nanoseconds: Int64(retryForSeconds * 1e9)) }
+        api.caFile = overrides.caFile ?? caFile
         let target = try TargetTable(schema: targetSchema, table: targetTable, history: history)
         var request = RunRequest(pipeline: pipeline, mode: mode, api: api, databaseURL: databaseURL, target: target, state: state)
         request.windowSize = TimeSpan(nanoseconds: windowSizeNanoseconds)
         request.maxWindowRows = maxWindowRows
         request.maxReadAttempts = maxReadAttempts
         request.normalizer = CustomerNormalizer(maxStringBytes: maxStringBytes)
-        request.concurrency = concurrency
+        if let databaseRetryForSeconds { request.databaseRetryFor = TimeSpan(nanoseconds: Int64(databaseRetryForSeconds * 1e9)) }
+        if let budget = overrides.retryFor {
+            let span = try RunRequestBuilder.span(budget, "--retry-for")
+            request.api.retry.retryFor = span
+            request.databaseRetryFor = span
+        }
+        if let caFile = request.api.caFile, !FileManager.default.fileExists(atPath: caFile) {
+            throw .configuration("the CA file \(caFile) does not exist; check --ca-file (or the file the run was planned with)")
+        }
         return request
     }
 }

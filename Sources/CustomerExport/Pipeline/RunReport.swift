@@ -59,6 +59,11 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var loader = Loader()
     public var durationSeconds = 0.0
     public var rowsPerSecond = 0.0
+    /// How long the run waited for the API and for PostgreSQL, and windows it read again.
+    public var outages = ServiceHealth.Totals()
+    /// When this pipeline last finished a run successfully (RFC 3339), as the state tables say;
+    /// nil when they could not be read. The metrics file keeps it across failed runs.
+    public var lastSuccessAt: String?
 
     public init(pipeline: String, mode: RunMode, field: WindowField, from: Timestamp, to: Timestamp) {
         self.pipeline = pipeline
@@ -67,6 +72,18 @@ public struct RunReport: Sendable, Codable, Equatable {
         self.rangeFrom = from.rfc3339
         self.rangeTo = to.rfc3339
         self.status = RunStatus.running.rawValue
+        self.exitCode = 0
+    }
+
+    /// The report of a command that ended before it had a range (a configuration error, a
+    /// database that is down, a held lock): the range fields are empty.
+    public init(pipeline: String, mode: RunMode, field: WindowField) {
+        self.pipeline = pipeline
+        self.mode = mode.rawValue
+        self.windowField = field.rawValue
+        self.rangeFrom = ""
+        self.rangeTo = ""
+        self.status = RunStatus.failed.rawValue
         self.exitCode = 0
     }
 
@@ -107,6 +124,20 @@ public struct RunReport: Sendable, Codable, Equatable {
               requests  \(requests.total) (\(sorted(requests.byStatus))), retries: \(sorted(requests.retriesByStatus))
               rows      \(rows.fetched) fetched, \(rows.inserted) inserted, \(rows.updated) updated, \(rows.unchanged) unchanged, \(rows.quarantined) quarantined, \(rows.duplicates) duplicates, \(rows.stale) stale, \(rows.outsideRange) outside range\(mode == RunMode.reconcile.rawValue ? ", \(rows.markedDeleted) marked deleted" : "")
               time      \(String(format: "%.1f", durationSeconds)) s, \(Int(rowsPerSecond)) rows/s; loader \(String(format: "%.1f", loader.copySeconds)) s copying, \(String(format: "%.1f", loader.commitSeconds)) s committing, \(String(format: "%.1f", loader.idleSeconds)) s idle
-            """ + (message.map { "\n  note      \($0)" } ?? "")
+            """ + outageLine + (message.map { "\n  note      \($0)" } ?? "")
+    }
+
+    /// "  waited    the API 1m32s (1 outage), PostgreSQL 12s (1 outage); 3 windows read again", or nothing.
+    private var outageLine: String {
+        var parts: [String] = []
+        if outages.apiOutages > 0 {
+            parts.append("the API \(TimeSpan(nanoseconds: Int64(outages.apiSecondsWaited * 1e9)).readable) (\(outages.apiOutages) outage\(outages.apiOutages == 1 ? "" : "s"))")
+        }
+        if outages.databaseOutages > 0 {
+            parts.append("PostgreSQL \(TimeSpan(nanoseconds: Int64(outages.databaseSecondsWaited * 1e9)).readable) (\(outages.databaseOutages) outage\(outages.databaseOutages == 1 ? "" : "s"))")
+        }
+        guard !parts.isEmpty || outages.windowsRedone > 0 else { return "" }
+        let redone = outages.windowsRedone > 0 ? "; \(outages.windowsRedone) window(s) read again after a cut connection" : ""
+        return "\n  waited    " + (parts.isEmpty ? "nothing" : parts.joined(separator: ", ")) + redone
     }
 }

@@ -26,6 +26,8 @@ public struct RunOverrides: Sendable {
     public var planOnly = false
     public var maxRequestsPerSecond: Double?
     public var globalMaxRequestsPerSecond: Double?
+    /// How long to wait out an API or database outage (both sides), e.g. `10m`.
+    public var retryFor: String?
 
     public init() {}
 }
@@ -44,6 +46,8 @@ public enum RunRequestBuilder {
             throw .configuration("no API URL: pass --api-url URL (e.g. http://127.0.0.1:8080) or set api.url in the pipeline file")
         }
         var api = APIConfiguration(baseURL: baseURL, token: try token(file?.api, overrides, environment))
+        api.tokenFile = overrides.tokenFile ?? file?.api?.tokenFile
+        api.tokenEnv = api.tokenFile == nil ? (file?.api?.tokenEnv ?? "CUSTOMERS_API_TOKEN") : nil
         if let path = file?.api?.path { api.path = path }
         if let header = file?.api?.authHeader { api.authHeaderName = header }
         if let scheme = file?.api?.authScheme { api.authScheme = scheme }
@@ -56,6 +60,9 @@ public enum RunRequestBuilder {
         if let attempts = file?.api?.maxAttempts {
             guard attempts >= 1 else { throw .configuration("api.maxAttempts must be at least 1") }
             api.retry.maxAttempts = attempts
+        }
+        if let budget = overrides.retryFor ?? file?.api?.retryFor {
+            api.retry.retryFor = try span(budget, overrides.retryFor != nil ? "--retry-for" : "api.retryFor")
         }
         if let readAhead = file?.api?.readAhead { api.readAhead = readAhead }
         if let filters = file?.api?.filters { api.filters = filters }
@@ -80,6 +87,9 @@ public enum RunRequestBuilder {
             request.maxReadAttempts = attempts
         }
         if let bytes = file?.maxStringBytes { request.normalizer = CustomerNormalizer(maxStringBytes: bytes) }
+        if let budget = overrides.retryFor ?? database?.retryFor {
+            request.databaseRetryFor = try span(budget, overrides.retryFor != nil ? "--retry-for" : "database.retryFor")
+        }
         request.restart = overrides.restart
         request.waitForLock = overrides.wait
         request.dryRun = overrides.dryRun

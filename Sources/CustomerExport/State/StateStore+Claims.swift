@@ -4,7 +4,10 @@ import LibPQ
 /// on its row, chosen with `FOR UPDATE SKIP LOCKED` so concurrent claimers never wait for or
 /// take the same row; a lease that is not renewed expires and the window can be claimed again.
 extension StateStore {
-    /// Claims the next pending window nobody holds (or whose lease expired), oldest first.
+    /// Claims the next pending window nobody holds (or whose lease expired), oldest first. A
+    /// window this worker itself claimed is never claimed again, even with its lease expired (a
+    /// database outage longer than the lease): it may still be in hand here, and reading it twice
+    /// at once in one process would mix its pages. The final pass gives such claims back.
     func claimWindow(runId: Int64, worker: String, lease: TimeSpan, field: WindowField) throws(PostgresError) -> TimeWindow? {
         let windows = schema.table("windows")
         let result = try connection.execute(
@@ -12,7 +15,7 @@ extension StateStore {
             UPDATE \(windows) SET claimed_by = $2, lease_until = now() + make_interval(secs => $3::double precision), updated_at = now()
             WHERE id = (
                 SELECT id FROM \(windows)
-                WHERE run_id = $1 AND status = 'pending' AND (claimed_by IS NULL OR lease_until < now())
+                WHERE run_id = $1 AND status = 'pending' AND (claimed_by IS NULL OR (lease_until < now() AND claimed_by <> $2))
                 ORDER BY window_from, window_to LIMIT 1
                 FOR UPDATE SKIP LOCKED
             )
@@ -38,13 +41,27 @@ extension StateStore {
         return result.rowsAffected
     }
 
-    /// Gives a window back (the run stopped before finishing it), so another worker takes it now.
-    func releaseClaim(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) {
-        _ = try connection.execute(
+    /// Gives a window back (the run stopped before finishing it, or the loader lost the
+    /// connection holding its staged rows), so it is claimed and read again. Returns whether it
+    /// was still pending and this worker's.
+    @discardableResult
+    func releaseClaim(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool {
+        let result = try connection.execute(
             """
             UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL
             WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND claimed_by = $4 AND status = 'pending'
             """, parameters: windowKey(runId, window) + [worker])
+        return result.rowsAffected == 1
+    }
+
+    /// Before the end-of-run pass: failed windows become pending again, and claims this worker
+    /// still holds on pending windows (none is in hand between passes) are given back, such as a
+    /// claim whose answer was lost with a connection.
+    func prepareFinalPass(runId: Int64, worker: String) throws(PostgresError) {
+        try retryFailedWindows(runId: runId)
+        _ = try connection.execute(
+            "UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND status = 'pending' AND claimed_by = $2",
+            parameters: [String(runId), worker])
     }
 
     /// Pending windows another worker holds under a live lease: wait for them, they may come back.

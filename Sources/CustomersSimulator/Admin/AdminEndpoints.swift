@@ -32,6 +32,30 @@ struct AdminEndpoints: Sendable {
         router.post("/__admin/mutate") { request, _ in
             mutate(request).response
         }
+        router.post("/__admin/outage") { request, _ in
+            outage(request).response
+        }
+    }
+
+    /// `POST /__admin/outage?seconds=N[&fault=503|500|502|429|reset]`: every `/v1/customers`
+    /// request meets that fault for N seconds (0 ends an outage); answers `{"outage":{...}}`.
+    private func outage(_ request: Request) -> Reply {
+        let query: QueryString
+        do {
+            query = try QueryString(request.uri.query)
+        } catch {
+            return .message(.badRequest, error.reason)
+        }
+        let secondsText = query.values("seconds").last ?? ""
+        guard let seconds = Int(secondsText), (0...86_400).contains(seconds) else {
+            return .message(.badRequest, "seconds must be an integer between 0 and 86400, got '\(secondsText)'")
+        }
+        let faultText = query.values("fault").last ?? "503"
+        guard let fault = OutageSwitch.faults[faultText] else {
+            return .message(.badRequest, "fault must be one of \(OutageSwitch.faults.keys.sorted().joined(separator: ", ")), got '\(faultText)'")
+        }
+        simulation.outage.start(fault, seconds: seconds)
+        return .json(Array(#"{"outage":{"fault":"\#(faultText)","seconds":\#(seconds)}}"#.utf8))
     }
 
     /// `POST /__admin/mutate?count=N[&kind=update|create|delete]`: N mutations now, even when

@@ -19,7 +19,8 @@ struct CustomersEndpoint: Sendable {
     }
 
     func respond(to request: Request, context: SimulatorRequestContext) async throws -> Response {
-        let fate = simulation.dice.roll()
+        var fate = simulation.dice.roll()
+        if let fault = simulation.outage.current { fate = RequestFate(fault: fault, delayMilliseconds: 0) }
         let answerAt = ContinuousClock.now + .milliseconds(fate.delayMilliseconds)
         let retryAfter: HTTPFields = [.retryAfter: String(simulation.options.retryAfterSeconds)]
         let reply: Reply

@@ -40,16 +40,23 @@ struct Run: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let definition = try PipelineDefinition.load(path: file)
-        var overrides = RunOverrides()
-        overrides.from = from
-        overrides.to = to
-        overrides.start = start
-        overrides.lookback = lookback
-        overrides.lag = lag
-        connection.apply(to: &overrides)
-        tuning.apply(to: &overrides)
-        let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: ProcessInfo.processInfo.environment)
-        try RunExecution.perform(request, output: output)
+        // Until the file is read, the run is named after it (pipelines/nightly.yml: "nightly"),
+        // so even a file that does not parse leaves a report and metrics under a usable name.
+        let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        try RunExecution.reportingEveryExit(output: output, pipeline: name, mode: .incremental) { context in
+            let definition = try PipelineDefinition.load(path: file)
+            context.pipeline = definition.pipeline
+            context.mode = definition.mode ?? .backfill
+            var overrides = RunOverrides()
+            overrides.from = from
+            overrides.to = to
+            overrides.start = start
+            overrides.lookback = lookback
+            overrides.lag = lag
+            connection.apply(to: &overrides)
+            tuning.apply(to: &overrides)
+            let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: ProcessInfo.processInfo.environment)
+            try RunExecution.perform(request, output: output, context: context)
+        }
     }
 }

@@ -6,21 +6,48 @@ import Logging
 
 /// The part every run-like command shares: signals, the pipeline, the summary and the report.
 enum RunExecution {
+    /// Runs `body` and, whatever way it ends after the arguments parsed (a configuration error,
+    /// a refused token, a database that is down, a held lock, a signal), leaves the report and
+    /// metrics files behind with the exit code, the status and the error sentence, so that an
+    /// alert on them also sees the runs that never started. `pipeline` and `mode` name the run
+    /// until `body` knows better (`ExitContext.known`).
+    static func reportingEveryExit(output: OutputOptions, pipeline: String, mode: RunMode, _ body: (ExitContext) throws -> Void) throws {
+        let context = ExitContext(pipeline: pipeline, mode: mode)
+        do {
+            try body(context)
+        } catch let error as ExportError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            if !context.reported {
+                context.reported = true
+                var report = RunReport(pipeline: context.pipeline, mode: context.mode, field: context.mode == .incremental ? .updatedAt : .createdAt)
+                report.status = error.exitCode == 5 ? "interrupted" : error.exitCode == 6 ? "locked" : "failed"
+                report.exitCode = error.exitCode
+                report.message = error.message
+                writeFiles(report, output: output)
+            }
+            throw ExitCode(error.exitCode)
+        }
+    }
+
     /// Runs the request to its end and exits with the run's code (0 only when every window is done).
-    static func perform(_ request: RunRequest, output: OutputOptions) throws {
+    static func perform(_ request: RunRequest, output: OutputOptions, context: ExitContext, runFile: String? = nil) throws {
+        context.known(request)
         try withPipeline(request, output: output) { pipeline in
             if output.dryRun {
                 print(try pipeline.plan().rendered)
+                context.reported = true
                 return
             }
             if request.planOnly {
                 let report = try pipeline.run()
                 let id = report.runId ?? 0
+                if let runFile { try RunFile.write(id, to: runFile) }
                 FileHandle.standardError.write(Data("planned run \(id): \(report.windows.pending) windows of \(report.windowField) [\(report.rangeFrom), \(report.rangeTo)); start workers with: customer-export worker --run \(id)\n".utf8))
                 print(id)
+                context.reported = true
                 return
             }
-            try perform(pipeline, output: output) { try $0.run() }
+            try perform(pipeline, output: output, context: context) { try $0.run() }
         }
     }
 
@@ -34,12 +61,12 @@ enum RunExecution {
     }
 
     /// Runs `body` with the progress line, summary, report and metrics file around it; exits with the run's code.
-    static func perform(_ pipeline: ExportPipeline, output: OutputOptions, _ body: (ExportPipeline) throws -> RunReport) throws {
+    static func perform(_ pipeline: ExportPipeline, output: OutputOptions, context: ExitContext, _ body: (ExportPipeline) throws -> RunReport) throws {
         var pipeline = pipeline
         var stopDrawing: (() -> Void)?
         if output.showsProgress {
             let stats = pipeline.requestStats
-            let progress = ProgressLine { stats.snapshot }
+            let progress = ProgressLine(health: pipeline.health) { stats.snapshot }
             pipeline.onPlanned = { progress.planned(windows: $0) }
             pipeline.onWindowCommitted = { _, read, _ in progress.committed(rows: read.rowsFetched) }
             stopDrawing = progress.startDrawing()
@@ -52,15 +79,58 @@ enum RunExecution {
             stopDrawing?()
             throw error
         }
+        context.reported = true
         FileHandle.standardError.write(Data((report.summary + "\n").utf8))
-        if let path = output.report {
-            try ReportFile.write(report, to: path)
-        }
-        if let path = output.metricsFile {
-            try MetricsFile.write(report, to: path)
-        }
+        try writeFilesOrFail(report, output: output)
         if report.exitCode != 0 {
             throw ExitCode(report.exitCode)
+        }
+    }
+
+    /// The report and metrics files of a run that ended; a file that cannot be written is an
+    /// error of its own (exit 2), since the alerting that reads it would otherwise go blind.
+    private static func writeFilesOrFail(_ report: RunReport, output: OutputOptions) throws {
+        if let path = output.report { try ReportFile.write(report, to: path) }
+        if let path = output.metricsFile { try MetricsFile.write(report, to: path) }
+    }
+
+    /// The same on an early exit, where the exit code already says what went wrong.
+    private static func writeFiles(_ report: RunReport, output: OutputOptions) {
+        do {
+            try writeFilesOrFail(report, output: output)
+        } catch let error as ExportError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        }
+    }
+}
+
+/// What a command knows about its run so far, for the report of an early exit.
+final class ExitContext {
+    var pipeline: String
+    var mode: RunMode
+    /// Set once the summary (or the error) was printed and the files written.
+    var reported = false
+
+    init(pipeline: String, mode: RunMode) {
+        self.pipeline = pipeline
+        self.mode = mode
+    }
+
+    func known(_ request: RunRequest) {
+        pipeline = request.pipeline
+        mode = request.mode
+    }
+}
+
+/// The run id of `--plan-only`, written atomically for `worker --run-file`.
+enum RunFile {
+    static func write(_ id: Int64, to path: String) throws(ExportError) {
+        do {
+            try Data("\(id)\n".utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw .configuration("cannot write the run file \(path): \(error.localizedDescription); check that its directory exists and is writable")
         }
     }
 }

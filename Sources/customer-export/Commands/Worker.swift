@@ -13,14 +13,23 @@ struct Worker: ParsableCommand {
             so it is done exactly once. A worker exits when nothing is left to claim and no live worker holds \
             a window; exit 0 means the run is complete.
 
-            Example:
+            The worker reads the API, the target and the token's source (a variable's name or a file) from \
+            the run's stored parameters; --api-url, --token-file, --ca-file and --retry-for override them.
+
+            Examples:
               RUN=$(customer-export backfill --from 2023-01-01 --to 2026-01-01 --plan-only | tail -n 1)
               for i in 1 2 3; do customer-export worker --run "$RUN" --concurrency 4 & done; wait
+
+              customer-export backfill --from 2023-01-01 --to 2026-01-01 --plan-only --run-file /work/run-id
+              customer-export worker --run-file /work/run-id
             """
     )
 
     @Option(name: .customLong("run"), help: "The run to work on (printed by --plan-only).")
-    var runId: Int64
+    var runId: Int64?
+
+    @Option(help: ArgumentHelp("Read the run id from this file (written by `backfill --plan-only --run-file FILE`), e.g. in a Kubernetes init step.", valueName: "file"))
+    var runFile: String?
 
     @Option(help: ArgumentHelp("How long a claimed window stays this worker's without renewal (default 30s).", valueName: "duration"))
     var lease: String = "30s"
@@ -31,8 +40,14 @@ struct Worker: ParsableCommand {
     @Option(help: ArgumentHelp("PostgreSQL connection string. Default: DATABASE_URL, else libpq's PG* variables.", valueName: "dsn"))
     var databaseURL: String?
 
-    @Option(help: ArgumentHelp("Read the API token from this file instead of CUSTOMERS_API_TOKEN.", valueName: "file"))
+    @Option(help: ArgumentHelp("Read the API token from this file (default: the file or variable the run was planned with, else CUSTOMERS_API_TOKEN).", valueName: "file"))
     var tokenFile: String?
+
+    @Option(help: ArgumentHelp("PEM bundle of CA certificates for an API behind a private CA (default: the one the run was planned with).", valueName: "file"))
+    var caFile: String?
+
+    @Option(help: ArgumentHelp("How long to wait out an outage of the API or PostgreSQL before failing (default: as planned, 10m).", valueName: "duration"))
+    var retryFor: String?
 
     @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
     var stateSchema: String = "customer_export"
@@ -52,6 +67,10 @@ struct Worker: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        guard (runId == nil) != (runFile == nil) else { throw ValidationError("pass either --run ID or --run-file FILE") }
+        if let retryFor, TimeSpan(parsing: retryFor).map({ $0.nanoseconds > 0 }) != true {
+            throw ValidationError("--retry-for \"\(retryFor)\" is not a positive duration; use e.g. 10m or 1h")
+        }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency)); try 8") }
         guard loaders >= 1 else { throw ValidationError("--loaders must be at least 1 (got \(loaders)); try 2") }
         guard let span = TimeSpan(parsing: lease), span >= .seconds(1) else {
@@ -64,18 +83,38 @@ struct Worker: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        var overrides = RunOverrides()
-        overrides.tokenFile = tokenFile
-        let token = try RunRequestBuilder.token(nil, overrides, environment)
-        var request = try ExportPipeline.workerRequest(
-            runId: runId, databaseURL: databaseURL ?? environment["DATABASE_URL"] ?? "", state: try StateSchema(stateSchema),
-            token: token, apiURL: apiURL, concurrency: concurrency)
-        request.lease = TimeSpan(parsing: lease) ?? .seconds(30)
-        request.loaders = loaders
-        request.maxRequestsPerSecond = maxRps
-        request.globalMaxRequestsPerSecond = globalMaxRps
-        try RunExecution.withPipeline(request, output: output) { pipeline in
-            try RunExecution.perform(pipeline, output: output) { try $0.work(runId: runId) }
+        try RunExecution.reportingEveryExit(output: output, pipeline: "worker", mode: .backfill) { context in
+            let id = try resolvedRunId()
+            var overrides = RunOverrides()
+            overrides.apiURL = apiURL
+            overrides.tokenFile = tokenFile
+            overrides.caFile = caFile
+            overrides.retryFor = retryFor
+            overrides.concurrency = concurrency
+            overrides.loaders = loaders
+            overrides.maxRequestsPerSecond = maxRps
+            overrides.globalMaxRequestsPerSecond = globalMaxRps
+            var request = try ExportPipeline.workerRequest(
+                runId: id, databaseURL: databaseURL ?? environment["DATABASE_URL"] ?? "", state: try StateSchema(stateSchema),
+                overrides: overrides, environment: environment)
+            request.lease = TimeSpan(parsing: lease) ?? .seconds(30)
+            context.known(request)
+            try RunExecution.withPipeline(request, output: output) { pipeline in
+                try RunExecution.perform(pipeline, output: output, context: context) { try $0.work(runId: id) }
+            }
         }
+    }
+
+    private func resolvedRunId() throws(ExportError) -> Int64 {
+        if let runId { return runId }
+        let path = runFile ?? ""
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .configuration("cannot read the run file \(path); it is written by `customer-export backfill ... --plan-only --run-file \(path)`")
+        }
+        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let id = Int64(text), id > 0 else {
+            throw .configuration("the run file \(path) holds \"\(text.prefix(40))\", not a run id; plan the run again with --plan-only --run-file \(path)")
+        }
+        return id
     }
 }

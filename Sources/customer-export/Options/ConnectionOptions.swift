@@ -59,6 +59,9 @@ struct TuningOptions: ParsableArguments {
     @Flag(help: "If another run of this pipeline is active, wait for it instead of failing.")
     var wait = false
 
+    @Option(help: ArgumentHelp("How long to wait out an outage of the API or PostgreSQL before failing (default 10m).", valueName: "duration"))
+    var retryFor: String?
+
     @Option(help: ArgumentHelp("At most this many requests per second from this process.", valueName: "rate"))
     var maxRps: Double?
 
@@ -78,6 +81,11 @@ struct TuningOptions: ParsableArguments {
         for (name, rate) in [("--max-rps", maxRps), ("--global-max-rps", globalMaxRps)] {
             if let rate, !(rate > 0) { throw ValidationError("\(name) must be a positive number of requests per second (got \(rate))") }
         }
+        if let retryFor {
+            guard let span = TimeSpan(parsing: retryFor), span.nanoseconds > 0 else {
+                throw ValidationError("--retry-for \"\(retryFor)\" is not a positive duration; use e.g. 10m or 1h")
+            }
+        }
         if let window {
             guard let span = TimeSpan(parsing: window), span.nanoseconds > 0 else {
                 throw ValidationError("--window \"\(window)\" is not a positive duration; use e.g. 1h or 1d")
@@ -95,5 +103,6 @@ struct TuningOptions: ParsableArguments {
         overrides.wait = wait
         overrides.maxRequestsPerSecond = maxRps
         overrides.globalMaxRequestsPerSecond = globalMaxRps
+        overrides.retryFor = retryFor
     }
 }

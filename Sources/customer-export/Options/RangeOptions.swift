@@ -16,7 +16,11 @@ struct RangeOptions: ParsableArguments {
     @Flag(help: "Record the run and its windows for `customer-export worker --run ID` processes, fetch nothing, and print the run id as the last line.")
     var planOnly = false
 
+    @Option(help: ArgumentHelp("With --plan-only: also write the run id to this file, for `worker --run-file` (e.g. a Kubernetes init step).", valueName: "file"))
+    var runFile: String?
+
     func validate() throws {
+        if runFile != nil, !planOnly { throw ValidationError("--run-file goes with --plan-only") }
         guard let start = Timestamp(dateOrTimestamp: from) else {
             throw ValidationError("--from \"\(from)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp")
         }
@@ -30,16 +34,20 @@ struct RangeOptions: ParsableArguments {
 
     /// Builds and runs the request for `mode` over this range; exits with the run's code.
     func perform(_ mode: RunMode, connection: ConnectionOptions, tuning: TuningOptions, output: OutputOptions) throws {
-        var overrides = RunOverrides()
-        overrides.mode = mode
-        overrides.from = from
-        overrides.to = to
-        overrides.planOnly = planOnly
-        connection.apply(to: &overrides)
-        tuning.apply(to: &overrides)
-        let environment = ProcessInfo.processInfo.environment
-        let definition = try pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }
-        let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
-        try RunExecution.perform(request, output: output)
+        let name = pipeline.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? mode.rawValue
+        try RunExecution.reportingEveryExit(output: output, pipeline: name, mode: mode) { context in
+            var overrides = RunOverrides()
+            overrides.mode = mode
+            overrides.from = from
+            overrides.to = to
+            overrides.planOnly = planOnly
+            connection.apply(to: &overrides)
+            tuning.apply(to: &overrides)
+            let environment = ProcessInfo.processInfo.environment
+            let definition = try self.pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }
+            if let definition { context.pipeline = definition.pipeline }
+            let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
+            try RunExecution.perform(request, output: output, context: context, runFile: runFile)
+        }
     }
 }

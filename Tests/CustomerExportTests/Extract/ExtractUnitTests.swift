@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CustomerExport
 
@@ -41,16 +42,42 @@ struct ExtractUnitTests {
         #expect(CustomersQuery.percentEncode("+02:00") == "%2B02%3A00")
     }
 
-    @Test("backoff: full jitter under an exponential cap, never below Retry-After")
+    @Test("backoff: full jitter under an exponential cap of 60 s by default, never below Retry-After")
     func backoff() {
-        let policy = RetryPolicy(maxAttempts: 6, baseDelay: .seconds(1), maxDelay: .seconds(10), maxRetryAfter: .seconds(30))
+        let policy = RetryPolicy(baseDelay: .seconds(1), maxDelay: .seconds(10))
         #expect(policy.delay(afterAttempt: 1, retryAfter: nil, unitRandom: 0.999).seconds < 1.0)
         #expect(policy.delay(afterAttempt: 3, retryAfter: nil, unitRandom: 0.5).seconds == 2.0)
         #expect(policy.delay(afterAttempt: 9, retryAfter: nil, unitRandom: 0.999).seconds <= 10.0)
         #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(5), unitRandom: 0.1).seconds == 5.0)
-        #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(3600), unitRandom: 0.1).seconds == 30.0)
+        #expect(policy.delay(afterAttempt: 1, retryAfter: .seconds(3600), unitRandom: 0.1).seconds == 3600.0)
+        let defaults = RetryPolicy()
+        #expect(defaults.retryFor == .minutes(10) && defaults.maxAttempts == nil)
+        #expect(defaults.delay(afterAttempt: 30, retryAfter: nil, unitRandom: 0.999).seconds <= 60.0)
+        #expect(defaults.delay(afterAttempt: 30, retryAfter: nil, unitRandom: 0.999).seconds > 59.0)
+    }
+
+    @Test("a time budget, not an attempt count, ends a request; a Retry-After past the budget ends it at once")
+    func budget() {
+        let policy = RetryPolicy(retryFor: .minutes(10))
+        #expect(policy.reasonToStop(attempts: 500, waited: .minutes(9), delay: .seconds(30)) == nil)
+        #expect(policy.reasonToStop(attempts: 3, waited: .minutes(9), delay: .seconds(61))?.contains("after retrying for 9m0s") == true)
+        #expect(policy.reasonToStop(attempts: 1, waited: .seconds(0), delay: .minutes(20))?.contains("longer than the retry budget") == true)
+        let capped = RetryPolicy(retryFor: .minutes(10), maxAttempts: 2)
+        #expect(capped.reasonToStop(attempts: 1, waited: .seconds(0), delay: .seconds(1)) == nil)
+        #expect(capped.reasonToStop(attempts: 2, waited: .seconds(1), delay: .seconds(1))?.contains("2 attempts") == true)
+    }
+
+    @Test("Retry-After is read as delta-seconds and as an HTTP-date, in all three date forms")
+    func retryAfter() throws {
+        let now = try #require(Timestamp(rfc3339: "2015-10-21T07:27:30Z"))
+        let date = Date(timeIntervalSince1970: now.secondsSinceEpoch)
         #expect(RetryPolicy.parseRetryAfter(" 7 ") == .seconds(7))
-        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT") == nil)
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now: date) == .seconds(30))
+        #expect(RetryPolicy.parseRetryAfter("Wednesday, 21-Oct-15 07:28:00 GMT", now: date) == .seconds(30))
+        #expect(RetryPolicy.parseRetryAfter("Wed Oct 21 07:28:00 2015", now: date) == .seconds(30))
+        #expect(RetryPolicy.parseRetryAfter("Wed, 21 Oct 2015 07:00:00 GMT", now: date) == .seconds(0))
+        #expect(RetryPolicy.parseRetryAfter("soon") == nil)
+        #expect(RetryPolicy.parseRetryAfter("-3") == nil)
     }
 
     @Test("the API's own message is surfaced from JSON and non-JSON bodies")

@@ -10,4 +10,5 @@ public final class ClaimRegistry: Sendable {
     func add(_ window: TimeWindow) { _ = windows.withLock { $0.insert(window) } }
     func remove(_ window: TimeWindow) { _ = windows.withLock { $0.remove(window) } }
     var snapshot: [TimeWindow] { windows.withLock { Array($0) } }
+    var isEmpty: Bool { windows.withLock { $0.isEmpty } }
 }
