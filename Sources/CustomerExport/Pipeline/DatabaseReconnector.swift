@@ -1,3 +1,4 @@
+import Foundation
 import LibPQ
 import Logging
 import Synchronization
@@ -57,7 +58,7 @@ public final class DatabaseReconnector: Sendable {
                 if reported, let paused = health.up(.database) {
                     logger.warning("PostgreSQL answers again; the run continues", metadata: ["waited": "\(paused.readable)"])
                 } else if !reported {
-                    logger.info("reconnected to PostgreSQL after a cut session", metadata: ["error": "\(error.message)"])
+                    logger.info("reconnected to PostgreSQL after a cut session", metadata: ["error": "\(Self.oneLine(error.message))"])
                 }
                 return connection
             } catch let failure where failure.kind == .authentication {
@@ -71,7 +72,7 @@ public final class DatabaseReconnector: Sendable {
                 reported = true
                 if health.down(.database, problem: problem.message) {
                     logger.warning("lost the connection to PostgreSQL; reconnecting with backoff", metadata: [
-                        "error": "\(error.message)", "budget": "\(retryFor)",
+                        "error": "\(Self.oneLine(error.message))", "budget": "\(retryFor)",
                         "server": "\(ConnectionString.redacted(connectionString))",
                     ])
                 }
@@ -79,7 +80,7 @@ public final class DatabaseReconnector: Sendable {
             let waited = Timestamp.now().span(since: started)
             guard waited < retryFor else {
                 let final = ExportError.database(
-                    "PostgreSQL at \(Self.shown(connectionString)) has not come back for \(waited.readable) (last: \(problem.message)), longer than the retry budget of \(retryFor) (--retry-for); committed windows are kept, run the same command again once it is up")
+                    "PostgreSQL at \(Self.shown(connectionString)) has not come back for \(waited.readable) (last: \(Self.oneLine(problem.message))), longer than the retry budget of \(retryFor) (--retry-for); committed windows are kept, run the same command again once it is up")
                 gaveUp.withLock { if $0 == nil { $0 = final } }
                 logger.error("giving up on PostgreSQL", metadata: ["waited": "\(waited.readable)"])
                 throw final
@@ -91,6 +92,12 @@ public final class DatabaseReconnector: Sendable {
                 throw .interrupted("stopped while waiting for PostgreSQL to come back; committed windows are kept, run the same command again to resume")
             }
         }
+    }
+
+    /// libpq's messages span lines ("server closed the connection unexpectedly\n\tThis probably
+    /// means..."); a log line or an error sentence should not.
+    static func oneLine(_ message: String) -> String {
+        message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 
     private static func shown(_ connectionString: String) -> String {

@@ -14,9 +14,9 @@ enum DatabaseSession {
         let shown = connectionString.isEmpty ? "the server named by the PG* environment variables" : ConnectionString.redacted(connectionString)
         switch error.kind {
         case .authentication:
-            return .database("PostgreSQL refused the credentials for \(shown): \(error.message); check the user and password in --database-url or DATABASE_URL")
+            return .database("PostgreSQL refused the credentials for \(shown): \(DatabaseReconnector.oneLine(error.message)); check the user and password in --database-url or DATABASE_URL")
         case .connection:
-            return .database("cannot connect to PostgreSQL at \(shown): \(error.message); check that the server is running and that --database-url or DATABASE_URL points to it")
+            return .database("cannot connect to PostgreSQL at \(shown): \(DatabaseReconnector.oneLine(error.message)); check that the server is running and that --database-url or DATABASE_URL points to it")
         case .query where error.sqlState == SQLState.insufficientPrivilege, .copy where error.sqlState == SQLState.insufficientPrivilege:
             // `PrivilegeCheck` already wrote the whole sentence, GRANTs included.
             if error.message.contains("GRANT") { return .database(error.message) }
