@@ -20,6 +20,12 @@ public enum ScriptRunner {
         return Result(status: outcome.status, stdout: outcome.stdout, stderr: outcome.stderr)
     }
 
+    /// A tool a test needs is not installed; the description says how to get it.
+    public struct Missing: Error, CustomStringConvertible {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
     /// `scripts/NAME` of this package.
     public static func script(_ name: String) -> URL {
         packageRoot.appendingPathComponent("scripts").appendingPathComponent(name)

@@ -73,4 +73,41 @@ struct WorkerTests {
             #expect(status.stdout.contains("worker "), "\(status.stdout)")
         }
     }
+
+    /// Debian's CA bundle: a real PEM file (the simulator speaks plain HTTP, so it is only stored).
+    static let caBundle = "/etc/ssl/certs/ca-certificates.crt"
+
+    @Test("a worker given only --run-file reads the token from the variable the run was planned with; the stored parameters keep its name and the CA file, never the token")
+    func storedParameters() async throws {
+        try await ExportHarness.with(configure: { $0.customers = 1500 }) { harness in
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("worker-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let pipeline = directory.appendingPathComponent("backfill.yml")
+            try "pipeline: reporting\napi:\n  tokenEnv: REPORTING_API_TOKEN\n  retryFor: 3m\n".write(to: pipeline, atomically: true, encoding: .utf8)
+            let runFile = directory.appendingPathComponent("run-id")
+            let planned = try await Executables.run(
+                "customer-export",
+                ["backfill", "--pipeline", pipeline.path, "--from", "2023-01-01", "--to", "2026-01-01", "--window", "30d",
+                 "--plan-only", "--run-file", runFile.path, "--ca-file", Self.caBundle] + harness.cliFlags,
+                environment: ["REPORTING_API_TOKEN": harness.token, "CUSTOMERS_API_TOKEN": ""])
+            #expect(planned.status == 0, "\(planned.stderr)")
+            let runId = try String(contentsOf: runFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            let params = try await harness.query("SELECT params->>'tokenEnv', params->>'retryForSeconds', params::text, params->>'caFile' FROM \(harness.stateSchema).runs WHERE id = \(runId)")
+            #expect(params.first?[0] == "REPORTING_API_TOKEN" && params.first?[1] == "180")
+            #expect(params.first?[3] == Self.caBundle)
+            #expect(params.first?[2]?.contains(harness.token) == false)
+
+            let worker = try await Executables.run(
+                "customer-export", ["worker", "--run-file", runFile.path, "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema],
+                environment: ["REPORTING_API_TOKEN": harness.token, "CUSTOMERS_API_TOKEN": ""])
+            #expect(worker.status == 0, "\(worker.stderr)")
+            #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
+
+            let missing = try await Executables.run(
+                "customer-export", ["worker", "--run-file", runFile.path, "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema],
+                environment: ["REPORTING_API_TOKEN": "", "CUSTOMERS_API_TOKEN": harness.token])
+            #expect(missing.status == 2 && missing.stderr.contains("REPORTING_API_TOKEN"), "\(missing.stderr)")
+        }
+    }
 }

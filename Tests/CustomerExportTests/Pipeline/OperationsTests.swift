@@ -54,16 +54,6 @@ struct OperationsTests {
         }
     }
 
-    @Test("the cron line runs the nightly pipeline at 02:00 with a report")
-    func cron() throws {
-        let text = try String(contentsOf: Self.packageRoot.appendingPathComponent("deploy/cron/customer-export"), encoding: .utf8)
-        let job = try #require(text.split(separator: "\n").first { !$0.hasPrefix("#") && !$0.contains("=") && !$0.isEmpty })
-        let fields = job.split(separator: " ", maxSplits: 6)
-        #expect(fields.prefix(5).joined(separator: " ") == "0 2 * * *")
-        #expect(fields[5] == "customer-export")
-        #expect(fields[6].contains("customer-export run /etc/customer-export/nightly.yml --report"))
-    }
-
     @Test("systemd-analyze verifies the service and timer pair")
     func systemd() async throws {
         let analyzer = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
@@ -85,22 +75,3 @@ struct OperationsTests {
     }
 }
 
-extension OperationsTests {
-    @Test("the workers' Indexed Job runs `worker --run` pods with secrets from the Secret")
-    func workersJob() throws {
-        let text = try String(contentsOf: Self.packageRoot.appendingPathComponent("deploy/kubernetes/backfill-workers-job.yaml"), encoding: .utf8)
-        let object = try #require(try Yams.load(yaml: text) as? [String: Any])
-        #expect(object["kind"] as? String == "Job")
-        let spec = try #require(object["spec"] as? [String: Any])
-        #expect(spec["completionMode"] as? String == "Indexed")
-        #expect((spec["parallelism"] as? Int ?? 0) > 1)
-        let container = try #require((((spec["template"] as? [String: Any])?["spec"] as? [String: Any])?["containers"] as? [[String: Any]])?.first)
-        let args = try #require(container["args"] as? [String])
-        #expect(args.first == "worker" && args.contains("--run"))
-        let env = try #require(container["env"] as? [[String: Any]])
-        for name in ["CUSTOMERS_API_TOKEN", "DATABASE_URL"] {
-            let entry = try #require(env.first { $0["name"] as? String == name })
-            #expect(((entry["valueFrom"] as? [String: Any])?["secretKeyRef"] as? [String: Any])?["name"] as? String == "customer-export")
-        }
-    }
-}
