@@ -115,3 +115,28 @@ import Testing
         }
     }
 }
+
+/// `POST /__admin/outage`: every request meets one fault until the outage ends.
+@Suite struct OutageSwitchTests {
+    @Test func anOutageAnswersEveryRequestWithItsFaultUntilItEnds() async throws {
+        try await withSimulator(SimulatorOptions(customers: 50, seed: 3)) { client in
+            #expect(try await client.get("/v1/customers?limit=5").status == 200)
+            #expect(try await client.post("/__admin/outage?seconds=60").status == 200)
+            for _ in 0..<5 {
+                let result = try await client.get("/v1/customers?limit=5")
+                #expect(result.status == 503 && result.header("Retry-After") != nil)
+            }
+            #expect(try await client.get("/__admin/stats").status == 200, "admin routes are never down")
+            #expect(try await client.post("/__admin/outage?seconds=0").status == 200)
+            #expect(try await client.get("/v1/customers?limit=5").status == 200)
+
+            #expect(try await client.post("/__admin/outage?seconds=1&fault=502").status == 200)
+            #expect(try await client.get("/v1/customers?limit=5").status == 502)
+            try await Task.sleep(for: .milliseconds(1100))
+            #expect(try await client.get("/v1/customers?limit=5").status == 200, "the outage ends on its own")
+
+            #expect(try await client.post("/__admin/outage?seconds=5&fault=teapot").status == 400)
+            #expect(try await client.post("/__admin/outage?seconds=-1").status == 400)
+        }
+    }
+}

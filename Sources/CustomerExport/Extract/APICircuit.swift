@@ -21,7 +21,7 @@ import Synchronization
 /// switch circuit.admit(cancellation: token) { case .go(let probe): ...; case .gaveUp(let why): ...; case .cancelled: ... }
 /// ```
 public final class APICircuit: Sendable {
-    public enum Admission: Equatable {
+    public enum Admission: Equatable, Sendable {
         /// Send the request; `probe` when it is the one request testing an open circuit.
         case go(probe: Bool)
         /// The API has failed everything for longer than the budget.
