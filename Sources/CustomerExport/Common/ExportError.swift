@@ -33,3 +33,11 @@ public enum ExportError: Error, Sendable, CustomStringConvertible, Equatable {
 
     public var description: String { message }
 }
+
+extension ExportError {
+    /// Of several errors from parts of one run, the one that explains the others: a failure
+    /// stops the run, and the parts it stopped then report an interruption.
+    static func cause(among errors: [ExportError]) -> ExportError? {
+        errors.first { if case .interrupted = $0 { false } else { true } } ?? errors.first
+    }
+}

@@ -51,6 +51,7 @@ public final class DatabaseReconnector: Sendable {
         var problem = error
         var attempt = 0
         var reported = false
+        var lastReminder = started
         while true {
             attempt += 1
             do {
@@ -78,6 +79,12 @@ public final class DatabaseReconnector: Sendable {
                 }
             }
             let waited = Timestamp.now().span(since: started)
+            if Timestamp.now().span(since: lastReminder) >= .seconds(60) {
+                lastReminder = .now()
+                logger.warning("still waiting for PostgreSQL", metadata: [
+                    "down_for": "\(waited.readable)", "budget": "\(retryFor)", "last": "\(Self.oneLine(problem.message))",
+                ])
+            }
             guard waited < retryFor else {
                 let final = ExportError.database(
                     "PostgreSQL at \(Self.shown(connectionString)) has not come back for \(waited.readable) (last: \(Self.oneLine(problem.message))), longer than the retry budget of \(retryFor) (--retry-for); committed windows are kept, run the same command again once it is up")
@@ -89,6 +96,8 @@ public final class DatabaseReconnector: Sendable {
             let cap = min(maxDelay.seconds, baseDelay.seconds * exponent)
             let delay = TimeSpan(nanoseconds: Int64(cap * Double.random(in: 0..<1) * 1e9) + 50_000_000)
             if !cancellation.sleep(delay) {
+                // Stopped because another connection of the run gave up: that is the cause.
+                if let final = gaveUp.withLock({ $0 }) { throw final }
                 throw .interrupted("stopped while waiting for PostgreSQL to come back; committed windows are kept, run the same command again to resume")
             }
         }

@@ -168,7 +168,7 @@ extension ExportPipeline {
 
         let status: RunStatus
         let ending: ExportError?
-        if let error = outcome.loadError ?? outcome.stateError {
+        if let error = ExportError.cause(among: [outcome.loadError, outcome.stateError].compactMap { $0 }) {
             (status, ending) = (error.exitCode == 5 ? .interrupted : .failed, error)
         } else if let fatal = outcome.fatal {
             (status, ending) = (.failed, Self.describe(fatal, api: request.api))

@@ -61,16 +61,19 @@ final class LoaderThreads: Sendable {
         }
     }
 
-    /// Waits for every loader; the first failure wins, otherwise the totals of all of them.
+    /// Waits for every loader; a failure wins (the cause over the loaders it stopped, which
+    /// report an interruption), otherwise the totals of all of them.
     func wait() -> Result<LoadTotals, ExportError> {
         finished.wait()
         var totals = LoadTotals()
+        var failures: [ExportError] = []
         for result in results.withLock({ $0 }) {
             switch result {
             case let .success(part): totals.add(part)
-            case let .failure(error): return .failure(error)
+            case let .failure(error): failures.append(error)
             }
         }
+        if let cause = ExportError.cause(among: failures) { return .failure(cause) }
         return .success(totals)
     }
 }

@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite("Extract: the API circuit")
 struct APICircuitTests {
-    static func circuit(retryFor: TimeSpan = .seconds(5)) -> (APICircuit, ServiceHealth) {
+    static func circuit(retryFor: TimeSpan = .hours(1)) -> (APICircuit, ServiceHealth) {
         let health = ServiceHealth()
         let policy = RetryPolicy(retryFor: retryFor, baseDelay: TimeSpan(nanoseconds: 1_000_000), maxDelay: TimeSpan(nanoseconds: 5_000_000))
         return (APICircuit(policy: policy, health: health, logger: Logger(label: "test"), threshold: 3), health)
