@@ -41,10 +41,9 @@ struct AdminEndpoints: Sendable {
     /// request meets that fault for N seconds (0 ends an outage); answers `{"outage":{...}}`.
     private func outage(_ request: Request) -> Reply {
         let query: QueryString
-        do {
-            query = try QueryString(request.uri.query)
-        } catch {
-            return .message(.badRequest, error.reason)
+        switch Self.query(of: request) {
+        case let .success(parsed): query = parsed
+        case let .failure(refusal): return refusal.reply
         }
         let secondsText = query.values("seconds").last ?? ""
         guard let seconds = Int(secondsText), (0...86_400).contains(seconds) else {
@@ -62,10 +61,9 @@ struct AdminEndpoints: Sendable {
     /// frozen; answers with what was done, e.g. `{"performed":[{"kind":"update","id":1042}]}`.
     private func mutate(_ request: Request) -> Reply {
         let query: QueryString
-        do {
-            query = try QueryString(request.uri.query)
-        } catch {
-            return .message(.badRequest, error.reason)
+        switch Self.query(of: request) {
+        case let .success(parsed): query = parsed
+        case let .failure(refusal): return refusal.reply
         }
         let countText = query.values("count").last ?? "1"
         guard let count = Int(countText), (0...1_000_000).contains(count) else {
@@ -85,5 +83,18 @@ struct AdminEndpoints: Sendable {
         out.value(.array(performed.map { .object([("kind", .string($0.kind.rawValue)), ("id", .int($0.id))]) }))
         out.raw("}")
         return .json(out.bytes)
+    }
+
+    /// A 400 for an admin query string that does not parse.
+    struct Refusal: Error {
+        var reply: Reply
+    }
+
+    private static func query(of request: Request) -> Result<QueryString, Refusal> {
+        do {
+            return .success(try QueryString(request.uri.query))
+        } catch {
+            return .failure(Refusal(reply: .message(.badRequest, error.reason)))
+        }
     }
 }

@@ -18,6 +18,26 @@ struct OutageTests {
         return done
     }
 
+    /// A harness whose database is a server of this test's own (which it may stop), removed
+    /// afterwards on every path.
+    static func withPrivateDatabase(
+        customers: Int, latencyMilliseconds: Int, _ body: (ExportHarness, PrivatePostgres) async throws -> Void
+    ) async throws {
+        let database = try await PrivatePostgres.start()
+        var failure: (any Error)?
+        do {
+            try await ExportHarness.with(configure: { $0.customers = customers; $0.latencyMilliseconds = latencyMilliseconds }) { shared in
+                let harness = ExportHarness(simulator: shared.simulator, databaseURL: database.databaseURL,
+                                            targetSchema: shared.targetSchema, stateSchema: shared.stateSchema)
+                try await body(harness, database)
+            }
+        } catch {
+            failure = error
+        }
+        await database.remove()
+        if let failure { throw failure }
+    }
+
     static func report(_ path: URL) throws -> RunReport {
         try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: path))
     }
@@ -51,10 +71,7 @@ struct OutageTests {
 
     @Test("a 10-second PostgreSQL restart in the middle of a default-settings backfill: loaders reconnect, cut windows are redone, exit 0 with every customer loaded")
     func databaseRestart() async throws {
-        let database = try await PrivatePostgres.start()
-        try await ExportHarness.with(configure: { $0.customers = 20_000; $0.latencyMilliseconds = 30 }) { shared in
-            let harness = ExportHarness(simulator: shared.simulator, databaseURL: database.databaseURL,
-                                        targetSchema: shared.targetSchema, stateSchema: shared.stateSchema)
+        try await Self.withPrivateDatabase(customers: 20_000, latencyMilliseconds: 30) { harness, database in
             let reportFile = Self.temporaryFile("restart-report")
             defer { try? FileManager.default.removeItem(at: reportFile) }
             let child = try Executables.start(
@@ -74,7 +91,6 @@ struct OutageTests {
             #expect(report.outages.databaseOutages >= 1)
             #expect(report.outages.databaseSecondsWaited >= 5, "\(report.outages)")
         }
-        await database.remove()
     }
 
     @Test("an API down for longer than --retry-for ends the run with exit 1; the same command resumes once it is back")
@@ -96,10 +112,7 @@ struct OutageTests {
 
     @Test("a database away for longer than --retry-for ends the run with exit 4 and its report; the same command resumes once it is back")
     func databasePastBudget() async throws {
-        let database = try await PrivatePostgres.start()
-        try await ExportHarness.with(configure: { $0.customers = 3000; $0.latencyMilliseconds = 20 }) { shared in
-            let harness = ExportHarness(simulator: shared.simulator, databaseURL: database.databaseURL,
-                                        targetSchema: shared.targetSchema, stateSchema: shared.stateSchema)
+        try await Self.withPrivateDatabase(customers: 3000, latencyMilliseconds: 20) { harness, database in
             let reportFile = Self.temporaryFile("db-gone-report")
             defer { try? FileManager.default.removeItem(at: reportFile) }
             let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "3s"] + harness.cliFlags
@@ -117,6 +130,5 @@ struct OutageTests {
             #expect(resumed.status == 0, "\(resumed.stderr)")
             #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
         }
-        await database.remove()
     }
 }
