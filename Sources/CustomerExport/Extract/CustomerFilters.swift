@@ -22,11 +22,46 @@ public struct CustomerFilters: Sendable, Equatable, Codable {
 
     public var isEmpty: Bool { self == CustomerFilters() }
 
-    /// Every key is optional in a pipeline file.
+    /// Checks the values the API would accept but that cannot be meant: a blank type or search,
+    /// an id that no customer can have. `source` names where they came from (`--type` or
+    /// `api.filters.types`) in the sentence. The contract gives type values only as examples,
+    /// so unknown types are passed on, not refused.
+    public func validate(source: (String) -> String) throws(ExportError) {
+        if let blank = types.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw .configuration("\(source("types")) has an empty value (entry \(blank + 1)); give a customer type such as business or fleet")
+        }
+        for (name, id) in [("customerIds", customerIds.min()), ("parentId", parentId), ("ownerId", ownerId), ("operatorId", operatorId)] {
+            if let id, id <= 0 {
+                throw .configuration("\(source(name)) must be a positive customer id (got \(id))")
+            }
+        }
+        if let search, search.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .configuration("\(source("search")) is empty; give the text to search for, or leave it out")
+        }
+    }
+
+    /// The filters in query-string form, for plans, status and messages: `types=business,fleet operatorId=7`.
+    public var summary: String {
+        var parts: [String] = []
+        if !types.isEmpty { parts.append("types=" + types.joined(separator: ",")) }
+        if !customerIds.isEmpty { parts.append("customerIds=" + customerIds.map(String.init).joined(separator: ",")) }
+        if let parentId { parts.append("parentId=\(parentId)") }
+        if let ownerId { parts.append("ownerId=\(ownerId)") }
+        if let operatorId { parts.append("operatorId=\(operatorId)") }
+        if let search { parts.append("search=\"\(search)\"") }
+        return parts.isEmpty ? "none" : parts.joined(separator: " ")
+    }
+
+    /// Every key is optional in a pipeline file; a list that is present must not be empty (it
+    /// would filter out everything, which is never what a file means).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         types = try container.decodeIfPresent([String].self, forKey: .types) ?? []
         customerIds = try container.decodeIfPresent([Int64].self, forKey: .customerIds) ?? []
+        for key in [CodingKeys.types, .customerIds] where container.contains(key) && (key == .types ? types.isEmpty : customerIds.isEmpty) {
+            throw DecodingError.dataCorruptedError(
+                forKey: key, in: container, debugDescription: "an empty list; remove the key or list at least one value")
+        }
         parentId = try container.decodeIfPresent(Int64.self, forKey: .parentId)
         ownerId = try container.decodeIfPresent(Int64.self, forKey: .ownerId)
         operatorId = try container.decodeIfPresent(Int64.self, forKey: .operatorId)

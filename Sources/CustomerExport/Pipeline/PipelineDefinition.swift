@@ -77,6 +77,16 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
     public var maxWindowRows: Int?
     public var maxReadAttempts: Int?
     public var maxStringBytes: Int?
+    /// Environment variables the file uses that are not set (and have no default). Their
+    /// `${NAME}` stays in the value: a flag that replaces that value makes it harmless, and
+    /// `resolved(_:key:flag:)` turns a value still used into the sentence naming the variable.
+    public var unresolved: [String] = []
+    /// Where the file was read from, for messages.
+    public var source = ""
+
+    enum CodingKeys: String, CodingKey {
+        case pipeline, mode, api, database, backfill, incremental, concurrency, loaders, maxWindowRows, maxReadAttempts, maxStringBytes
+    }
 
     /// Reads, interpolates, checks keys and decodes a pipeline file.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ExportError) -> PipelineDefinition {
@@ -87,32 +97,58 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
     }
 
     public static func parse(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> PipelineDefinition {
-        let interpolated = try interpolate(text, source: source, environment: environment)
+        let (interpolated, unresolved) = try interpolate(text, source: source, environment: environment)
         let node: Any?
         do {
             node = try Yams.load(yaml: interpolated)
         } catch {
+            // `${NAME}` left in a flow mapping (`{ pageSize: ${PAGE} }`) breaks the YAML itself.
+            if let name = unresolved.first { throw missing(name, source: source, key: nil) }
             throw .configuration("\(source) is not valid YAML: \(error)")
         }
         guard let mapping = node as? [String: Any] else {
             throw .configuration("\(source) must be a YAML mapping with at least `pipeline: NAME`")
         }
         try PipelineKeys.check(mapping, against: PipelineKeys.root, path: "", source: source)
+        var definition: PipelineDefinition
         do {
-            return try YAMLDecoder().decode(PipelineDefinition.self, from: interpolated)
+            definition = try YAMLDecoder().decode(PipelineDefinition.self, from: interpolated)
         } catch let DecodingError.keyNotFound(key, _) {
             throw .configuration("\(source) is missing `\(key.stringValue)`; add it")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
+            // A `${NAME}` left in a number or a flag cannot be decoded: the variable is the cause.
+            if let name = unresolved.first { throw missing(name, source: source, key: nil) }
             let where_ = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw .configuration("\(source): `\(where_)` has the wrong type or value (\(context.debugDescription))")
         } catch {
             throw .configuration("\(source) could not be read: \(error)")
         }
+        definition.unresolved = unresolved
+        definition.source = source
+        return definition
     }
 
-    /// Replaces `${NAME}` and `${NAME:-default}`; an unset variable without default is an error.
-    static func interpolate(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> String {
+    /// A value taken from the file, checked for a variable that is not set; `flag` is the one
+    /// that would replace it.
+    public func resolved(_ value: String?, key: String, flag: String?) throws(ExportError) -> String? {
+        guard let value else { return nil }
+        for name in unresolved where value.contains("${\(name)") {
+            throw Self.missing(name, source: source, key: key, flag: flag)
+        }
+        return value
+    }
+
+    static func missing(_ name: String, source: String, key: String?, flag: String? = nil) -> ExportError {
+        let used = key.map { " for `\($0)`" } ?? ""
+        let instead = flag.map { ", or pass \($0)" } ?? ""
+        return .configuration("\(source) uses ${\(name)}\(used), which is not set; export it, give a default as ${\(name):-value}\(instead)")
+    }
+
+    /// Replaces `${NAME}` and `${NAME:-default}`; an unset variable without default stays as
+    /// written and is returned by name (an error only if its value is used, see `resolved`).
+    static func interpolate(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> (String, [String]) {
         var output = ""
+        var unresolved: [String] = []
         var rest = Substring(text)
         while let open = rest.range(of: "${") {
             output += rest[..<open.lowerBound]
@@ -133,11 +169,12 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
             } else if let fallback {
                 output += fallback
             } else {
-                throw .configuration("\(source) uses ${\(name)}, which is not set; export it or give a default as ${\(name):-value}")
+                output += "${\(name)}"
+                if !unresolved.contains(String(name)) { unresolved.append(String(name)) }
             }
             rest = rest[rest.index(after: close)...]
         }
-        return output + rest
+        return (output + rest, unresolved)
     }
 }
 

@@ -15,6 +15,8 @@ public struct PlanPreview: Sendable, Codable {
     public var mode: String
     public var rangeFrom: String
     public var rangeTo: String
+    /// The endpoint filters sent with every request, in query form (`none` when unfiltered).
+    public var filters = "none"
     public var windows: [Window] = []
     public var totalRows = 0
     public var totalPages = 0
@@ -25,7 +27,7 @@ public struct PlanPreview: Sendable, Codable {
 
     /// One line per window, then the totals and the estimate.
     public var rendered: String {
-        var lines = ["plan for \(mode) \(pipeline): [\(rangeFrom), \(rangeTo)), \(windows.count) windows"]
+        var lines = ["plan for \(mode) \(pipeline): [\(rangeFrom), \(rangeTo)), \(windows.count) windows, filters: \(filters)"]
         lines.append("  FROM                      TO                          TOTAL   PAGES")
         for window in windows {
             let total = window.total.map(String.init) ?? "?"
@@ -77,6 +79,7 @@ extension ExportPipeline {
         if let error = failure.withLock({ $0 }) { throw Self.describe(error, api: request.api) }
 
         var preview = PlanPreview(pipeline: request.pipeline, mode: request.mode.rawValue, rangeFrom: range.from.rfc3339, rangeTo: range.to.rfc3339)
+        preview.filters = request.api.filters.summary
         let measured = results.withLock { $0 }
         let pageSize = request.api.pageSize
         for (index, window) in windows.enumerated() {

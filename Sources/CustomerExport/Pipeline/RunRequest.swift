@@ -32,8 +32,6 @@ public struct RunRequest: Sendable {
     public var restart = false
     /// Wait for another active run of this pipeline instead of failing.
     public var waitForLock = false
-    /// Only print the plan (windows, totals, pages, estimate); write nothing.
-    public var dryRun = false
     /// Record the run and its windows for workers, read nothing.
     public var planOnly = false
     /// How long a claimed window stays this process's without renewal (workers; 30s).
@@ -86,7 +84,7 @@ public struct RunRequest: Sendable {
             throw .configuration("--api-url must start with http:// or https:// (got \"\(api.baseURL)\")")
         }
         if mode == .reconcile, !api.filters.isEmpty {
-            throw .configuration("reconcile cannot run with api.filters set: rows outside the filter would look deleted; run it from a pipeline without filters")
+            throw .configuration("reconcile cannot run with filters (\(api.filters.summary)): rows outside the filter would look deleted; drop the filter flags or run it from a pipeline without api.filters")
         }
         if mode != .incremental {
             guard let from, let to else { throw .configuration("a \(mode.rawValue) needs --from and --to, e.g. --from 2024-01-01 --to 2025-01-01") }

@@ -11,19 +11,21 @@ struct Backfill: ParsableCommand {
             commits with its checkpoint, so running the same command again after a failure or a kill resumes \
             where it stopped, and running it after success changes nothing (use --restart to read it again).
 
-            Example:
+            Examples:
               CUSTOMERS_API_TOKEN=... customer-export backfill --from 2024-01-01 --to 2024-07-01 \\
                 --api-url http://127.0.0.1:8080 --database-url postgresql://export@127.0.0.1/export
+              customer-export backfill --from 2024-01-01 --to 2025-01-01 --operator-id 1001 --type business --type fleet
             """
     )
 
     @OptionGroup var range: RangeOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var tuning: TuningOptions
+    @OptionGroup var filters: FilterOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try range.perform(.backfill, connection: connection, tuning: tuning, output: output)
+        try range.perform(.backfill, connection: connection, tuning: tuning, filters: filters, output: output)
     }
 }
 
@@ -45,9 +47,10 @@ struct Reconcile: ParsableCommand {
     @OptionGroup var range: RangeOptions
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var tuning: TuningOptions
+    @OptionGroup var filters: FilterOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try range.perform(.reconcile, connection: connection, tuning: tuning, output: output)
+        try range.perform(.reconcile, connection: connection, tuning: tuning, filters: filters, output: output)
     }
 }

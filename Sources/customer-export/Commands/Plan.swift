@@ -30,16 +30,15 @@ struct Plan: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var tuning: TuningOptions
+    @OptionGroup var filters: FilterOptions
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let definition = try PipelineDefinition.load(path: file, environment: environment)
-        var overrides = RunOverrides()
+        var overrides = RunOverrides(connection: connection, tuning: tuning, filters: filters)
         overrides.from = from
         overrides.to = to
         overrides.lookback = lookback
-        connection.apply(to: &overrides)
-        tuning.apply(to: &overrides)
         let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
         let pipeline = ExportPipeline(request: request, cancellation: CancellationToken(), logger: .init(label: "customer-export"))
         print(try pipeline.plan().rendered)

@@ -37,6 +37,7 @@ struct Run: ParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var tuning: TuningOptions
+    @OptionGroup var filters: FilterOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -47,14 +48,12 @@ struct Run: ParsableCommand {
             let definition = try PipelineDefinition.load(path: file)
             context.pipeline = definition.pipeline
             context.mode = definition.mode ?? .backfill
-            var overrides = RunOverrides()
+            var overrides = RunOverrides(connection: connection, tuning: tuning, filters: filters)
             overrides.from = from
             overrides.to = to
             overrides.start = start
             overrides.lookback = lookback
             overrides.lag = lag
-            connection.apply(to: &overrides)
-            tuning.apply(to: &overrides)
             let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: ProcessInfo.processInfo.environment)
             try RunExecution.perform(request, output: output, context: context)
         }

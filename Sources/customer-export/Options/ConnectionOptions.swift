@@ -25,6 +25,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Schema of the state tables: runs, windows, quarantine, watermarks (default customer_export).", valueName: "name"))
     var stateSchema: String?
 
+    @Flag(inversion: .prefixedNo, help: "Keep every version of each customer in <table>_history (SCD type 2), overriding database.history.")
+    var history: Bool?
+
     func apply(to overrides: inout RunOverrides) {
         overrides.apiURL = apiURL
         overrides.databaseURL = databaseURL
@@ -33,6 +36,7 @@ struct ConnectionOptions: ParsableArguments {
         overrides.targetSchema = targetSchema
         overrides.targetTable = targetTable
         overrides.stateSchema = stateSchema
+        overrides.history = history
     }
 }
 
@@ -104,5 +108,15 @@ struct TuningOptions: ParsableArguments {
         overrides.maxRequestsPerSecond = maxRps
         overrides.globalMaxRequestsPerSecond = globalMaxRps
         overrides.retryFor = retryFor
+    }
+}
+
+extension RunOverrides {
+    /// The flags every run-like command shares, in one place.
+    init(connection: ConnectionOptions, tuning: TuningOptions, filters: FilterOptions) {
+        self.init()
+        connection.apply(to: &self)
+        tuning.apply(to: &self)
+        filters.apply(to: &self)
     }
 }

@@ -33,16 +33,14 @@ struct RangeOptions: ParsableArguments {
     }
 
     /// Builds and runs the request for `mode` over this range; exits with the run's code.
-    func perform(_ mode: RunMode, connection: ConnectionOptions, tuning: TuningOptions, output: OutputOptions) throws {
+    func perform(_ mode: RunMode, connection: ConnectionOptions, tuning: TuningOptions, filters: FilterOptions, output: OutputOptions) throws {
         let name = pipeline.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? mode.rawValue
         try RunExecution.reportingEveryExit(output: output, pipeline: name, mode: mode) { context in
-            var overrides = RunOverrides()
+            var overrides = RunOverrides(connection: connection, tuning: tuning, filters: filters)
             overrides.mode = mode
             overrides.from = from
             overrides.to = to
             overrides.planOnly = planOnly
-            connection.apply(to: &overrides)
-            tuning.apply(to: &overrides)
             let environment = ProcessInfo.processInfo.environment
             let definition = try self.pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }
             if let definition { context.pipeline = definition.pipeline }

@@ -6,12 +6,81 @@ import TestSupport
 struct PipelineDefinitionTests {
     let environment = ["CUSTOMERS_API_TOKEN": "secret-token", "DATABASE_URL": "postgresql://u:p@h/db", "API": "http://api:8080"]
 
-    @Test("environment interpolation with defaults, and a missing variable named in the error")
+    @Test("environment interpolation with defaults; a variable that is not set is kept and named")
     func interpolation() throws {
-        #expect(try PipelineDefinition.interpolate("a ${API} ${NOPE:-dflt} b", source: "f", environment: environment) == "a http://api:8080 dflt b")
-        #expect(throws: ExportError.configuration("f uses ${NOPE}, which is not set; export it or give a default as ${NOPE:-value}")) {
-            try PipelineDefinition.interpolate("${NOPE}", source: "f", environment: [:])
+        let (text, unresolved) = try PipelineDefinition.interpolate("a ${API} ${NOPE:-dflt} b", source: "f", environment: environment)
+        #expect(text == "a http://api:8080 dflt b" && unresolved.isEmpty)
+        let (kept, missing) = try PipelineDefinition.interpolate("${NOPE} ${NOPE}", source: "f", environment: [:])
+        #expect(kept == "${NOPE} ${NOPE}" && missing == ["NOPE"])
+    }
+
+    @Test("a variable that is not set is an error only where its value is used; a flag replacing that value makes it harmless")
+    func unsetVariableReplacedByFlag() throws {
+        let definition = try PipelineDefinition.parse(
+            "pipeline: p\napi: { url: \"${API_URL}\" }\ndatabase: { url: \"${DATABASE_URL}\" }\n", source: "p.yml", environment: [:])
+        var overrides = RunOverrides()
+        overrides.mode = .backfill
+        overrides.from = "2024-01-01"
+        overrides.to = "2024-02-01"
+        overrides.apiURL = "http://api:8080"
+        #expect(throws: ExportError.configuration("p.yml uses ${DATABASE_URL} for `database.url`, which is not set; export it, give a default as ${DATABASE_URL:-value}, or pass --database-url")) {
+            try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: ["CUSTOMERS_API_TOKEN": "t"])
         }
+        overrides.databaseURL = "postgresql://u@h/db"
+        let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: ["CUSTOMERS_API_TOKEN": "t"])
+        #expect(request.databaseURL == "postgresql://u@h/db" && request.api.baseURL == "http://api:8080")
+        // A number left unresolved cannot be decoded: the variable is named, not the type.
+        #expect(throws: ExportError.configuration("p.yml uses ${PAGE}, which is not set; export it, give a default as ${PAGE:-value}")) {
+            try PipelineDefinition.parse("pipeline: p\napi: { pageSize: ${PAGE} }\n", source: "p.yml", environment: [:])
+        }
+    }
+
+    @Test("--api-url takes the base URL or the endpoint's full URL")
+    func fullEndpointURL() throws {
+        for given in ["http://api:8080", "http://api:8080/", "http://api:8080/v1/customers", "http://api:8080/v1/customers/"] {
+            var overrides = RunOverrides()
+            overrides.from = "2024-01-01"
+            overrides.to = "2024-02-01"
+            overrides.apiURL = given
+            let request = try RunRequestBuilder.build(definition: nil, overrides: overrides, environment: environment)
+            #expect(request.api.endpoint == "http://api:8080/v1/customers", "\(given)")
+        }
+    }
+
+    @Test("filter flags replace the file's filters one by one, and bad values are named by their flag or key")
+    func filterFlags() throws {
+        let definition = try PipelineDefinition.parse(
+            "pipeline: p\napi: { url: x, filters: { types: [fleet], operatorId: 7, search: abc } }\n", source: "p.yml", environment: [:])
+        var overrides = RunOverrides()
+        overrides.from = "2024-01-01"
+        overrides.to = "2024-02-01"
+        overrides.apiURL = "http://api:8080"
+        overrides.filters.types = ["business", "private"]
+        overrides.filters.ownerId = 42
+        let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
+        #expect(request.api.filters == CustomerFilters(types: ["business", "private"], ownerId: 42, operatorId: 7, search: "abc"))
+        #expect(request.api.filters.summary == "types=business,private ownerId=42 operatorId=7 search=\"abc\"")
+
+        overrides.filters.parentId = -3
+        #expect(throws: ExportError.configuration("--parent-id must be a positive customer id (got -3)")) {
+            try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
+        }
+        overrides.filters.parentId = nil
+        overrides.filters.types = ["business", " "]
+        #expect(throws: ExportError.configuration("--type has an empty value (entry 2); give a customer type such as business or fleet")) {
+            try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
+        }
+        let negative = try PipelineDefinition.parse("pipeline: p\napi: { url: x, filters: { customerIds: [5, 0] } }\n", source: "p.yml", environment: [:])
+        #expect(throws: ExportError.configuration("api.filters.customerIds must be a positive customer id (got 0)")) {
+            try RunRequestBuilder.build(definition: negative, overrides: RunOverrides(), environment: environment)
+        }
+        #expect(throws: ExportError.self) {
+            try PipelineDefinition.parse("pipeline: p\napi: { filters: { types: [] } }\n", source: "p.yml", environment: [:])
+        }
+        var reconcile = overrides
+        reconcile.mode = .reconcile
+        reconcile.filters = FilterOverrides()
+        #expect(throws: ExportError.self) { try RunRequestBuilder.build(definition: definition, overrides: reconcile, environment: environment) }
     }
 
     @Test("an unknown key is an error that names it")
