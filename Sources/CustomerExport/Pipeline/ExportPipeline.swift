@@ -107,11 +107,12 @@ public struct ExportPipeline: Sendable {
         }
     }
 
-    /// One cheap request before anything is written: a wrong token or an unreachable API fails
-    /// here with a clear message instead of after a half-recorded run.
-    private func preflight(_ client: CustomersAPIClient, _ range: ResolvedRange) throws(ExportError) {
+    /// One request before anything is written, with the page size the run will use: a wrong
+    /// token, a filter the token may not use, a page size over the server's maximum or an
+    /// unreachable API fails here with a clear message instead of after a half-recorded run.
+    func preflight(_ client: CustomersAPIClient, _ range: ResolvedRange) throws(ExportError) {
         guard range.from < range.to else { return }
-        let probe = PageRequest(window: TimeWindow(field: request.field, from: range.from, to: range.to), offset: 0, limit: 1)
+        let probe = PageRequest(window: TimeWindow(field: request.field, from: range.from, to: range.to), offset: 0, limit: request.api.pageSize)
         do {
             _ = try client.fetch(probe)
         } catch {
@@ -122,13 +123,7 @@ public struct ExportPipeline: Sendable {
     static func describe(_ error: ExtractError, api: APIConfiguration) -> ExportError {
         switch error {
         case let .rejected(status, message, request):
-            let advice: String
-            switch status {
-            case 401, 403: advice = "check CUSTOMERS_API_TOKEN (or --token-file) and the filters this token may use"
-            case 404: advice = "check --api-url and the pipeline's api.path"
-            default: advice = "check the pipeline's filters and --page-size against the API's limits"
-            }
-            return .apiRejected("the API rejected GET \(request) with \(status): \(message); \(advice)")
+            return APIRejection(status: status, message: message, request: request, api: api).error
         case let .exhausted(attempts, problem, _):
             return .incomplete("cannot get an answer from the API at \(api.endpoint) after \(attempts) attempts (last: \(problem)); check --api-url and that the API is up")
         case .cancelled:

@@ -57,6 +57,7 @@ extension ExportPipeline {
         if let injected = self.transport { transport = injected } else { transport = try makeTransport() }
         defer { transport.shutdown() }
         let client = CustomersAPIClient(configuration: request.api, transport: transport, stats: RequestStats(), cancellation: cancellation)
+        try preflight(client, range)
         let windows = WindowPlanner(field: request.field, size: request.windowSize).windows(from: range.from, to: range.to)
         let limiter = RequestLimiter(limit: request.concurrency)
         let results = Mutex<[Int: (total: Int?, seconds: Double)]>([:])
