@@ -4,7 +4,8 @@ import LibPQ
 /// but whose id the API did not return in a consistent read of it are marked `deleted_at = now()`.
 /// Never a hard delete: reports keep history, and a customer that reappears has `deleted_at`
 /// cleared by the merge. Ids quarantined in this read are left alone: a broken record is not a
-/// deleted customer.
+/// deleted customer. With history kept, the marked customers' open history rows are closed at
+/// the same instant, so "as of a date" queries see the deletion.
 struct DeletionMarker {
     let target: TargetTable
     /// The window's staged rows, or nil when the API returned none.
@@ -13,12 +14,22 @@ struct DeletionMarker {
     func mark(window: TimeWindow, rangeEnd: Timestamp, quarantined: [QuarantinedRecord], on connection: PostgresConnection) throws(PostgresError) -> Int {
         let seen = stagingTable.map { "AND NOT EXISTS (SELECT 1 FROM \($0) s WHERE s.id = t.id)" } ?? ""
         let broken = "{" + quarantined.compactMap { $0.sourceId.flatMap { Int64($0) }.map(String.init) }.joined(separator: ",") + "}"
-        let result = try connection.execute(
-            """
+        let marking = """
             UPDATE \(target.qualifiedName) AS t SET deleted_at = now()
             WHERE t.created_at >= $1 AND t.created_at <= $2 AND t.created_at < $3 AND t.deleted_at IS NULL
               AND NOT t.id = ANY($4::bigint[]) \(seen)
-            """, parameters: [window.from.rfc3339, window.to.rfc3339, rangeEnd.rfc3339, broken])
-        return result.rowsAffected
+            RETURNING t.id
+            """
+        let parameters = [window.from.rfc3339, window.to.rfc3339, rangeEnd.rfc3339, broken]
+        guard target.history else { return try connection.execute(marking, parameters: parameters).rowsAffected }
+        let result = try connection.execute(
+            """
+            WITH marked AS (\(marking)), closed AS (
+                UPDATE \(target.historyName) AS h SET valid_to = now()
+                FROM marked m WHERE h.id = m.id AND h.valid_to IS NULL
+            )
+            SELECT count(*) FROM marked
+            """, parameters: parameters)
+        return result.rows.first?[0].flatMap { Int($0) } ?? 0
     }
 }

@@ -14,10 +14,15 @@ struct MergeStatement {
     var sql: String {
         let columns = Self.dataColumns.joined(separator: ", ")
         let updates = Self.dataColumns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        // With history, the rows marked deleted before this merge (a snapshot of the statement's
+        // start) tell a customer that came back from one that was updated.
+        let before = target.history
+            ? ", was_deleted AS (SELECT t.id, t.deleted_at FROM \(target.qualifiedName) t JOIN incoming i USING (id) WHERE t.deleted_at IS NOT NULL)"
+            : ""
         var sql = """
             WITH incoming AS (
                 SELECT DISTINCT ON (id) * FROM \(stagingTable) ORDER BY id, updated_at DESC
-            ), merged AS (
+            )\(before), merged AS (
                 INSERT INTO \(target.qualifiedName) AS t (\(columns), loaded_at)
                 SELECT \(columns), now() FROM incoming
                 ON CONFLICT (id) DO UPDATE SET \(updates), loaded_at = EXCLUDED.loaded_at, deleted_at = NULL
@@ -33,9 +38,13 @@ struct MergeStatement {
                     UPDATE \(history) AS h SET valid_to = m.updated_at
                     FROM merged m WHERE h.id = m.id AND h.valid_to IS NULL AND h.valid_from < m.updated_at
                 ), opened AS (
+                    -- A version newer than the deletion starts when it was made; the same version
+                    -- seen again after a deletion starts now, when it came back.
                     INSERT INTO \(history) (id, valid_from, valid_to, updated_at, raw)
-                    SELECT id, updated_at, NULL, updated_at, raw FROM merged
-                    ON CONFLICT (id, valid_from) DO UPDATE SET raw = EXCLUDED.raw, loaded_at = now()
+                    SELECT m.id, CASE WHEN r.deleted_at IS NOT NULL AND m.updated_at <= r.deleted_at THEN now() ELSE m.updated_at END,
+                           NULL, m.updated_at, m.raw
+                    FROM merged m LEFT JOIN was_deleted r USING (id)
+                    ON CONFLICT (id, valid_from) DO UPDATE SET raw = EXCLUDED.raw, valid_to = NULL, loaded_at = now()
                 )
                 """
         }
