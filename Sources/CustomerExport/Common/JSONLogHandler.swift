@@ -20,13 +20,23 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: String] = [
-            "time": Timestamp.now().rfc3339, "level": event.level.rawValue, "logger": label, "message": "\(event.message)",
-        ]
+        var fields: [String: String] = [:]
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) {
-            object[key] = "\(value)"
+            fields[key] = "\(value)"
         }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
-        write(String(decoding: data, as: UTF8.self))
+        if let line = Self.line(level: event.level.rawValue, logger: label, message: "\(event.message)", fields: fields) { write(line) }
+    }
+
+    /// One log line as JSON: time, level, logger, message and the fields, keys sorted. Also
+    /// used for what the command writes itself (the run summary, an error), so that with
+    /// `--log-format json` every line on stderr parses.
+    public static func line(level: String, logger: String, message: String, fields: [String: String] = [:]) -> String? {
+        var object = fields
+        object["time"] = Timestamp.now().rfc3339
+        object["level"] = level
+        object["logger"] = logger
+        object["message"] = message
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -19,15 +19,14 @@ public struct WindowReader: Sendable {
     let limiter: RequestLimiter
     let processor: PageProcessor
     let settings: WindowReadSettings
-    let onFatal: @Sendable (ExtractError) -> Void
+    let events: WindowReadEvents
 
-    init(client: CustomersAPIClient, limiter: RequestLimiter, processor: PageProcessor, settings: WindowReadSettings,
-         onFatal: @escaping @Sendable (ExtractError) -> Void) {
+    init(client: CustomersAPIClient, limiter: RequestLimiter, processor: PageProcessor, settings: WindowReadSettings, events: WindowReadEvents) {
         self.client = client
         self.limiter = limiter
         self.processor = processor
         self.settings = settings
-        self.onFatal = onFatal
+        self.events = events
     }
 
     private var sink: LoadRouter { processor.sink }
@@ -50,8 +49,9 @@ public struct WindowReader: Sendable {
                 sink.send(.abandon(window))
                 return []
             } catch let error {
-                if case .rejected = error { onFatal(error); sink.send(.abandon(window)); return [] }
+                if case .rejected = error { events.fatal(error); sink.send(.abandon(window)); return [] }
                 let current = summary.withLock { $0 }
+                events.failed(window, error.description)
                 sink.send(.fail(window, current, reason: error.description))
                 return [current]
             }
@@ -73,10 +73,12 @@ public struct WindowReader: Sendable {
                     guard sink.send(.complete(window, current)) else { return [] }
                     return [current]
                 }
+                if attempt < settings.maxReadAttempts { events.reread(window, totals, entries) }
             }
         }
         let current = summary.withLock { $0 }
         let reason = "the window kept changing while it was read: \(settings.maxReadAttempts) reads saw totals \(observedTotals.map(String.init).joined(separator: ", ")); it stays resumable"
+        events.failed(window, reason)
         sink.send(.fail(window, current, reason: reason))
         return [current]
     }
@@ -161,6 +163,15 @@ public struct WindowReader: Sendable {
             $0.outsideRange += contribution.outsideRange
         }
     }
+}
+
+/// What the reader tells the run besides the loader's events: a request the API refused (the
+/// run stops), a window given up on, a window read again because its data moved.
+struct WindowReadEvents: Sendable {
+    var fatal: @Sendable (ExtractError) -> Void
+    var failed: @Sendable (TimeWindow, String) -> Void = { _, _ in }
+    /// The window, the totals its pages reported and the entries they held.
+    var reread: @Sendable (TimeWindow, [Int], Int) -> Void = { _, _, _ in }
 }
 
 /// The running summary of one window, shared by its parallel page jobs.

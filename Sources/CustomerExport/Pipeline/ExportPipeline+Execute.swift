@@ -82,10 +82,23 @@ extension ExportPipeline {
             pageSize: request.api.pageSize, maxWindowRows: request.maxWindowRows, maxReadAttempts: request.maxReadAttempts,
             readAhead: request.api.readAhead, excludeFrom: range.to)
         let processor = PageProcessor(normalizer: request.normalizer, sink: router, excludeFrom: settings.excludeFrom)
-        let reader = WindowReader(client: client, limiter: limiter, processor: processor, settings: settings) { error in
-            fatal.withLock { if $0 == nil { $0 = error } }
-            cancellation.cancel("the API rejected a request")
-        }
+        let logger = self.logger
+        let events = WindowReadEvents(
+            fatal: { error in
+                fatal.withLock { if $0 == nil { $0 = error } }
+                cancellation.cancel("the API rejected a request")
+            },
+            failed: { window, reason in
+                logger.warning("window failed; the run reads it once more at its end, then reports it", metadata: [
+                    "window": "\(window.from) – \(window.to)", "reason": "\(reason)",
+                ])
+            },
+            reread: { window, totals, entries in
+                logger.info("window changed while read; reading it again", metadata: [
+                    "window": "\(window.from) – \(window.to)", "totals": "\(totals.map(String.init).joined(separator: ","))", "entries": "\(entries)",
+                ])
+            })
+        let reader = WindowReader(client: client, limiter: limiter, processor: processor, settings: settings, events: events)
         let reads = Mutex<[WindowReadSummary]>([])
         let inFlight = Mutex(0)
         let group = DispatchGroup()

@@ -69,14 +69,29 @@ public struct ExportPipeline: Sendable {
             return report
         }
         onPlanned?(opened.windows.count)
-        logger.info("run started", metadata: [
-            "run": "\(opened.run.id)", "windows": "\(opened.windows.count)", "range": "\(opened.range.from) – \(opened.range.to)",
-        ])
+        logger.info("run started", metadata: startMetadata(opened))
         let outcome = executeWithFinalPass(run: opened.run, range: opened.range, client: client, control: control)
+        let requests = requestStats.snapshot
+        logger.info("requests", metadata: [
+            "total": "\(requests.requests)", "by_status": "\(RunReport.counts(requests.byOutcome))", "retries": "\(RunReport.counts(requests.retries))",
+        ])
         report.add(requestStats.snapshot)
         for summary in outcome.reads { report.add(summary) }
         report.add(outcome.load)
         return finish(report: &report, run: opened.run, control: control, outcome: outcome, started: started)
+    }
+
+    /// What a run is about to do, for its first log event: everything but secrets.
+    private func startMetadata(_ opened: RunRegistry.Opened) -> Logger.Metadata {
+        [
+            "run": "\(opened.run.id)", "pipeline": "\(request.pipeline)", "mode": "\(request.mode.rawValue)",
+            "range": "\(opened.range.from) – \(opened.range.to)", "windows": "\(opened.windows.count)",
+            "api": "\(request.api.endpoint)", "filters": "\(request.api.filters.summary)", "page_size": "\(request.api.pageSize)",
+            "window": "\(request.windowSize)", "concurrency": "\(request.concurrency)", "loaders": "\(request.loaders)",
+            "retry_for": "api \(request.api.retry.retryFor), database \(request.databaseRetryFor)",
+            "target": "\(request.target.displayName)", "state": "\(request.state.name)",
+            "database": "\(request.databaseURL.isEmpty ? "PG* variables" : ConnectionString.redacted(request.databaseURL))",
+        ]
     }
 
     /// Reopens lost connections for every part of this run, within `--retry-for`.

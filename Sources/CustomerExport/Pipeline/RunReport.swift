@@ -113,10 +113,37 @@ public struct RunReport: Sendable, Codable, Equatable {
     }
 
     /// The human summary: a few aligned lines a person can read in a cron mail.
+    /// The report as flat fields, for the JSON line that ends a run with `--log-format json`.
+    public var fields: [String: String] {
+        let range = rangeFrom.isEmpty ? "" : "\(windowField) [\(rangeFrom), \(rangeTo))"
+        let counts: [(String, Int)] = [
+            ("windows_planned", windows.planned), ("windows_done", windows.done), ("windows_failed", windows.failed),
+            ("windows_pending", windows.pending), ("windows_split", windows.split), ("windows_reread", windows.rereadForDrift),
+            ("requests", requests.total), ("rows_fetched", rows.fetched), ("rows_inserted", rows.inserted), ("rows_updated", rows.updated),
+            ("rows_unchanged", rows.unchanged), ("rows_quarantined", rows.quarantined), ("rows_duplicates", rows.duplicates),
+            ("rows_stale", rows.stale), ("rows_outside_range", rows.outsideRange), ("rows_marked_deleted", rows.markedDeleted),
+            ("rows_per_second", Int(rowsPerSecond)), ("windows_redone", outages.windowsRedone),
+        ]
+        var fields: [String: String] = ["pipeline": pipeline, "mode": mode, "status": status, "exit_code": String(exitCode), "range": range]
+        for (key, value) in counts { fields[key] = String(value) }
+        fields["requests_by_status"] = Self.counts(requests.byStatus)
+        fields["retries"] = Self.counts(requests.retriesByStatus)
+        fields["duration_seconds"] = String(format: "%.1f", durationSeconds)
+        fields["waited_api_seconds"] = String(format: "%.1f", outages.apiSecondsWaited)
+        fields["waited_database_seconds"] = String(format: "%.1f", outages.databaseSecondsWaited)
+        if let runId { fields["run"] = String(runId) }
+        if let message { fields["error"] = message }
+        if let lastSuccessAt { fields["last_success_at"] = lastSuccessAt }
+        return fields
+    }
+
+    /// Counts by key for people: `200×1113 503×17`, or `none`.
+    static func counts(_ counts: [String: Int]) -> String {
+        counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
+    }
+
     public var summary: String {
-        func sorted(_ counts: [String: Int]) -> String {
-            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
-        }
+        func sorted(_ counts: [String: Int]) -> String { Self.counts(counts) }
         return """
             customer-export \(mode) \(pipeline): \(status) (exit \(exitCode))\(runId.map { ", run \($0)" } ?? "")
               range     \(windowField) [\(rangeFrom), \(rangeTo))

@@ -16,7 +16,7 @@ enum RunExecution {
         do {
             try body(context)
         } catch let error as ExportError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            output.console.error(error.message)
             if !context.reported {
                 context.reported = true
                 var report = RunReport(pipeline: context.pipeline, mode: context.mode, field: context.mode == .incremental ? .updatedAt : .createdAt)
@@ -42,7 +42,7 @@ enum RunExecution {
                 let report = try pipeline.run()
                 let id = report.runId ?? 0
                 if let runFile { try RunFile.write(id, to: runFile) }
-                FileHandle.standardError.write(Data("planned run \(id): \(report.windows.pending) windows of \(report.windowField) [\(report.rangeFrom), \(report.rangeTo)); start workers with: customer-export worker --run \(id)\n".utf8))
+                output.console.notice("planned run \(id): \(report.windows.pending) windows of \(report.windowField) [\(report.rangeFrom), \(report.rangeTo)); start workers with: customer-export worker --run \(id)")
                 print(id)
                 context.reported = true
                 return
@@ -55,7 +55,7 @@ enum RunExecution {
     static func withPipeline(_ request: RunRequest, output: OutputOptions, _ body: (ExportPipeline) throws -> Void) throws {
         let logger = output.makeLogger()
         let cancellation = CancellationToken()
-        let signals = SignalTrap(cancellation: cancellation)
+        let signals = SignalTrap(cancellation: cancellation, console: output.console)
         defer { signals.release() }
         try body(ExportPipeline(request: request, cancellation: cancellation, logger: logger))
     }
@@ -80,7 +80,7 @@ enum RunExecution {
             throw error
         }
         context.reported = true
-        FileHandle.standardError.write(Data((report.summary + "\n").utf8))
+        output.console.summary(report)
         try writeFilesOrFail(report, output: output)
         if report.exitCode != 0 {
             throw ExitCode(report.exitCode)
@@ -99,9 +99,9 @@ enum RunExecution {
         do {
             try writeFilesOrFail(report, output: output)
         } catch let error as ExportError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            output.console.error(error.message)
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            output.console.error("\(error)")
         }
     }
 }
@@ -155,14 +155,14 @@ enum ReportFile {
 final class SignalTrap {
     private let sources: [any DispatchSourceSignal]
 
-    init(cancellation: CancellationToken) {
+    init(cancellation: CancellationToken, console: Console) {
         var sources: [any DispatchSourceSignal] = []
         for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if cancellation.isCancelled { _exit(ExportError.interrupted("").exitCode) }
-                FileHandle.standardError.write(Data("customer-export: \(name) received; finishing the windows in hand (send it again to stop at once)\n".utf8))
+                console.notice("\(name) received; finishing the windows in hand (send it again to stop at once)")
                 cancellation.cancel("interrupted by \(name)")
             }
             source.resume()

@@ -19,7 +19,11 @@ struct OutputOptions: ParsableArguments {
     @Flag(help: "Print the plan (windows, API totals, pages, time estimate) and write nothing.")
     var dryRun = false
 
-    var showsProgress: Bool { progress ?? (isatty(STDERR_FILENO) == 1) }
+    /// The live line is text; with `--log-format json` stderr carries JSON lines only.
+    var showsProgress: Bool { logFormat == .text && (progress ?? (isatty(STDERR_FILENO) == 1)) }
+
+    /// The summary, errors and notices, in the log format.
+    var console: Console { Console(json: logFormat == .json) }
 
     @Option(help: "Log format on stderr: text or json.")
     var logFormat: LogFormat = .text
