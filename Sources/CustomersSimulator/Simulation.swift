@@ -69,6 +69,12 @@ final class Simulation: Sendable {
         return records
     }
 
+    /// Makes poison rows valid again (see `Mutator.heal`); returns what it healed.
+    func heal(_ kind: PoisonKind?) -> [(kind: PoisonKind, id: Int64)] {
+        let now = clock.now()
+        return state.withLock { state in state.mutator.heal(kind, in: &state.store, now: now) }
+    }
+
     func setFrozen(_ frozen: Bool) {
         state.withLock { $0.frozen = frozen }
     }

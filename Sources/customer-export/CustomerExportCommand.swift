@@ -22,7 +22,7 @@ struct CustomerExportCommand: ParsableCommand {
             unreachable or rejected; 5 interrupted by SIGINT/SIGTERM (resumable); 6 another run of the \
             pipeline is active.
             """,
-        subcommands: [Backfill.self, Run.self, Plan.self, Reconcile.self, Worker.self, Status.self, Migrate.self]
+        subcommands: [Backfill.self, Run.self, Plan.self, Reconcile.self, Worker.self, Status.self, State.self, Quarantine.self, Migrate.self]
     )
 
     /// Runs the command; every failure ends in one sentence on stderr and its documented exit code.

@@ -19,7 +19,10 @@ extension Timestamp {
     public init?(dateOrTimestamp text: String) {
         let bytes = Array(text.utf8)
         if bytes.count == 10, let days = Self.parseDate(bytes, at: 0) {
-            self.init(nanosecondsSinceEpoch: days * 86_400 * Self.nanosecondsPerSecond)
+            // Nanoseconds since 1970 in 64 bits reach from 1677 to 2262; a later date is refused, not wrapped.
+            let (nanoseconds, overflow) = (days * 86_400).multipliedReportingOverflow(by: Self.nanosecondsPerSecond)
+            guard !overflow else { return nil }
+            self.init(nanosecondsSinceEpoch: nanoseconds)
         } else {
             self.init(rfc3339: bytes)
         }

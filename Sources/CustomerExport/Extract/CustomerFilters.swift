@@ -52,16 +52,12 @@ public struct CustomerFilters: Sendable, Equatable, Codable {
         return parts.isEmpty ? "none" : parts.joined(separator: " ")
     }
 
-    /// Every key is optional in a pipeline file; a list that is present must not be empty (it
-    /// would filter out everything, which is never what a file means).
+    /// Every key is optional in a pipeline file (an empty list there is refused by
+    /// `PipelineDefinition`; stored run parameters encode "no filter" as one).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         types = try container.decodeIfPresent([String].self, forKey: .types) ?? []
         customerIds = try container.decodeIfPresent([Int64].self, forKey: .customerIds) ?? []
-        for key in [CodingKeys.types, .customerIds] where container.contains(key) && (key == .types ? types.isEmpty : customerIds.isEmpty) {
-            throw DecodingError.dataCorruptedError(
-                forKey: key, in: container, debugDescription: "an empty list; remove the key or list at least one value")
-        }
         parentId = try container.decodeIfPresent(Int64.self, forKey: .parentId)
         ownerId = try container.decodeIfPresent(Int64.self, forKey: .ownerId)
         operatorId = try container.decodeIfPresent(Int64.self, forKey: .operatorId)

@@ -29,7 +29,12 @@ enum DatabaseSession {
     /// The lock that makes one writer per pipeline: a session-level advisory lock, released by
     /// PostgreSQL itself if the process dies, so a crashed run never blocks the next one.
     static func lockKey(state: StateSchema, target: TargetTable, pipeline: String) -> String {
-        "customer-export:\(state.name):\(target.displayName):\(pipeline)"
+        lockKey(state: state, targetName: target.displayName, pipeline: pipeline)
+    }
+
+    /// The same key from the target's `schema.table` as the state tables store it.
+    static func lockKey(state: StateSchema, targetName: String, pipeline: String) -> String {
+        "customer-export:\(state.name):\(targetName):\(pipeline)"
     }
 
     static func acquireLock(_ connection: PostgresConnection, key: String, wait: Bool) throws(PostgresError) -> Bool {

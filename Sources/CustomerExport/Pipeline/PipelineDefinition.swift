@@ -110,6 +110,13 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
             throw .configuration("\(source) must be a YAML mapping with at least `pipeline: NAME`")
         }
         try PipelineKeys.check(mapping, against: PipelineKeys.root, path: "", source: source)
+        // A list filter that is present but empty would filter out everything: never meant.
+        let filters = (mapping["api"] as? [String: Any])?["filters"] as? [String: Any]
+        for key in ["types", "customerIds"] {
+            if let list = filters?[key] as? [Any], list.isEmpty {
+                throw .configuration("\(source): `api.filters.\(key)` is an empty list, which would export nothing; remove the key or list at least one value")
+            }
+        }
         var definition: PipelineDefinition
         do {
             definition = try YAMLDecoder().decode(PipelineDefinition.self, from: interpolated)

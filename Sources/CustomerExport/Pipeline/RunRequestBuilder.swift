@@ -179,7 +179,7 @@ public enum RunRequestBuilder {
 
     static func instant(_ text: String, _ name: String) throws(ExportError) -> Timestamp {
         guard let value = Timestamp(dateOrTimestamp: text) else {
-            throw .configuration("\(name) \"\(text)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp (2024-01-01T00:00:00Z)")
+            throw .configuration("\(name) \"\(text)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp (2024-01-01T00:00:00Z) between 1678 and 2261")
         }
         return value
     }

@@ -35,6 +35,34 @@ struct AdminEndpoints: Sendable {
         router.post("/__admin/outage") { request, _ in
             outage(request).response
         }
+        router.post("/__admin/heal") { request, _ in
+            heal(request).response
+        }
+    }
+
+    /// `POST /__admin/heal[?kind=bad-date|huge-string|updated-before-created|id-string|missing-id]`:
+    /// the source fixes its broken records (all quarantinable kinds by default): each becomes
+    /// its valid customer, `updatedAt` moved to now. Answers `{"healed":[{"kind","id"}]}`.
+    private func heal(_ request: Request) -> Reply {
+        let query: QueryString
+        switch Self.query(of: request) {
+        case let .success(parsed): query = parsed
+        case let .failure(refusal): return refusal.reply
+        }
+        var kind: PoisonKind?
+        if let text = query.values("kind").last {
+            guard let parsed = PoisonKind(rawValue: text) else {
+                return .message(.badRequest, "kind must be one of \(PoisonKind.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+            }
+            kind = parsed
+        }
+        let healed = simulation.heal(kind)
+        var out = JSONWriter()
+        out.raw("{")
+        out.key("healed")
+        out.value(.array(healed.map { .object([("kind", .string($0.kind.rawValue)), ("id", .int($0.id))]) }))
+        out.raw("}")
+        return .json(out.bytes)
     }
 
     /// `POST /__admin/outage?seconds=N[&fault=503|500|502|429|reset]`: every `/v1/customers`

@@ -107,4 +107,29 @@ struct Mutator: Sendable {
         }
         return nil
     }
+
+    /// Makes the poison rows of `kind` (every kind a client quarantines when nil) valid again,
+    /// as a source fixing its data would: the generated record, an integer id, and `updatedAt`
+    /// moved to `now` (a fix is an update). `nul-char` (repaired by clients, not quarantined) and
+    /// `duplicate-older` (a twin, not a broken record) are left alone.
+    func heal(_ kind: PoisonKind?, in store: inout CustomerStore, now: Instant) -> [(kind: PoisonKind, id: Int64)] {
+        var healed: [(kind: PoisonKind, id: Int64)] = []
+        for slot in store.rows.indices {
+            let row = store.rows[slot]
+            guard let poison = row.poison, !row.isDeleted, poison != .nulChar, poison != .duplicateOlder, kind == nil || kind == poison else {
+                continue
+            }
+            var customer = CustomerFactory.make(row.keys)
+            let stamp = max(now, Instant(nanoseconds: max(row.createdAt.nanoseconds, row.updatedAt.nanoseconds) + 1_000_000))
+            let updatedAt = Timestamp(instant: stamp, spelling: .canonical)
+            customer.updatedAt = .valid(updatedAt)
+            store.replace(Int32(slot)) { row in
+                row.poison = nil
+                row.keys.updatedAt = updatedAt
+                row.store(customer)
+            }
+            healed.append((poison, row.id))
+        }
+        return healed
+    }
 }

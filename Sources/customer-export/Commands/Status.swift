@@ -5,11 +5,12 @@ import Foundation
 /// `customer-export status`: what the state tables say about recent runs.
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show recent runs: windows done, pending and failed, rows, last error.",
+        abstract: "Show each pipeline (last run, windows, activity, watermark, quarantine) and the recent runs.",
         discussion: """
             Examples:
               customer-export status
-              customer-export status --run 42     # one run, with its unfinished windows
+              customer-export status --json | jq '.pipelines[] | {pipeline, watermark}'
+              customer-export status --run 42     # one run, with its unfinished windows and workers
             """
     )
 
@@ -25,9 +26,24 @@ struct Status: ParsableCommand {
     @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
     var stateSchema: String = "customer_export"
 
+    @Flag(help: "Print the pipelines as JSON (with --run: that run's line as text).")
+    var json = false
+
     func run() throws {
         let state = try StateSchema(stateSchema)
         let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
-        print(try AdminOperations.status(databaseURL: url, state: state, runId: runId, limit: limit))
+        if let runId {
+            print(try AdminOperations.status(databaseURL: url, state: state, runId: runId, limit: limit))
+            return
+        }
+        let pipelines = try StateOperations.status(databaseURL: url, state: state)
+        if json {
+            struct Output: Encodable { var pipelines: [PipelineStatus] }
+            print(try StatusJSON.encode(Output(pipelines: pipelines)))
+            return
+        }
+        var sections = pipelines.map(\.rendered)
+        sections.append(try AdminOperations.status(databaseURL: url, state: state, runId: nil, limit: limit))
+        print(sections.joined(separator: "\n\n"))
     }
 }

@@ -22,10 +22,10 @@ struct RangeOptions: ParsableArguments {
     func validate() throws {
         if runFile != nil, !planOnly { throw ValidationError("--run-file goes with --plan-only") }
         guard let start = Timestamp(dateOrTimestamp: from) else {
-            throw ValidationError("--from \"\(from)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp")
+            throw ValidationError("--from \"\(from)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp between 1678 and 2261")
         }
         guard let end = Timestamp(dateOrTimestamp: to) else {
-            throw ValidationError("--to \"\(to)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp")
+            throw ValidationError("--to \"\(to)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp between 1678 and 2261")
         }
         guard start < end else {
             throw ValidationError("--from \(from) must be before --to \(to)")

@@ -1,0 +1,186 @@
+import Foundation
+import LibPQ
+import Logging
+
+/// `customer-export quarantine retry`: fetches quarantined records again once the source has
+/// been fixed, merges the ones that are valid now and re-quarantines the rest with their new
+/// reason.
+///
+/// The records are asked for by id (`customerIds`, a page of ids per request, paged like any
+/// window), through the API settings stored with the run that quarantined them (so the same
+/// path, header, page size and token source), flags overriding. A record without an integer id
+/// cannot be asked for and stays as it is; so does one the API no longer returns. Each batch of
+/// ids commits in one transaction: merged rows and the quarantine's new state together.
+///
+/// ```swift
+/// let report = try QuarantineRetry(databaseURL: url, state: state, selection: .init(reason: "createdAt"),
+///                                   overrides: RunOverrides(), environment: env).run()
+/// ```
+public struct QuarantineRetry {
+    /// What a retry did, printed by the command (and as JSON with `--json`).
+    public struct Report: Sendable, Codable, Equatable {
+        public var selected = 0
+        /// Entries without an integer id: the API cannot be asked for them.
+        public var notFetchable = 0
+        /// Ids the API did not return (deleted in the source, or outside the token's scope).
+        public var notReturned = 0
+        public var merged = 0
+        public var inserted = 0
+        public var updated = 0
+        public var stillQuarantined = 0
+        /// The reasons of the records that are still invalid, with counts.
+        public var newReasons: [String: Int] = [:]
+    }
+
+    public let databaseURL: String
+    public let state: StateSchema
+    public let selection: QuarantineSelection
+    public let overrides: RunOverrides
+    public let environment: [String: String]
+    public var transport: (any HTTPTransport)?
+    public var logger = Logger(label: "customer-export")
+
+    public init(databaseURL: String, state: StateSchema, selection: QuarantineSelection, overrides: RunOverrides, environment: [String: String]) {
+        self.databaseURL = databaseURL
+        self.state = state
+        self.selection = selection
+        self.overrides = overrides
+        self.environment = environment
+    }
+
+    /// Ids per request: short enough for any URL length limit, whatever the page size.
+    static let idsPerRequest = 100
+
+    public func run() throws(ExportError) -> Report {
+        let connection = try DatabaseSession.connect(databaseURL)
+        defer { connection.close() }
+        let store = StateStore(schema: state, connection: connection)
+        let entries: [QuarantineEntry]
+        do {
+            entries = try store.quarantineEntries(selection)
+        } catch {
+            throw DatabaseSession.describe(error, connectionString: databaseURL)
+        }
+        var report = Report(selected: entries.count)
+        for (target, group) in Dictionary(grouping: entries, by: \.target).sorted(by: { $0.key < $1.key }) {
+            let request = try runRequest(for: target, group, store: store)
+            let fetchable = group.filter { $0.sourceId.flatMap { Int64($0) } != nil }
+            report.notFetchable += group.count - fetchable.count
+            let transport: any HTTPTransport
+            if let injected = self.transport {
+                transport = injected
+            } else {
+                do {
+                    transport = try AsyncHTTPClientTransport(maxConnections: 2, connectTimeout: request.api.connectTimeout, caFile: request.api.caFile)
+                } catch {
+                    throw .configuration("cannot set up HTTPS with the CA file \(request.api.caFile ?? "-"): \(error); check --ca-file")
+                }
+            }
+            defer { if self.transport == nil { transport.shutdown() } }
+            let byID = Dictionary(grouping: fetchable, by: { Int64($0.sourceId ?? "") ?? 0 })
+            let ids = byID.keys.sorted()
+            for start in stride(from: 0, to: ids.count, by: Self.idsPerRequest) {
+                let chunk = Array(ids[start..<min(start + Self.idsPerRequest, ids.count)])
+                let records = try fetch(chunk, request: request, transport: transport)
+                try commit(records, asked: chunk, entries: byID, request: request, runId: group.compactMap(\.runId).max() ?? 0,
+                           connection: connection, report: &report)
+            }
+        }
+        return report
+    }
+
+    /// The request the records are fetched and merged with: the stored parameters of the
+    /// newest run that quarantined one of them, with the flags' overrides.
+    private func runRequest(for target: String, _ group: [QuarantineEntry], store: StateStore) throws(ExportError) -> RunRequest {
+        let runs = Set(group.compactMap(\.runId)).sorted(by: >)
+        for runId in runs {
+            let parameters: RunParameters?
+            do {
+                parameters = try store.parameters(runId: runId)
+            } catch {
+                throw DatabaseSession.describe(error, connectionString: databaseURL)
+            }
+            if let parameters {
+                return try parameters.request(overrides: overrides, environment: environment, databaseURL: databaseURL, state: state)
+            }
+        }
+        throw .configuration("no run with stored API settings quarantined the records of \(target); run a backfill with this version first, or select other records")
+    }
+
+    /// Every record the API returns for `ids`, normalized, page after page.
+    private func fetch(_ ids: [Int64], request: RunRequest, transport: any HTTPTransport) throws(ExportError) -> [NormalizedRecord] {
+        var api = request.api
+        api.filters = CustomerFilters(customerIds: ids)
+        let client = CustomersAPIClient(configuration: api, transport: transport, stats: RequestStats(), cancellation: CancellationToken())
+        let allTime = TimeWindow(field: .createdAt, from: Timestamp(nanosecondsSinceEpoch: 0), to: Self.endOfTime)
+        var records: [NormalizedRecord] = []
+        var offset = 0
+        while true {
+            let page: FetchedPage
+            do {
+                page = try client.fetch(PageRequest(window: allTime, offset: offset, limit: api.pageSize))
+            } catch {
+                throw ExportPipeline.describe(error, api: api)
+            }
+            records += request.normalizer.normalize(page: page.body)
+            guard page.body.records.count >= api.pageSize else { return records }
+            offset += api.pageSize
+        }
+    }
+
+    /// 2200-01-01: an upper bound no record reaches, so the window filters nothing.
+    static let endOfTime = Timestamp(nanosecondsSinceEpoch: 7_258_118_400 * 1_000_000_000)
+
+    /// Merges the valid records and replaces the entries of every id the API returned, in one
+    /// transaction.
+    private func commit(
+        _ records: [NormalizedRecord], asked: [Int64], entries: [Int64: [QuarantineEntry]], request: RunRequest, runId: Int64,
+        connection: PostgresConnection, report: inout Report
+    ) throws(ExportError) {
+        var rows: [CustomerRow] = []
+        var invalid: [QuarantinedRecord] = []
+        for record in records {
+            switch record {
+            case let .row(row): rows.append(row)
+            case let .quarantined(entry): invalid.append(entry)
+            }
+        }
+        let returned = Set(rows.map(\.id) + invalid.compactMap { $0.sourceId.flatMap { Int64($0) } })
+        report.notReturned += asked.filter { !returned.contains($0) }.count
+        report.stillQuarantined += invalid.count
+        for entry in invalid { report.newReasons[entry.reason, default: 0] += 1 }
+        let replaced = returned.flatMap { entries[$0] ?? [] }.map(\.id)
+        let store = StateStore(schema: state, connection: connection)
+        do {
+            try connection.inTransaction { () throws(PostgresError) in
+                if !rows.isEmpty {
+                    let staging = "pg_temp.customer_export_retry"
+                    _ = try connection.execute(MergeStatement.createStaging(named: staging))
+                    var bytes: [UInt8] = []
+                    for row in rows { CopyRowEncoder.append(row, to: &bytes) }
+                    do {
+                        _ = try connection.copyIn("COPY \(staging) (\(CopyRowEncoder.columns.joined(separator: ", "))) FROM STDIN") { writer in
+                            try bytes.withUnsafeBytes { try writer.write($0) }
+                        }
+                    } catch let error as PostgresError {
+                        throw error
+                    } catch {
+                        throw PostgresError(kind: .copy, message: "\(error)")
+                    }
+                    let merged = try connection.execute(MergeStatement(target: request.target, stagingTable: staging).sql).rows.first ?? []
+                    let inserted = merged.first.flatMap { $0.flatMap { Int($0) } } ?? 0
+                    let updated = merged.count > 1 ? merged[1].flatMap { Int($0) } ?? 0 : 0
+                    report.inserted += inserted
+                    report.updated += updated
+                    report.merged += Set(rows.map(\.id)).count
+                    _ = try connection.execute("DROP TABLE \(staging)")
+                }
+                try store.deleteQuarantine(ids: replaced)
+                let allTime = TimeWindow(field: .createdAt, from: Timestamp(nanosecondsSinceEpoch: 0), to: Self.endOfTime)
+                try store.recordQuarantine(runId: runId, window: allTime, target: request.target, invalid)
+            }
+        } catch {
+            throw DatabaseSession.describe(error, connectionString: databaseURL)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import LibPQ
+
+/// Which quarantine entries a command is about: all of them, or those matching every field set.
+public struct QuarantineSelection: Sendable {
+    /// Text the reason contains, case-insensitively (`createdAt`, `not an integer`).
+    public var reason: String?
+    public var runId: Int64?
+    public var pipeline: String?
+    /// Exact entry ids.
+    public var ids: [Int64] = []
+    public var limit = 1000
+
+    public init(reason: String? = nil, runId: Int64? = nil, pipeline: String? = nil, ids: [Int64] = [], limit: Int = 1000) {
+        self.reason = reason
+        self.runId = runId
+        self.pipeline = pipeline
+        self.ids = ids
+        self.limit = limit
+    }
+}
+
+/// One quarantined record as `quarantine list` shows it.
+public struct QuarantineEntry: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var target: String
+    public var runId: Int64?
+    public var pipeline: String?
+    public var sourceId: String?
+    public var reason: String
+    public var timesSeen: Int
+    public var firstSeenAt: String
+    public var lastSeenAt: String
+    public var payloadBytes: Int
+}
+
+extension StateStore {
+    /// The entries `selection` picks, newest first.
+    func quarantineEntries(_ selection: QuarantineSelection) throws(PostgresError) -> [QuarantineEntry] {
+        let ids = "{" + selection.ids.map(String.init).joined(separator: ",") + "}"
+        let result = try connection.execute(
+            """
+            SELECT q.id, q.target, q.run_id, r.pipeline, q.source_id, q.reason, q.times_seen,
+                   to_char(q.first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                   to_char(q.last_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), octet_length(q.payload)
+            FROM \(schema.table("quarantine")) q LEFT JOIN \(schema.table("runs")) r ON r.id = q.run_id
+            WHERE ($1::text IS NULL OR q.reason ILIKE '%' || $1 || '%') AND ($2::bigint IS NULL OR q.run_id = $2::bigint)
+              AND ($3::text IS NULL OR r.pipeline = $3) AND (cardinality($4::bigint[]) = 0 OR q.id = ANY($4::bigint[]))
+            ORDER BY q.last_seen_at DESC, q.id DESC LIMIT \(max(1, selection.limit))
+            """, parameters: [selection.reason, selection.runId.map(String.init), selection.pipeline, ids])
+        return result.rows.compactMap { row in
+            guard let id = row[0].flatMap({ Int64($0) }) else { return nil }
+            return QuarantineEntry(
+                id: id, target: row[1] ?? "", runId: row[2].flatMap { Int64($0) }, pipeline: row[3], sourceId: row[4], reason: row[5] ?? "",
+                timesSeen: row[6].flatMap { Int($0) } ?? 0, firstSeenAt: row[7] ?? "", lastSeenAt: row[8] ?? "",
+                payloadBytes: row[9].flatMap { Int($0) } ?? 0)
+        }
+    }
+
+    /// The payload of one entry exactly as it was served (NUL escapes aside).
+    func quarantinePayload(id: Int64) throws(PostgresError) -> String? {
+        let result = try connection.execute("SELECT payload FROM \(schema.table("quarantine")) WHERE id = $1", parameters: [String(id)])
+        return result.rows.first?[0] ?? nil
+    }
+
+    /// Removes entries whose record was fetched again (valid now, or quarantined anew).
+    func deleteQuarantine(ids: [Int64]) throws(PostgresError) {
+        guard !ids.isEmpty else { return }
+        _ = try connection.execute(
+            "DELETE FROM \(schema.table("quarantine")) WHERE id = ANY($1::bigint[])",
+            parameters: ["{" + ids.map(String.init).joined(separator: ",") + "}"])
+    }
+
+    /// Entries per target and kind of reason, for `status`: quoted values, timestamps and numbers
+    /// are masked and the reason cut at its first colon, so `unparseable createdAt: "2024-02-30…"`
+    /// and `…: "yesterday"` count as one kind.
+    func quarantineCounts() throws(PostgresError) -> [(target: String, reason: String, count: Int)] {
+        let masked = #"""
+            split_part(regexp_replace(regexp_replace(regexp_replace(reason, '"[^"]*"', '…', 'g'),
+                '\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2})?', '<time>', 'g'), '\d+', 'N', 'g'), ':', 1)
+            """#
+        let result = try connection.execute(
+            """
+            SELECT target, \(masked), count(*) FROM \(schema.table("quarantine"))
+            GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2
+            """)
+        return result.rows.map { ($0[0] ?? "", $0[1] ?? "", $0[2].flatMap { Int($0) } ?? 0) }
+    }
+}
