@@ -59,8 +59,11 @@ struct DeployExampleTests {
             let shell = try #require(variables.first { $0.hasPrefix("SHELL=") }).dropFirst("SHELL=".count)
             let outcome = try await ScriptRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["-i"] + variables + [String(shell), "-c", command])
             #expect(outcome.status == 0, "\(outcome.stderr)")
+            // The line logs JSON: its last line is the run's summary.
             let log = (try? String(contentsOf: directory.appendingPathComponent("log/nightly.log"), encoding: .utf8)) ?? ""
-            #expect(log.contains("done (exit 0)"), "\(log)")
+            let last = try #require(log.split(separator: "\n").last.map(String.init), "the log is empty")
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: String], "\(log)")
+            #expect(summary["message"] == "run finished" && summary["exit_code"] == "0" && summary["pipeline"] == "nightly", "\(summary)")
             let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: directory.appendingPathComponent("lib/last-run.json")))
             #expect(report.exitCode == 0 && report.pipeline == "nightly")
             let metrics = try String(contentsOf: directory.appendingPathComponent("textfile/customer_export.prom"), encoding: .utf8)
