@@ -75,10 +75,13 @@ import Testing
             let stats = try await client.stats()
             let requests = try #require(stats["requests"] as? [String: Int])
             // A pooled connection the server has just closed can fail or repeat a request on the
-            // client's side, so server and client counts may differ by a few on a busy machine.
-            #expect(abs((requests["reset"] ?? 0) - (counts[.reset] ?? 0)) <= 4, "\(requests) \(counts)")
-            #expect(abs((requests["truncated"] ?? 0) - (counts[.truncated] ?? 0)) <= 4, "\(requests) \(counts)")
-            #expect(abs((requests["500"] ?? 0) - (counts[.http500] ?? 0)) <= 4, "\(requests) \(counts)")
+            // client's side, so server and client counts may differ by a few on a busy machine
+            // (up to 7 of ~42 seen with the whole suite loading both cores). A fault the server
+            // did not count, or counted for every request, would differ by dozens.
+            let slack = 10
+            #expect(abs((requests["reset"] ?? 0) - (counts[.reset] ?? 0)) <= slack, "\(requests) \(counts)")
+            #expect(abs((requests["truncated"] ?? 0) - (counts[.truncated] ?? 0)) <= slack, "\(requests) \(counts)")
+            #expect(abs((requests["500"] ?? 0) - (counts[.http500] ?? 0)) <= slack, "\(requests) \(counts)")
         }
     }
 
