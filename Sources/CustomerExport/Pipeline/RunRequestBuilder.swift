@@ -30,7 +30,7 @@ public struct RunOverrides: Sendable {
     /// How long to wait out an API or database outage (both sides), e.g. `10m`.
     public var retryFor: String?
     /// Filters given as flags; each one set replaces the file's value for that filter.
-    public var filters = FilterOverrides()
+    public var filters = CustomerFilters()
 
     public init() {}
 }
@@ -89,7 +89,7 @@ public enum RunRequestBuilder {
         if let readAhead = file?.api?.readAhead { api.readAhead = readAhead }
         var fileFilters = file?.api?.filters ?? CustomerFilters()
         fileFilters.search = try fromFile(fileFilters.search, "api.filters.search", flag: "--search")
-        api.filters = overrides.filters.applied(to: fileFilters)
+        api.filters = overrides.filters.replacing(in: fileFilters)
         try api.filters.validate(source: overrides.filters.source(of:))
         if let caFile = api.caFile, !FileManager.default.fileExists(atPath: caFile) {
             throw .configuration("the CA file \(caFile) does not exist; check --ca-file or api.caFile")

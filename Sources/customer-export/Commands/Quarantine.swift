@@ -21,11 +21,7 @@ struct Quarantine: ParsableCommand {
 
 /// Where the state lives, and which entries a quarantine command is about.
 struct QuarantineOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("PostgreSQL connection string. Default: DATABASE_URL, else libpq's PG* variables.", valueName: "dsn"))
-    var databaseURL: String?
-
-    @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
-    var stateSchema: String = "customer_export"
+    @OptionGroup var database: StateOptions
 
     @Option(help: ArgumentHelp("Only entries whose reason contains this text (case-insensitive), e.g. createdAt.", valueName: "text"))
     var reason: String?
@@ -50,7 +46,6 @@ struct QuarantineOptions: ParsableArguments {
         QuarantineSelection(reason: reason, runId: runId, pipeline: pipeline, ids: ids, limit: limit)
     }
 
-    var url: String { databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "" }
 }
 
 struct QuarantineList: ParsableCommand {
@@ -63,7 +58,7 @@ struct QuarantineList: ParsableCommand {
     var json = false
 
     func run() throws {
-        let entries = try QuarantineOperations.list(databaseURL: options.url, state: try StateSchema(options.stateSchema), selection: options.selection)
+        let entries = try QuarantineOperations.list(databaseURL: options.database.url, state: try options.database.state, selection: options.selection)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -81,15 +76,10 @@ struct QuarantineShow: ParsableCommand {
     @Argument(help: "The entry's id, from `quarantine list`.")
     var id: Int64
 
-    @Option(help: ArgumentHelp("PostgreSQL connection string. Default: DATABASE_URL, else libpq's PG* variables.", valueName: "dsn"))
-    var databaseURL: String?
-
-    @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
-    var stateSchema: String = "customer_export"
+    @OptionGroup var database: StateOptions
 
     func run() throws {
-        let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
-        print(try QuarantineOperations.payload(databaseURL: url, state: try StateSchema(stateSchema), id: id))
+        print(try QuarantineOperations.payload(databaseURL: database.url, state: try database.state, id: id))
     }
 }
 
@@ -123,7 +113,7 @@ struct QuarantineRetryCommand: ParsableCommand {
         overrides.tokenFile = tokenFile
         overrides.caFile = caFile
         let retry = QuarantineRetry(
-            databaseURL: options.url, state: try StateSchema(options.stateSchema), selection: options.selection, overrides: overrides,
+            databaseURL: options.database.url, state: try options.database.state, selection: options.selection, overrides: overrides,
             environment: ProcessInfo.processInfo.environment)
         let report = try retry.run()
         if json {

@@ -20,18 +20,14 @@ struct Status: ParsableCommand {
     @Option(help: "How many recent runs to list.")
     var limit: Int = 10
 
-    @Option(help: ArgumentHelp("PostgreSQL connection string. Default: DATABASE_URL, else libpq's PG* variables.", valueName: "dsn"))
-    var databaseURL: String?
-
-    @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
-    var stateSchema: String = "customer_export"
+    @OptionGroup var database: StateOptions
 
     @Flag(help: "Print the pipelines as JSON (with --run: that run's line as text).")
     var json = false
 
     func run() throws {
-        let state = try StateSchema(stateSchema)
-        let url = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
+        let state = try database.state
+        let url = database.url
         if let runId {
             print(try AdminOperations.status(databaseURL: url, state: state, runId: runId, limit: limit))
             return

@@ -79,7 +79,7 @@ struct PipelineDefinitionTests {
         }
         var reconcile = overrides
         reconcile.mode = .reconcile
-        reconcile.filters = FilterOverrides()
+        reconcile.filters = CustomerFilters()
         #expect(throws: ExportError.self) { try RunRequestBuilder.build(definition: definition, overrides: reconcile, environment: environment) }
     }
 

@@ -1,18 +1,8 @@
-/// The endpoint's filters as command-line flags (`--type`, `--customer-id`, `--parent-id`,
-/// `--owner-id`, `--operator-id`, `--search`). Empty or nil means "not given"; each one given
-/// replaces the pipeline file's value for that filter.
-public struct FilterOverrides: Sendable {
-    public var types: [String] = []
-    public var customerIds: [Int64] = []
-    public var parentId: Int64?
-    public var ownerId: Int64?
-    public var operatorId: Int64?
-    public var search: String?
-
-    public init() {}
-
+/// Filters given as flags are a `CustomerFilters` too, where an empty list or nil means "not
+/// given": each filter given replaces the pipeline file's value for that filter.
+extension CustomerFilters {
     /// `file`'s filters with every filter given here replacing the file's.
-    func applied(to file: CustomerFilters) -> CustomerFilters {
+    func replacing(in file: CustomerFilters) -> CustomerFilters {
         var filters = file
         if !types.isEmpty { filters.types = types }
         if !customerIds.isEmpty { filters.customerIds = customerIds }
