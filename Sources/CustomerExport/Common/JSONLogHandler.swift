@@ -36,7 +36,7 @@ public struct JSONLogHandler: LogHandler {
         object["level"] = level
         object["logger"] = logger
         object["message"] = message
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 }

@@ -61,7 +61,7 @@ struct QuarantineList: ParsableCommand {
         let entries = try QuarantineOperations.list(databaseURL: options.database.url, state: try options.database.state, selection: options.selection)
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(entries), as: UTF8.self))
         } else {
             print(QuarantineOperations.render(entries))
@@ -118,7 +118,7 @@ struct QuarantineRetryCommand: ParsableCommand {
         let report = try retry.run()
         if json {
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
             return
         }

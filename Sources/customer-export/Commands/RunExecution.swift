@@ -139,7 +139,7 @@ enum RunFile {
 enum ReportFile {
     static func write(_ report: RunReport, to path: String) throws(ExportError) {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         do {
             let data = try encoder.encode(report)
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
