@@ -33,4 +33,23 @@ extension PostgresConnection {
         }
         return value
     }
+
+    /// `transaction` for bodies that throw only `PostgresError`, so callers keep a typed error
+    /// (and can map it to a sentence for people) without casting.
+    ///
+    /// ```swift
+    /// let id = try connection.transaction { () throws(PostgresError) -> Int64 in
+    ///     try connection.execute("INSERT ... RETURNING id").rows ...
+    /// }
+    /// ```
+    public func transaction<T>(_ body: () throws(PostgresError) -> T) throws(PostgresError) -> T {
+        do {
+            return try transaction { () throws -> T in try body() }
+        } catch let error as PostgresError {
+            throw error
+        } catch {
+            // Unreachable: the body throws only PostgresError, and so do BEGIN, COMMIT and ROLLBACK.
+            throw PostgresError(kind: .query, message: String(describing: error))
+        }
+    }
 }

@@ -11,6 +11,8 @@ public enum SQLState {
     public static let deadlockDetected = "40P01"
     /// `40001`: a serialization failure; the transaction can run again.
     public static let serializationFailure = "40001"
+    /// `55006`: the object is in use (here: a run's windows are still held by a worker).
+    public static let objectInUse = "55006"
     /// `57P01`: the server is shutting down (fast or smart shutdown, a restart, a failover).
     public static let adminShutdown = "57P01"
     /// `57P02`: another backend crashed and the server is resetting every session.
