@@ -13,7 +13,8 @@ public struct DedupeResult: Sendable {
 /// The dedupe stage's seam: one window's batches in, the rows worth loading out.
 public protocol Deduplicating: Sendable {
     func admit(_ rows: [CustomerRow]) -> DedupeResult
-    /// Distinct ids seen so far, which drift detection compares with the API's totals.
+    /// Distinct ids seen so far in the window (for diagnostics and tests; drift detection
+    /// compares entries with the API's totals, not ids).
     var distinctIds: Int { get }
 }
 

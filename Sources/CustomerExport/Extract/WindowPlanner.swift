@@ -1,6 +1,6 @@
 /// Cuts a range into windows of a fixed size. The range is `[from, to)`: the last window's upper
 /// bound is `to` itself, sent inclusively, and records exactly on `to` are dropped by the
-/// page processor (see `WindowReadSettings.excludeFrom`). Bounds are whole microseconds, the
+/// page processor (see `PageChain.excludeFrom`). Bounds are whole microseconds, the
 /// precision of the state tables that record them.
 public struct WindowPlanner: Sendable {
     public var field: WindowField

@@ -17,47 +17,45 @@ import Synchronization
 public struct WindowReader: Sendable {
     let client: CustomersAPIClient
     let limiter: RequestLimiter
-    let processor: PageProcessor
+    let sink: any WindowSink
     let settings: WindowReadSettings
     let events: WindowReadEvents
 
-    init(client: CustomersAPIClient, limiter: RequestLimiter, processor: PageProcessor, settings: WindowReadSettings, events: WindowReadEvents) {
+    init(client: CustomersAPIClient, limiter: RequestLimiter, sink: any WindowSink, settings: WindowReadSettings, events: WindowReadEvents) {
         self.client = client
         self.limiter = limiter
-        self.processor = processor
+        self.sink = sink
         self.settings = settings
         self.events = events
     }
 
-    private var sink: LoadRouter { processor.sink }
-
-    /// Reads `window` (splitting it when too large) and sends the loader the window's outcome.
+    /// Reads `window` (splitting it when too large) and tells the sink the window's outcome.
     /// Returns the read summaries of every window it finished, for the run's totals.
     /// `priority` orders the requests of concurrently read windows (lower first; the run passes
     /// claim order), so windows finish one after another rather than all together.
     public func read(_ window: TimeWindow, priority: Int = .max) -> [WindowReadSummary] {
-        let dedupe = WindowDeduplicator()
+        let receiver = sink.open(window)
         let summary = WindowTally()
         var previousEntries: Int?
         var observedTotals: [Int] = []
         for attempt in 1...settings.maxReadAttempts {
-            summary.withLock { $0.attempts = attempt; $0.driftRereads = attempt - 1 }
+            summary.withLock { $0.attempts = attempt; $0.counts.driftRereads = attempt - 1 }
             let result: AttemptResult
             do throws(ExtractError) {
-                result = try readOnce(window, dedupe: dedupe, summary: summary, allowSplit: attempt == 1, priority: priority)
+                result = try readOnce(window, receiver: receiver, summary: summary, allowSplit: attempt == 1, priority: priority)
             } catch .cancelled {
-                sink.send(.abandon(window))
+                sink.abandon(window)
                 return []
             } catch let error {
-                if case .rejected = error { events.fatal(error); sink.send(.abandon(window)); return [] }
+                if case .rejected = error { events.fatal(error); sink.abandon(window); return [] }
                 let current = summary.withLock { $0 }
                 events.failed(window, error.description)
-                sink.send(.fail(window, current, reason: error.description))
+                sink.fail(window, current, reason: error.description)
                 return [current]
             }
             switch result {
             case let .tooLarge(halves):
-                sink.send(.split(parent: window, children: [halves.0, halves.1]))
+                sink.split(window, into: [halves.0, halves.1])
                 return read(halves.0, priority: priority) + read(halves.1, priority: priority)
             case let .read(entries, totals, isSinglePage):
                 observedTotals += totals
@@ -70,7 +68,7 @@ public struct WindowReader: Sendable {
                 }
                 if consistent {
                     let current = summary.withLock { $0 }
-                    guard sink.send(.complete(window, current)) else { return [] }
+                    guard sink.complete(window, current) else { return [] }
                     return [current]
                 }
                 if attempt < settings.maxReadAttempts { events.reread(window, totals, entries) }
@@ -79,7 +77,7 @@ public struct WindowReader: Sendable {
         let current = summary.withLock { $0 }
         let reason = "the window kept changing while it was read: \(settings.maxReadAttempts) reads saw totals \(observedTotals.map(String.init).joined(separator: ", ")); it stays resumable"
         events.failed(window, reason)
-        sink.send(.fail(window, current, reason: reason))
+        sink.fail(window, current, reason: reason)
         return [current]
     }
 
@@ -90,7 +88,7 @@ public struct WindowReader: Sendable {
     }
 
     private func readOnce(
-        _ window: TimeWindow, dedupe: WindowDeduplicator, summary: WindowTally, allowSplit: Bool, priority: Int
+        _ window: TimeWindow, receiver: any PageReceiver, summary: WindowTally, allowSplit: Bool, priority: Int
     ) throws(ExtractError) -> AttemptResult {
         let pageSize = settings.pageSize
         let first = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: pageSize)) }
@@ -98,12 +96,12 @@ public struct WindowReader: Sendable {
             return .tooLarge(halves: halves)
         }
         summary.withLock { $0.apiTotal = first.body.total }
-        try absorb(first, window, dedupe, summary)
+        try absorb(first, receiver, summary)
         let collector = PageCollector()
         collector.add(entries: first.body.records.count, total: first.body.total)
         if let total = first.body.total {
             let offsets = Array(stride(from: pageSize, to: total, by: pageSize))
-            try fetchInParallel(offsets, window, dedupe, summary, collector, priority)
+            try fetchInParallel(offsets, window, receiver, summary, collector, priority)
             if !offsets.isEmpty {
                 let closing = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: 1)) }
                 collector.add(entries: 0, total: closing.body.total)
@@ -119,13 +117,13 @@ public struct WindowReader: Sendable {
         while !collector.sawShortPage {
             let offsets = (0..<max(1, settings.readAhead)).map { nextOffset + $0 * pageSize }
             nextOffset += offsets.count * pageSize
-            try fetchInParallel(offsets, window, dedupe, summary, collector, priority)
+            try fetchInParallel(offsets, window, receiver, summary, collector, priority)
         }
         return .read(entries: collector.snapshot.entries, totals: [], isSinglePage: false)
     }
 
     private func fetchInParallel(
-        _ offsets: [Int], _ window: TimeWindow, _ dedupe: WindowDeduplicator, _ summary: WindowTally, _ collector: PageCollector,
+        _ offsets: [Int], _ window: TimeWindow, _ receiver: any PageReceiver, _ summary: WindowTally, _ collector: PageCollector,
         _ priority: Int
     ) throws(ExtractError) {
         let group = DispatchGroup()
@@ -140,7 +138,7 @@ public struct WindowReader: Sendable {
                     // `fetch` gives the slot back as soon as the answer is in: another request
                     // leaves while this page is processed.
                     let page = try client.fetch(PageRequest(window: window, offset: offset, limit: pageSize), slot: slot)
-                    try absorb(page, window, dedupe, summary)
+                    try absorb(page, receiver, summary)
                     collector.add(entries: page.body.records.count, total: page.body.total, short: page.body.records.count < pageSize)
                 } catch {
                     collector.fail(error)
@@ -152,20 +150,13 @@ public struct WindowReader: Sendable {
         if client.cancellation.isCancelled { throw .cancelled }
     }
 
-    private func absorb(_ page: FetchedPage, _ window: TimeWindow, _ dedupe: WindowDeduplicator, _ summary: WindowTally) throws(ExtractError) {
-        guard let contribution = processor.process(page, window: window, dedupe: dedupe) else { throw .cancelled }
-        summary.withLock {
-            $0.pages += 1
-            $0.rowsFetched += contribution.entries
-            $0.duplicates += contribution.duplicates
-            $0.stale += contribution.stale
-            $0.quarantined += contribution.quarantined
-            $0.outsideRange += contribution.outsideRange
-        }
+    private func absorb(_ page: FetchedPage, _ receiver: any PageReceiver, _ summary: WindowTally) throws(ExtractError) {
+        guard let counts = receiver.receive(page) else { throw .cancelled }
+        summary.withLock { $0.counts += counts }
     }
 }
 
-/// What the reader tells the run besides the loader's events: a request the API refused (the
+/// What the reader tells the run besides the sink's events: a request the API refused (the
 /// run stops), a window given up on, a window read again because its data moved.
 struct WindowReadEvents: Sendable {
     var fatal: @Sendable (ExtractError) -> Void

@@ -23,30 +23,3 @@ public enum LoadEvent: Sendable {
         }
     }
 }
-
-/// How reading one window went, as recorded in its checkpoint row.
-public struct WindowReadSummary: Sendable, Equatable, Codable {
-    public var apiTotal: Int?
-    public var pages = 0
-    /// Records received, duplicates and poison included.
-    public var rowsFetched = 0
-    public var duplicates = 0
-    public var stale = 0
-    public var quarantined = 0
-    /// Records outside the requested range (on an exclusive upper bound).
-    public var outsideRange = 0
-    public var attempts = 0
-    /// Re-reads caused by the data moving under the read (totals that changed between pages).
-    public var driftRereads = 0
-
-    public init() {}
-}
-
-/// What merging one window did to the target.
-public struct WindowLoadResult: Sendable, Equatable {
-    public var inserted = 0
-    public var updated = 0
-    public var unchanged = 0
-    /// Reconcile: rows of the window the API no longer returns, now marked with `deleted_at`.
-    public var markedDeleted = 0
-}

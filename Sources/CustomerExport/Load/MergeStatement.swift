@@ -9,7 +9,7 @@ struct MergeStatement {
     let target: TargetTable
     let stagingTable: String
 
-    static let dataColumns = CopyRowEncoder.columns
+    static let dataColumns = CustomerColumns.names
 
     var sql: String {
         let columns = Self.dataColumns.joined(separator: ", ")
@@ -60,12 +60,6 @@ struct MergeStatement {
     /// are private to the loader's session, unlogged, and vanish if the process dies, which is
     /// exactly the lifetime of an uncommitted window.
     static func createStaging(named name: String) -> String {
-        """
-        CREATE TEMP TABLE \(name) (
-            id bigint NOT NULL, external_id text, name text, type text, status text, parent_id bigint,
-            operator_id bigint, email text, phone text, country_code text, address jsonb, metadata jsonb,
-            created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL, raw jsonb NOT NULL, quality_flags text[]
-        )
-        """
+        "CREATE TEMP TABLE \(name) (\(CustomerColumns.definitions))"
     }
 }

@@ -16,7 +16,7 @@ extension PostgresLoader {
         let cut = Set(stagingTables.keys).union(quarantined.keys).union(batch.map(\.window))
         connection.close()
         connection = try reconnector.reconnect(after: error)
-        state = StateStore(schema: state.schema, connection: connection)
+        state = context.checkpoints(connection)
         stagingTables.removeAll()
         quarantined.removeAll()
         redo.formUnion(cut)

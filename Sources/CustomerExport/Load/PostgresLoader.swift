@@ -1,68 +1,5 @@
 import LibPQ
 
-/// The load stage's seam: consume events until the channel closes, return what was written.
-public protocol Loading {
-    mutating func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> LoadTotals
-}
-
-/// What the load stage did over a whole run.
-public struct LoadTotals: Sendable, Equatable, Codable {
-    public var rowsStaged = 0
-    public var inserted = 0
-    public var updated = 0
-    public var unchanged = 0
-    public var markedDeleted = 0
-    public var quarantined = 0
-    public var windowsDone = 0
-    public var windowsFailed = 0
-    public var windowsSplit = 0
-    public var windowsAbandoned = 0
-    /// Windows another worker completed (or took over) first; this copy was discarded.
-    public var windowsLost = 0
-    public var copySeconds = 0.0
-    public var mergeSeconds = 0.0
-    /// Time spent waiting on the channel for the next events.
-    public var idleSeconds = 0.0
-
-    public init() {}
-
-    /// Adds another loader's totals (several loaders serve one run).
-    public mutating func add(_ other: LoadTotals) {
-        rowsStaged += other.rowsStaged
-        inserted += other.inserted
-        updated += other.updated
-        unchanged += other.unchanged
-        markedDeleted += other.markedDeleted
-        quarantined += other.quarantined
-        windowsDone += other.windowsDone
-        windowsFailed += other.windowsFailed
-        windowsSplit += other.windowsSplit
-        windowsAbandoned += other.windowsAbandoned
-        windowsLost += other.windowsLost
-        copySeconds += other.copySeconds
-        mergeSeconds += other.mergeSeconds
-        idleSeconds += other.idleSeconds
-    }
-}
-
-/// What a run needs to know when a window commits; the incremental run's watermark in particular.
-public struct CommitContext: Sendable {
-    public var runId: Int64
-    public var pipeline: String
-    public var mode: RunMode
-    /// For incremental runs: where the watermark moves once every window is done.
-    public var watermarkOnCompletion: Timestamp?
-    /// Reconcile runs: mark rows of each completed window that the API no longer returned.
-    public var marksDeletions = false
-    /// The run's exclusive upper bound: rows stamped on or after it belong to no window.
-    public var rangeEnd: Timestamp
-    /// Who this process is in `claimed_by`/`completed_by`, and how long its claims last.
-    public var worker: String
-    public var lease: TimeSpan
-    /// The claims this process holds; the loader drops them as windows commit, fail or are given back.
-    public var claims: ClaimRegistry
-}
-
 /// Loads through one libpq connection of its own: COPY into per-window temporary tables as pages
 /// arrive, then, when a window is complete, merge + checkpoint in a single transaction.
 ///
@@ -74,12 +11,13 @@ public struct PostgresLoader: Loading {
     /// Replaced when a lost connection is reopened (`recover`).
     var connection: PostgresConnection
     let target: TargetTable
-    var state: StateStore
+    /// The checkpoint writes on `connection`; made anew when the connection is reopened.
+    var state: any WindowCheckpoints
     let context: CommitContext
     var stagingTables: [TimeWindow: String] = [:]
     var quarantined: [TimeWindow: [QuarantinedRecord]] = [:]
     private var nextStagingNumber = 0
-    var totals = LoadTotals()
+    var totals = ExportCounts()
     /// Windows whose staged rows died with a lost connection: their events are dropped until the
     /// last one, which gives the window back to be read again (see `PostgresLoader+Recovery`).
     var redo: Set<TimeWindow> = []
@@ -87,16 +25,16 @@ public struct PostgresLoader: Loading {
     var reconnector: DatabaseReconnector?
     var health: ServiceHealth?
     /// Called after each window commits, for progress output and metrics.
-    var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?
+    var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
 
-    public init(connection: PostgresConnection, target: TargetTable, state: StateSchema, context: CommitContext) {
+    public init(connection: PostgresConnection, target: TargetTable, context: CommitContext) {
         self.connection = connection
         self.target = target
-        self.state = StateStore(schema: state, connection: connection)
+        self.state = context.checkpoints(connection)
         self.context = context
     }
 
-    public mutating func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> LoadTotals {
+    public mutating func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> ExportCounts {
         do throws(ExportError) {
             while true {
                 let waited = Timestamp.now()
@@ -188,7 +126,7 @@ public struct PostgresLoader: Loading {
     private mutating func copy(_ window: TimeWindow, _ events: [LoadEvent]) throws(PostgresError) {
         let table = try stagingTable(for: window)
         let started = Timestamp.now()
-        let columns = CopyRowEncoder.columns.joined(separator: ", ")
+        let columns = CustomerColumns.names.joined(separator: ", ")
         do {
             let rows = try connection.copyIn("COPY \(table) (\(columns)) FROM STDIN") { writer in
                 for case let .stage(_, bytes, _) in events {
@@ -211,10 +149,10 @@ public struct PostgresLoader: Loading {
         let context = self.context
         let target = self.target
         let state = self.state
-        let committed = try Self.retryingConflicts { () throws(PostgresError) -> WindowLoadResult? in
-            try connection.inTransaction { () throws(PostgresError) -> WindowLoadResult? in
+        let committed = try Self.retryingConflicts { () throws(PostgresError) -> ExportCounts? in
+            try connection.transaction { () throws(PostgresError) -> ExportCounts? in
                 guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
-                var load = WindowLoadResult()
+                var load = ExportCounts()
                 if let staging {
                     let merged = try connection.execute(MergeStatement(target: target, stagingTable: staging).sql)
                     let row = merged.rows.first ?? []
@@ -254,13 +192,11 @@ public struct PostgresLoader: Loading {
         }
         stagingTables[window] = nil
         quarantined[window] = nil
-        totals.inserted += load.inserted
-        totals.updated += load.updated
-        totals.unchanged += load.unchanged
-        totals.markedDeleted += load.markedDeleted
-        totals.quarantined += records.count
-        totals.windowsDone += 1
-        totals.mergeSeconds += Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
+        var committedCounts = load
+        committedCounts.quarantineStored = records.count
+        committedCounts.windowsDone = 1
+        committedCounts.mergeSeconds = Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
+        totals += committedCounts
         onWindowCommitted?(window, summary, load)
     }
 

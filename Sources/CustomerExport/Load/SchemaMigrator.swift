@@ -38,7 +38,7 @@ public struct SchemaMigrator {
         let statements = current == false ? stateStatements() + targetStatements() : []
         let grants = role.map { objects.grants(to: $0) } ?? []
         var applied = 0
-        try connection.inTransaction { () throws(PostgresError) in
+        try connection.transaction { () throws(PostgresError) in
             _ = try connection.execute("SELECT pg_advisory_xact_lock(hashtext('customer-export:migrate'))")
             for schema in objects.schemas {
                 let exists = try connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = $1", parameters: [schema])
@@ -166,39 +166,29 @@ public struct SchemaMigrator {
         var statements = [
             """
             CREATE TABLE IF NOT EXISTS \(t) (
-                id bigint PRIMARY KEY,
-                external_id text,
-                name text,
-                type text,
-                status text,
-                parent_id bigint,
-                operator_id bigint,
-                email text,
-                phone text,
-                country_code text,
-                address jsonb,
-                metadata jsonb,
-                created_at timestamptz NOT NULL,
-                updated_at timestamptz NOT NULL,
-                raw jsonb NOT NULL,
-                quality_flags text[],
+                \(CustomerColumns.all.map(\.definition).joined(separator: ",\n    ")),
                 loaded_at timestamptz NOT NULL DEFAULT now(),
-                deleted_at timestamptz
+                deleted_at timestamptz,
+                PRIMARY KEY (\(CustomerColumns.key))
             )
             """,
             "ALTER TABLE \(t) ADD COLUMN IF NOT EXISTS deleted_at timestamptz",
+        ]
+        // A table made by an earlier version gets the columns added since (nullable ones: a NOT
+        // NULL column cannot be added to rows that exist, and the key columns are there from the start).
+        statements += CustomerColumns.all.filter { !$0.notNull }.map { "ALTER TABLE \(t) ADD COLUMN IF NOT EXISTS \($0.definition)" }
+        statements += [
             "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quoted(prefix + "_updated_at_idx")) ON \(t) (updated_at)",
             "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quoted(prefix + "_operator_id_idx")) ON \(t) (operator_id)",
             "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quoted(prefix + "_parent_id_idx")) ON \(t) (parent_id)",
             "CREATE INDEX IF NOT EXISTS \(SQLIdentifier.quoted(prefix + "_type_idx")) ON \(t) (type)",
             "COMMENT ON TABLE \(t) IS 'Customers exported from GET /v1/customers by customer-export; one row per customer id, newest version seen.'",
-            "COMMENT ON COLUMN \(t).email IS 'Lower-cased e-mail address.'",
-            "COMMENT ON COLUMN \(t).country_code IS 'Upper-cased ISO 3166-1 alpha-2 country code.'",
-            "COMMENT ON COLUMN \(t).raw IS 'The record exactly as the API served it, unknown fields included (NUL escapes removed).'",
-            "COMMENT ON COLUMN \(t).quality_flags IS 'What normalization changed, e.g. nul_removed.'",
             "COMMENT ON COLUMN \(t).loaded_at IS 'When this version was written by customer-export.'",
             "COMMENT ON COLUMN \(t).deleted_at IS 'Set by customer-export reconcile when the API no longer returns the customer; cleared if it reappears.'",
         ]
+        statements += CustomerColumns.all.compactMap { column in
+            column.comment.map { "COMMENT ON COLUMN \(t).\(column.name) IS '\($0.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''"))'" }
+        }
         if target.history {
             let h = target.historyName
             statements += [

@@ -31,8 +31,8 @@ public enum AdminOperations {
                 """
                 SELECT r.id, r.pipeline, r.mode, r.status, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
                        to_char(r.range_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), to_char(r.range_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                       count(w.*) FILTER (WHERE w.status = 'done'), count(w.*) FILTER (WHERE w.status = 'pending'),
-                       count(w.*) FILTER (WHERE w.status = 'failed'), coalesce(sum(w.rows_fetched), 0),
+                       count(w.*) FILTER (WHERE w.status = \(WindowStatus.done.sql)), count(w.*) FILTER (WHERE w.status = \(WindowStatus.pending.sql)),
+                       count(w.*) FILTER (WHERE w.status = \(WindowStatus.failed.sql)), coalesce(sum(w.rows_fetched), 0),
                        coalesce(sum(w.rows_inserted + w.rows_updated), 0), coalesce(sum(w.rows_quarantined), 0), r.last_error
                 FROM \(state.table("runs")) r LEFT JOIN \(state.table("windows")) w ON w.run_id = r.id
                 WHERE ($1::bigint IS NULL OR r.id = $1::bigint)
@@ -52,9 +52,9 @@ public enum AdminOperations {
             if let runId {
                 let workers = try connection.execute(
                     """
-                    SELECT coalesce(completed_by, claimed_by), count(*) FILTER (WHERE status = 'done'), coalesce(sum(rows_fetched), 0),
-                           count(*) FILTER (WHERE status = 'pending' AND claimed_by IS NOT NULL AND lease_until >= now()),
-                           count(*) FILTER (WHERE status = 'pending' AND claimed_by IS NOT NULL AND lease_until < now())
+                    SELECT coalesce(completed_by, claimed_by), count(*) FILTER (WHERE status = \(WindowStatus.done.sql)), coalesce(sum(rows_fetched), 0),
+                           count(*) FILTER (WHERE status = \(WindowStatus.pending.sql) AND claimed_by IS NOT NULL AND lease_until >= now()),
+                           count(*) FILTER (WHERE status = \(WindowStatus.pending.sql) AND claimed_by IS NOT NULL AND lease_until < now())
                     FROM \(state.table("windows")) WHERE run_id = $1 AND coalesce(completed_by, claimed_by) IS NOT NULL
                     GROUP BY 1 ORDER BY 1
                     """, parameters: [String(runId)])
@@ -65,7 +65,7 @@ public enum AdminOperations {
                     """
                     SELECT to_char(window_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), to_char(window_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                            status, attempts, coalesce(last_error, '')
-                    FROM \(state.table("windows")) WHERE run_id = $1 AND status IN ('failed', 'pending') ORDER BY window_from LIMIT 20
+                    FROM \(state.table("windows")) WHERE run_id = $1 AND status IN \(WindowStatus.sqlList([.failed, .pending])) ORDER BY window_from LIMIT 20
                     """, parameters: [String(runId)])
                 for w in failed.rows {
                     lines.append("  window [\(w[0] ?? ""), \(w[1] ?? "")] \(w[2] ?? "") after \(w[3] ?? "0") attempt(s) \(w[4] ?? "")")

@@ -3,10 +3,9 @@ import Foundation
 import LibPQ
 import Synchronization
 
-/// What the stages returned.
+/// What the stages returned: the counts of every window read and every loader, added up.
 struct ExecutionOutcome {
-    var reads: [WindowReadSummary]
-    var load: LoadTotals
+    var counts: ExportCounts
     var loadError: ExportError?
     var fatal: ExtractError?
     var stateError: ExportError?
@@ -14,8 +13,7 @@ struct ExecutionOutcome {
     /// A second pass over the run's failed windows: its reads and loads add up; its errors,
     /// being the latest word, replace the first pass's.
     mutating func absorb(_ later: ExecutionOutcome) {
-        reads += later.reads
-        load.add(later.load)
+        counts += later.counts
         loadError = later.loadError
         fatal = later.fatal
         stateError = later.stateError
@@ -66,7 +64,8 @@ extension ExportPipeline {
         let fatal = Mutex<ExtractError?>(nil)
         let context = CommitContext(
             runId: run.id, pipeline: request.pipeline, mode: request.mode, watermarkOnCompletion: range.watermarkOnCompletion,
-            marksDeletions: request.mode == .reconcile, rangeEnd: range.to, worker: worker, lease: request.lease, claims: claims)
+            marksDeletions: request.mode == .reconcile, rangeEnd: range.to, worker: worker, lease: request.lease, claims: claims,
+            checkpoints: { [state = request.state] connection in StateStore(schema: state, connection: connection) })
         let loaders = LoaderThreads(router: router, request: request, context: context, cancellation: cancellation,
                                     reconnector: control.reconnector, health: health, onWindowCommitted: onWindowCommitted)
         loaders.start()
@@ -80,8 +79,8 @@ extension ExportPipeline {
         let windowLimiter = RequestLimiter(limit: request.concurrency, label: "customer-export.windows")
         let settings = WindowReadSettings(
             pageSize: request.api.pageSize, maxWindowRows: request.maxWindowRows, maxReadAttempts: request.maxReadAttempts,
-            readAhead: request.api.readAhead, excludeFrom: range.to)
-        let processor = PageProcessor(normalizer: request.normalizer, sink: router, excludeFrom: settings.excludeFrom)
+            readAhead: request.api.readAhead)
+        let chain = PageChain(normalizer: request.normalizer, router: router, excludeFrom: range.to)
         let logger = self.logger
         let events = WindowReadEvents(
             fatal: { error in
@@ -98,8 +97,8 @@ extension ExportPipeline {
                     "window": "\(window.from) – \(window.to)", "totals": "\(totals.map(String.init).joined(separator: ","))", "entries": "\(entries)",
                 ])
             })
-        let reader = WindowReader(client: client, limiter: limiter, processor: processor, settings: settings, events: events)
-        let reads = Mutex<[WindowReadSummary]>([])
+        let reader = WindowReader(client: client, limiter: limiter, sink: chain, settings: settings, events: events)
+        let readCounts = Mutex(ExportCounts())
         let inFlight = Mutex(0)
         let group = DispatchGroup()
         var stateError: ExportError?
@@ -146,7 +145,7 @@ extension ExportPipeline {
             let priority = claimNumber
             windowLimiter.submit(group: group) {
                 let summaries = reader.read(window, priority: priority)
-                reads.withLock { $0 += summaries }
+                readCounts.withLock { for summary in summaries { $0 += summary.counts } }
                 inFlight.withLock { $0 -= 1 }
             }
         }
@@ -155,9 +154,9 @@ extension ExportPipeline {
         let loaded = loaders.wait()
         keeper.finish()
 
-        var outcome = ExecutionOutcome(reads: reads.withLock { $0 }, load: LoadTotals(), loadError: nil, fatal: fatal.withLock { $0 }, stateError: stateError)
+        var outcome = ExecutionOutcome(counts: readCounts.withLock { $0 }, loadError: nil, fatal: fatal.withLock { $0 }, stateError: stateError)
         switch loaded {
-        case let .success(totals): outcome.load = totals
+        case let .success(totals): outcome.counts += totals
         case let .failure(error): outcome.loadError = error
         }
         return outcome

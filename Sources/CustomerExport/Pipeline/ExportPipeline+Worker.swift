@@ -10,7 +10,7 @@ extension ExportPipeline {
         defer { connection.close() }
         let parameters: RunParameters?
         do {
-            parameters = try StateStore(schema: state, connection: connection).parameters(runId: runId)
+            parameters = try RunParameters.stored(in: StateStore(schema: state, connection: connection), runId: runId)
         } catch where SQLState.isMissingObject(error.sqlState) {
             parameters = nil
         } catch {
@@ -58,8 +58,7 @@ extension ExportPipeline {
         onPlanned?(report.windows.planned)
         let outcome = executeWithFinalPass(run: run, range: range, client: client, control: control)
         report.add(requestStats.snapshot)
-        for summary in outcome.reads { report.add(summary) }
-        report.add(outcome.load)
+        report.add(outcome.counts)
         return finish(report: &report, run: run, control: control, outcome: outcome, started: started, isWorker: true)
     }
 }

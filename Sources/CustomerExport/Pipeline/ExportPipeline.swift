@@ -18,7 +18,7 @@ public struct ExportPipeline: Sendable {
     public let cancellation: CancellationToken
     public let logger: Logger
     /// Called after each window commits (progress lines, metrics).
-    public var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?
+    public var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
     /// Called once the plan is known, with the number of windows to read.
     public var onPlanned: (@Sendable (Int) -> Void)?
     /// The HTTP seam; nil builds the AsyncHTTPClient transport from the request's settings.
@@ -76,8 +76,7 @@ public struct ExportPipeline: Sendable {
             "total": "\(requests.requests)", "by_status": "\(RunReport.counts(requests.byOutcome))", "retries": "\(RunReport.counts(requests.retries))",
         ])
         report.add(requestStats.snapshot)
-        for summary in outcome.reads { report.add(summary) }
-        report.add(outcome.load)
+        report.add(outcome.counts)
         return finish(report: &report, run: opened.run, control: control, outcome: outcome, started: started)
     }
 

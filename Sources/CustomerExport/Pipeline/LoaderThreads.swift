@@ -16,13 +16,13 @@ final class LoaderThreads: Sendable {
     private let cancellation: CancellationToken
     private let reconnector: DatabaseReconnector?
     private let health: ServiceHealth
-    private let onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?
-    private let results: Mutex<[Result<LoadTotals, ExportError>]> = Mutex([])
+    private let onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
+    private let results: Mutex<[Result<ExportCounts, ExportError>]> = Mutex([])
     private let finished = DispatchGroup()
 
     init(router: LoadRouter, request: RunRequest, context: CommitContext, cancellation: CancellationToken,
          reconnector: DatabaseReconnector?, health: ServiceHealth,
-         onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, WindowLoadResult) -> Void)?) {
+         onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?) {
         self.router = router
         self.request = request
         self.context = context
@@ -45,10 +45,10 @@ final class LoaderThreads: Sendable {
         }
     }
 
-    private func load(_ channel: BoundedChannel<LoadEvent>) -> Result<LoadTotals, ExportError> {
+    private func load(_ channel: BoundedChannel<LoadEvent>) -> Result<ExportCounts, ExportError> {
         do throws(ExportError) {
             let connection = try DatabaseSession.connect(request.databaseURL)
-            var loader = PostgresLoader(connection: connection, target: request.target, state: request.state, context: context)
+            var loader = PostgresLoader(connection: connection, target: request.target, context: context)
             defer { loader.connection.close() }
             loader.reconnector = reconnector
             loader.health = health
@@ -63,13 +63,13 @@ final class LoaderThreads: Sendable {
 
     /// Waits for every loader; a failure wins (the cause over the loaders it stopped, which
     /// report an interruption), otherwise the totals of all of them.
-    func wait() -> Result<LoadTotals, ExportError> {
+    func wait() -> Result<ExportCounts, ExportError> {
         finished.wait()
-        var totals = LoadTotals()
+        var totals = ExportCounts()
         var failures: [ExportError] = []
         for result in results.withLock({ $0 }) {
             switch result {
-            case let .success(part): totals.add(part)
+            case let .success(part): totals += part
             case let .failure(error): failures.append(error)
             }
         }

@@ -120,12 +120,12 @@ extension StateStore {
     private func windowSummary(runId: Int64) throws(PostgresError) -> PipelineStatus.Windows {
         let result = try connection.execute(
             """
-            SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'pending'),
-                   count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'split'),
-                   count(*) FILTER (WHERE status = 'pending' AND lease_until >= now()),
-                   count(DISTINCT claimed_by) FILTER (WHERE status = 'pending' AND lease_until >= now()),
+            SELECT count(*) FILTER (WHERE status = \(WindowStatus.done.sql)), count(*) FILTER (WHERE status = \(WindowStatus.pending.sql)),
+                   count(*) FILTER (WHERE status = \(WindowStatus.failed.sql)), count(*) FILTER (WHERE status = \(WindowStatus.split.sql)),
+                   count(*) FILTER (WHERE status = \(WindowStatus.pending.sql) AND lease_until >= now()),
+                   count(DISTINCT claimed_by) FILTER (WHERE status = \(WindowStatus.pending.sql) AND lease_until >= now()),
                    coalesce(sum(rows_fetched), 0),
-                   to_char(max(updated_at) FILTER (WHERE status = 'done') AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"')
+                   to_char(max(updated_at) FILTER (WHERE status = \(WindowStatus.done.sql)) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS "UTC"')
             FROM \(schema.table("windows")) WHERE run_id = $1
             """, parameters: [String(runId)])
         let row = result.rows.first ?? []

@@ -96,7 +96,7 @@ public struct QuarantineRetry {
         for runId in runs {
             let parameters: RunParameters?
             do {
-                parameters = try store.parameters(runId: runId)
+                parameters = try RunParameters.stored(in: store, runId: runId)
             } catch {
                 throw DatabaseSession.describe(error, connectionString: databaseURL)
             }
@@ -152,14 +152,14 @@ public struct QuarantineRetry {
         let replaced = returned.flatMap { entries[$0] ?? [] }.map(\.id)
         let store = StateStore(schema: state, connection: connection)
         do {
-            try connection.inTransaction { () throws(PostgresError) in
+            try connection.transaction { () throws(PostgresError) in
                 if !rows.isEmpty {
                     let staging = "pg_temp.customer_export_retry"
                     _ = try connection.execute(MergeStatement.createStaging(named: staging))
                     var bytes: [UInt8] = []
-                    for row in rows { CopyRowEncoder.append(row, to: &bytes) }
+                    for row in rows { CustomerColumns.encode(row, to: &bytes) }
                     do {
-                        _ = try connection.copyIn("COPY \(staging) (\(CopyRowEncoder.columns.joined(separator: ", "))) FROM STDIN") { writer in
+                        _ = try connection.copyIn("COPY \(staging) (\(CustomerColumns.names.joined(separator: ", "))) FROM STDIN") { writer in
                             try bytes.withUnsafeBytes { try writer.write($0) }
                         }
                     } catch let error as PostgresError {

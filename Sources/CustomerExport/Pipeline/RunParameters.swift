@@ -1,4 +1,5 @@
 import Foundation
+import LibPQ
 
 /// Everything about a run except secrets, stored with it (`runs.params`), so that a worker
 /// started elsewhere with only `--run ID` and a database URL reads it exactly as planned: the
@@ -97,5 +98,13 @@ public struct RunParameters: Sendable, Codable, Equatable {
             throw .configuration("the CA file \(caFile) does not exist; check --ca-file (or the file the run was planned with)")
         }
         return request
+    }
+}
+
+extension RunParameters {
+    /// The parameters stored with a run, or nil for runs planned before they were kept.
+    static func stored(in store: StateStore, runId: Int64) throws(PostgresError) -> RunParameters? {
+        guard let json = try store.parametersJSON(runId: runId) else { return nil }
+        return try? JSONDecoder().decode(RunParameters.self, from: Data(json.utf8))
     }
 }

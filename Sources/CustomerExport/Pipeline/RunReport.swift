@@ -87,25 +87,23 @@ public struct RunReport: Sendable, Codable, Equatable {
         self.exitCode = 0
     }
 
-    mutating func add(_ read: WindowReadSummary) {
-        pages += read.pages
-        rows.fetched += read.rowsFetched
-        rows.duplicates += read.duplicates
-        rows.stale += read.stale
-        rows.outsideRange += read.outsideRange
-        windows.rereadForDrift += read.driftRereads
-    }
-
-    mutating func add(_ load: LoadTotals) {
-        rows.inserted += load.inserted
-        rows.updated += load.updated
-        rows.unchanged += load.unchanged
-        rows.quarantined += load.quarantined
-        rows.markedDeleted += load.markedDeleted
-        windows.split += load.windowsSplit
-        loader.copySeconds += load.copySeconds
-        loader.commitSeconds += load.mergeSeconds
-        loader.idleSeconds += load.idleSeconds
+    /// Adds what the stages counted (reads and loads of a pass over the run's windows).
+    mutating func add(_ counts: ExportCounts) {
+        pages += counts.pages
+        rows.fetched += counts.rowsFetched
+        rows.duplicates += counts.duplicates
+        rows.stale += counts.stale
+        rows.outsideRange += counts.outsideRange
+        windows.rereadForDrift += counts.driftRereads
+        rows.inserted += counts.inserted
+        rows.updated += counts.updated
+        rows.unchanged += counts.unchanged
+        rows.quarantined += counts.quarantineStored
+        rows.markedDeleted += counts.markedDeleted
+        windows.split += counts.windowsSplit
+        loader.copySeconds += counts.copySeconds
+        loader.commitSeconds += counts.mergeSeconds
+        loader.idleSeconds += counts.idleSeconds
     }
 
     mutating func add(_ requests: RequestStats.Snapshot) {

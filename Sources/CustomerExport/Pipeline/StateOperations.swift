@@ -50,10 +50,10 @@ public enum StateOperations {
         }
         return try changing(databaseURL, state, pipeline: pipeline, target: target) { connection, _ throws(PostgresError) in
             let held = try connection.execute(
-                "SELECT count(*) FROM \(state.table("windows")) WHERE run_id = $1 AND status = 'pending' AND lease_until >= now()",
+                "SELECT count(*) FROM \(state.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND lease_until >= now()",
                 parameters: [String(runId)])
             if let count = held.rows.first?[0].flatMap({ Int($0) }), count > 0 {
-                throw PostgresError(kind: .query, sqlState: "55006", message: "run \(runId) has \(count) window(s) in the hands of a worker; stop its workers or wait for their leases to end")
+                throw PostgresError(kind: .query, sqlState: SQLState.objectInUse, message: "run \(runId) has \(count) window(s) in the hands of a worker; stop its workers or wait for their leases to end")
             }
             let windows = try connection.execute("DELETE FROM \(state.table("windows")) WHERE run_id = $1", parameters: [String(runId)]).rowsAffected
             _ = try connection.execute("DELETE FROM \(state.table("runs")) WHERE id = $1", parameters: [String(runId)])
@@ -76,10 +76,10 @@ public enum StateOperations {
                 throw ExportError.locked("a run of pipeline \"\(pipeline)\" into \(target) is active; wait for it to finish (`customer-export status` shows it), then try again")
             }
             defer { DatabaseSession.releaseLock(connection, key: key) }
-            return try connection.inTransaction { () throws(PostgresError) -> String in try change(connection, target) }
+            return try connection.transaction { () throws(PostgresError) -> String in try change(connection, target) }
         } catch let error as ExportError {
             throw error
-        } catch let error as PostgresError where error.sqlState == "55006" {
+        } catch let error as PostgresError where error.sqlState == SQLState.objectInUse {
             throw .locked(error.message)
         } catch let error as PostgresError {
             throw DatabaseSession.describe(error, connectionString: databaseURL)

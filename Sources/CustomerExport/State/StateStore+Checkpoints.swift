@@ -6,7 +6,7 @@ import LibPQ
 extension StateStore {
     /// Serialises completions of one run's windows (other workers block here for a moment), so
     /// the "was this the last window?" check below sees every other completion.
-    func lockRun(_ runId: Int64) throws(PostgresError) {
+    public func lockRun(_ runId: Int64) throws(PostgresError) {
         _ = try connection.execute("SELECT 1 FROM \(schema.table("runs")) WHERE id = $1 FOR UPDATE", parameters: [String(runId)])
     }
 
@@ -14,19 +14,19 @@ extension StateStore {
         [String(runId), window.from.rfc3339, window.to.rfc3339]
     }
 
-    func markSplit(runId: Int64, parent: TimeWindow, children: [TimeWindow], worker: String, lease: TimeSpan) throws(PostgresError) {
-        try connection.inTransaction { () throws(PostgresError) in
+    public func markSplit(runId: Int64, parent: TimeWindow, children: [TimeWindow], worker: String, lease: TimeSpan) throws(PostgresError) {
+        try connection.transaction { () throws(PostgresError) in
             _ = try connection.execute(
-                "UPDATE \(schema.table("windows")) SET status = 'split', claimed_by = NULL, lease_until = NULL, updated_at = now() WHERE run_id = $1 AND window_from = $2 AND window_to = $3",
+                "UPDATE \(schema.table("windows")) SET \(WindowTransition.split.setSQL), claimed_by = NULL, lease_until = NULL, updated_at = now() WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND \(WindowTransition.split.guardSQL)",
                 parameters: windowKey(runId, parent))
             try insertWindows(runId: runId, children, claimedBy: worker, lease: lease)
         }
     }
 
-    func markDone(runId: Int64, window: TimeWindow, read: WindowReadSummary, load: WindowLoadResult, worker: String) throws(PostgresError) {
+    public func markDone(runId: Int64, window: TimeWindow, read: WindowReadSummary, load: ExportCounts, worker: String) throws(PostgresError) {
         let result = try connection.execute(
             """
-            UPDATE \(schema.table("windows")) SET status = 'done', api_total = $4, pages = $5, rows_fetched = $6,
+            UPDATE \(schema.table("windows")) SET \(WindowTransition.complete.setSQL), api_total = $4, pages = $5, rows_fetched = $6,
                 rows_inserted = $7, rows_updated = $8, rows_unchanged = $9, rows_quarantined = $10,
                 attempts = attempts + $11, drift_rereads = $12, last_error = NULL, claimed_by = NULL, lease_until = NULL,
                 completed_by = $13, updated_at = now()
@@ -42,12 +42,12 @@ extension StateStore {
         }
     }
 
-    func markFailed(runId: Int64, window: TimeWindow, read: WindowReadSummary, reason: String) throws(PostgresError) {
+    public func markFailed(runId: Int64, window: TimeWindow, read: WindowReadSummary, reason: String) throws(PostgresError) {
         _ = try connection.execute(
             """
-            UPDATE \(schema.table("windows")) SET status = 'failed', api_total = $4, pages = $5, attempts = attempts + $6,
+            UPDATE \(schema.table("windows")) SET \(WindowTransition.fail.setSQL), api_total = $4, pages = $5, attempts = attempts + $6,
                 drift_rereads = $7, last_error = $8, claimed_by = NULL, lease_until = NULL, updated_at = now()
-            WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND status <> 'done'
+            WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND \(WindowTransition.fail.guardSQL)
             """,
             parameters: windowKey(runId, window) + [
                 read.apiTotal.map(String.init), String(read.pages), String(read.attempts), String(read.driftRereads), reason,
@@ -55,15 +55,15 @@ extension StateStore {
     }
 
     /// Windows of the run not yet done (split parents count as done: their halves carry the work).
-    func remainingWindows(runId: Int64) throws(PostgresError) -> Int {
+    public func remainingWindows(runId: Int64) throws(PostgresError) -> Int {
         let result = try connection.execute(
-            "SELECT count(*) FROM \(schema.table("windows")) WHERE run_id = $1 AND status NOT IN ('done', 'split')",
+            "SELECT count(*) FROM \(schema.table("windows")) WHERE run_id = $1 AND status NOT IN \(WindowStatus.sqlList(WindowStatus.finished))",
             parameters: [String(runId)])
         return result.rows.first?[0].flatMap { Int($0) } ?? 0
     }
 
     /// Moves the watermark forward (never backward) to the end of the run's range.
-    func advanceWatermark(runId: Int64, pipeline: String, target: TargetTable, to watermark: Timestamp) throws(PostgresError) {
+    public func advanceWatermark(runId: Int64, pipeline: String, target: TargetTable, to watermark: Timestamp) throws(PostgresError) {
         _ = try connection.execute(
             """
             INSERT INTO \(schema.table("watermarks")) (pipeline, target, watermark, run_id) VALUES ($1, $2, $3, $4)
@@ -73,7 +73,7 @@ extension StateStore {
     }
 
     /// Quarantine entries are a set: the same bad payload seen again bumps its counters.
-    func recordQuarantine(runId: Int64, window: TimeWindow, target: TargetTable, _ records: [QuarantinedRecord]) throws(PostgresError) {
+    public func recordQuarantine(runId: Int64, window: TimeWindow, target: TargetTable, _ records: [QuarantinedRecord]) throws(PostgresError) {
         for record in records {
             _ = try connection.execute(
                 """

@@ -15,7 +15,7 @@ extension StateStore {
             UPDATE \(windows) SET claimed_by = $2, lease_until = now() + make_interval(secs => $3::double precision), updated_at = now()
             WHERE id = (
                 SELECT id FROM \(windows)
-                WHERE run_id = $1 AND status = 'pending' AND (claimed_by IS NULL OR (lease_until < now() AND claimed_by <> $2))
+                WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND (claimed_by IS NULL OR (lease_until < now() AND claimed_by <> $2))
                 ORDER BY window_from, window_to LIMIT 1
                 FOR UPDATE SKIP LOCKED
             )
@@ -35,7 +35,7 @@ extension StateStore {
             """
             UPDATE \(schema.table("windows")) w SET lease_until = now() + make_interval(secs => $3::double precision)
             FROM unnest($4::timestamptz[], $5::timestamptz[]) AS k(f, t)
-            WHERE w.run_id = $1 AND w.claimed_by = $2 AND w.window_from = k.f AND w.window_to = k.t AND w.status = 'pending'
+            WHERE w.run_id = $1 AND w.claimed_by = $2 AND w.window_from = k.f AND w.window_to = k.t AND w.status = \(WindowStatus.pending.sql)
             """, parameters: [String(runId), worker, String(lease.seconds), froms, tos])
         _ = try connection.execute("UPDATE \(schema.table("runs")) SET heartbeat_at = now() WHERE id = $1", parameters: [String(runId)])
         return result.rowsAffected
@@ -45,11 +45,11 @@ extension StateStore {
     /// connection holding its staged rows), so it is claimed and read again. Returns whether it
     /// was still pending and this worker's.
     @discardableResult
-    func releaseClaim(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool {
+    public func releaseClaim(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool {
         let result = try connection.execute(
             """
             UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL
-            WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND claimed_by = $4 AND status = 'pending'
+            WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND claimed_by = $4 AND status = \(WindowStatus.pending.sql)
             """, parameters: windowKey(runId, window) + [worker])
         return result.rowsAffected == 1
     }
@@ -60,7 +60,7 @@ extension StateStore {
     func prepareFinalPass(runId: Int64, worker: String) throws(PostgresError) {
         try retryFailedWindows(runId: runId)
         _ = try connection.execute(
-            "UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND status = 'pending' AND claimed_by = $2",
+            "UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND claimed_by = $2",
             parameters: [String(runId), worker])
     }
 
@@ -69,7 +69,7 @@ extension StateStore {
         let result = try connection.execute(
             """
             SELECT count(*) FROM \(schema.table("windows"))
-            WHERE run_id = $1 AND status = 'pending' AND claimed_by IS NOT NULL AND claimed_by <> $2 AND lease_until >= now()
+            WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND claimed_by IS NOT NULL AND claimed_by <> $2 AND lease_until >= now()
             """, parameters: [String(runId), worker])
         return result.rows.first?[0].flatMap { Int($0) } ?? 0
     }
@@ -77,7 +77,7 @@ extension StateStore {
     /// Workers holding at least one live lease on the run, for sharing a global request rate.
     func activeWorkers(runId: Int64) throws(PostgresError) -> Int {
         let result = try connection.execute(
-            "SELECT count(DISTINCT claimed_by) FROM \(schema.table("windows")) WHERE run_id = $1 AND status = 'pending' AND lease_until >= now()",
+            "SELECT count(DISTINCT claimed_by) FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND lease_until >= now()",
             parameters: [String(runId)])
         return result.rows.first?[0].flatMap { Int($0) } ?? 0
     }
@@ -85,13 +85,13 @@ extension StateStore {
     /// Failed windows become pending again when a run is resumed or a worker starts.
     func retryFailedWindows(runId: Int64) throws(PostgresError) {
         _ = try connection.execute(
-            "UPDATE \(schema.table("windows")) SET status = 'pending', claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND status = 'failed'",
+            "UPDATE \(schema.table("windows")) SET \(WindowTransition.retry.setSQL), claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND \(WindowTransition.retry.guardSQL)",
             parameters: [String(runId)])
     }
 
     /// Inside a completion transaction: locks the window's row and says whether this worker may
     /// still complete it (not done already, and not taken over by another worker's claim).
-    func mayComplete(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool {
+    public func mayComplete(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool {
         let result = try connection.execute(
             """
             SELECT status, claimed_by FROM \(schema.table("windows"))

@@ -24,7 +24,7 @@ public struct StateStore {
     }
 
     public func latestRun(identity: String) throws(PostgresError) -> RunRecord? {
-        try runs(where: "identity = $1 AND status <> 'superseded'", [identity], limit: 1).first
+        try runs(where: "identity = $1 AND status <> \(RunStatus.superseded.sql)", [identity], limit: 1).first
     }
 
     public func run(id: Int64) throws(PostgresError) -> RunRecord? {
@@ -57,7 +57,7 @@ public struct StateStore {
         pipeline: String, identity: String, mode: RunMode, field: WindowField, from: Timestamp, to: Timestamp,
         target: TargetTable, status: RunStatus, windows: [TimeWindow], paramsJSON: String? = nil
     ) throws(PostgresError) -> Int64 {
-        try connection.inTransaction { () throws(PostgresError) -> Int64 in
+        try connection.transaction { () throws(PostgresError) -> Int64 in
             let result = try connection.execute(
                 """
                 INSERT INTO \(t("runs")) (pipeline, identity, mode, window_field, range_from, range_to, target, status, params)
@@ -75,7 +75,7 @@ public struct StateStore {
     /// Extends an unfinished (or finished backfill) run to `to`, with `windows` planned for the
     /// added part, in one transaction: the run's end and its windows never disagree.
     func extendRun(_ runId: Int64, to: Timestamp, windows: [TimeWindow]) throws(PostgresError) {
-        try connection.inTransaction { () throws(PostgresError) in
+        try connection.transaction { () throws(PostgresError) in
             _ = try connection.execute(
                 "UPDATE \(t("runs")) SET range_to = $2, finished_at = NULL WHERE id = $1", parameters: [String(runId), to.rfc3339])
             try insertWindows(runId: runId, windows)
@@ -87,9 +87,9 @@ public struct StateStore {
     func closeFinishedRuns(pipeline: String, target: TargetTable) throws(PostgresError) {
         _ = try connection.execute(
             """
-            UPDATE \(t("runs")) r SET status = 'done', finished_at = now()
-            WHERE r.pipeline = $1 AND r.target = $2 AND r.status IN ('running', 'failed', 'interrupted')
-              AND NOT EXISTS (SELECT 1 FROM \(t("windows")) w WHERE w.run_id = r.id AND w.status NOT IN ('done', 'split'))
+            UPDATE \(t("runs")) r SET status = \(RunStatus.done.sql), finished_at = now()
+            WHERE r.pipeline = $1 AND r.target = $2 AND r.status IN (\(RunStatus.running.sql), \(RunStatus.failed.sql), \(RunStatus.interrupted.sql))
+              AND NOT EXISTS (SELECT 1 FROM \(t("windows")) w WHERE w.run_id = r.id AND w.status NOT IN \(WindowStatus.sqlList(WindowStatus.finished)))
               AND EXISTS (SELECT 1 FROM \(t("windows")) w WHERE w.run_id = r.id)
             """, parameters: [pipeline, target.displayName])
     }
@@ -112,11 +112,11 @@ public struct StateStore {
         }
     }
 
-    /// The stored parameters of a run (for workers), or nil for runs planned before they were kept.
-    public func parameters(runId: Int64) throws(PostgresError) -> RunParameters? {
+    /// The stored parameters of a run as JSON (for workers), or nil for runs planned before they
+    /// were kept. The pipeline, which wrote them, reads them (`RunParameters.stored`).
+    public func parametersJSON(runId: Int64) throws(PostgresError) -> String? {
         let result = try connection.execute("SELECT params::text FROM \(t("runs")) WHERE id = $1", parameters: [String(runId)])
-        guard let text = result.rows.first?[0] ?? nil else { return nil }
-        return try? JSONDecoder().decode(RunParameters.self, from: Data(text.utf8))
+        return result.rows.first?[0] ?? nil
     }
 
     /// Windows still to read (pending, or failed in an earlier attempt), oldest first.
@@ -124,7 +124,7 @@ public struct StateStore {
         let result = try connection.execute(
             """
             SELECT \(Self.micros("window_from")), \(Self.micros("window_to")) FROM \(t("windows"))
-            WHERE run_id = $1 AND status IN ('pending', 'failed') ORDER BY window_from, window_to
+            WHERE run_id = $1 AND status IN \(WindowStatus.sqlList(WindowStatus.unfinished)) ORDER BY window_from, window_to
             """, parameters: [String(runId)])
         return result.rows.compactMap { row in
             guard let from = Self.parseMicros(row[0]), let to = Self.parseMicros(row[1]) else { return nil }
@@ -132,10 +132,10 @@ public struct StateStore {
         }
     }
 
-    public func windowCounts(runId: Int64) throws(PostgresError) -> WindowCounts {
+    public func windowCounts(runId: Int64) throws(PostgresError) -> WindowStatusCounts {
         let result = try connection.execute(
             "SELECT status, count(*) FROM \(t("windows")) WHERE run_id = $1 GROUP BY status", parameters: [String(runId)])
-        var counts = WindowCounts()
+        var counts = WindowStatusCounts()
         for row in result.rows {
             let n = row[1].flatMap { Int($0) } ?? 0
             switch row[0] {
@@ -161,7 +161,7 @@ public struct StateStore {
     /// When a run of the pipeline last finished successfully.
     func lastSuccess(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
         let result = try connection.execute(
-            "SELECT \(Self.micros("max(finished_at)")) FROM \(t("runs")) WHERE pipeline = $1 AND target = $2 AND status = 'done'",
+            "SELECT \(Self.micros("max(finished_at)")) FROM \(t("runs")) WHERE pipeline = $1 AND target = $2 AND status = \(RunStatus.done.sql)",
             parameters: [pipeline, target.displayName])
         return Self.parseMicros(result.rows.first?[0] ?? nil)
     }
@@ -178,7 +178,7 @@ extension StateStore {
     /// The first failed window's error, for the run's closing message.
     func failureSample(runId: Int64) throws(PostgresError) -> String? {
         let result = try connection.execute(
-            "SELECT last_error FROM \(schema.table("windows")) WHERE run_id = $1 AND status = 'failed' ORDER BY window_from LIMIT 1",
+            "SELECT last_error FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.failed.sql) ORDER BY window_from LIMIT 1",
             parameters: [String(runId)])
         return result.rows.first?[0] ?? nil
     }

@@ -55,7 +55,7 @@ struct SimulatorTruth: Sendable {
                 buffer.append(0x09)
                 buffer += Array(customer.updatedAt.utf8)
                 buffer.append(0x09)
-                CopyRowEncoder.appendEscaped(Array(customer.record.utf8), to: &buffer)
+                CopyTextFormat.appendBytes(Array(customer.record.utf8), to: &buffer)
                 buffer.append(0x0A)
                 try buffer.withUnsafeBytes { try writer.write($0) }
             }

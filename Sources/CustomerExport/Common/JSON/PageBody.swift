@@ -1,11 +1,3 @@
-/// How a deployment of the API wraps a page: `{"data": [...], "meta": {"total": N}}` (the
-/// contract's default) or a bare JSON array with no total. Real deployments differ, so it is
-/// configuration, not code.
-public enum ResponseEnvelope: String, Sendable, CaseIterable, Codable {
-    case dataMeta = "data-meta"
-    case array
-}
-
 /// One page as received: the body's bytes, where each record sits in them, and the total if the
 /// envelope has one. Records stay as byte ranges so the normalizer can keep the original JSON.
 public struct PageBody: Sendable {

@@ -4,7 +4,8 @@ import Foundation
 /// every thread, and able to cut short the sleeps of retry backoff so shutdown takes seconds.
 public final class CancellationToken: Sendable {
     // NSCondition is a pthread mutex + condition variable; swift-corelibs-foundation declares it
-    // Sendable. `state` is only read or written while holding it.
+    // Sendable. `reason` is only read or written while holding it, which is what makes the
+    // `nonisolated(unsafe)` safe.
     private let condition = NSCondition()
     nonisolated(unsafe) private var reason: String?
 

@@ -1,0 +1,76 @@
+/// Every number the pipeline counts, from one page up to the run's report.
+///
+/// A page's counts, a window's read, a window's merge, a loader's totals and the run's totals are
+/// all this one type, added up with `+=`, so that a new counter is a new field here (and its line
+/// in `+=`) plus where the report shows it. Stages fill the fields they know; the rest stay 0.
+///
+/// ```swift
+/// var run = ExportCounts()
+/// run += pageCounts      // pages, rowsFetched, duplicates, ... from the per-page chain
+/// run += loaderTotals    // inserted, updated, windowsDone, copySeconds, ... from a loader
+/// ```
+public struct ExportCounts: Sendable, Equatable, Codable {
+    // Read, per page: what the API sent and what normalize and dedupe made of it.
+    public var pages = 0
+    /// Records received, duplicates and poison included.
+    public var rowsFetched = 0
+    public var duplicates = 0
+    public var stale = 0
+    /// Records quarantined as they were normalized (whether or not their window committed).
+    public var quarantined = 0
+    /// Records outside the requested range (on an exclusive upper bound).
+    public var outsideRange = 0
+    /// Re-reads caused by the data moving under the read (totals that changed between pages).
+    public var driftRereads = 0
+
+    // Load, per window merged: what reached the target.
+    public var rowsStaged = 0
+    public var inserted = 0
+    public var updated = 0
+    /// Merged but identical to what the table already had, or older than it (stale).
+    public var unchanged = 0
+    /// Reconcile: rows of the window the API no longer returns, now marked with `deleted_at`.
+    public var markedDeleted = 0
+    /// Quarantine entries committed with their window.
+    public var quarantineStored = 0
+
+    // Windows, as loaders finished them.
+    public var windowsDone = 0
+    public var windowsFailed = 0
+    public var windowsSplit = 0
+    public var windowsAbandoned = 0
+    /// Windows another worker completed (or took over) first; this copy was discarded.
+    public var windowsLost = 0
+
+    // Where the loaders' time went.
+    public var copySeconds = 0.0
+    public var mergeSeconds = 0.0
+    /// Time spent waiting on the channel for the next events.
+    public var idleSeconds = 0.0
+
+    public init() {}
+
+    public static func += (total: inout ExportCounts, more: ExportCounts) {
+        total.pages += more.pages
+        total.rowsFetched += more.rowsFetched
+        total.duplicates += more.duplicates
+        total.stale += more.stale
+        total.quarantined += more.quarantined
+        total.outsideRange += more.outsideRange
+        total.driftRereads += more.driftRereads
+        total.rowsStaged += more.rowsStaged
+        total.inserted += more.inserted
+        total.updated += more.updated
+        total.unchanged += more.unchanged
+        total.markedDeleted += more.markedDeleted
+        total.quarantineStored += more.quarantineStored
+        total.windowsDone += more.windowsDone
+        total.windowsFailed += more.windowsFailed
+        total.windowsSplit += more.windowsSplit
+        total.windowsAbandoned += more.windowsAbandoned
+        total.windowsLost += more.windowsLost
+        total.copySeconds += more.copySeconds
+        total.mergeSeconds += more.mergeSeconds
+        total.idleSeconds += more.idleSeconds
+    }
+}

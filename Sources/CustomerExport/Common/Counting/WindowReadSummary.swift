@@ -1,0 +1,16 @@
+/// How reading one window went, as its checkpoint row records it: the window's own facts (the
+/// total the API reported, how many reads it took) beside the counts its pages added up to.
+/// Counts read through it as if they were its own fields (`summary.pages`).
+@dynamicMemberLookup
+public struct WindowReadSummary: Sendable, Equatable, Codable {
+    public var apiTotal: Int?
+    public var attempts = 0
+    public var counts = ExportCounts()
+
+    public init() {}
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<ExportCounts, Value>) -> Value {
+        get { counts[keyPath: keyPath] }
+        set { counts[keyPath: keyPath] = newValue }
+    }
+}

@@ -1,0 +1,16 @@
+import LibPQ
+
+/// The schema holding runs, windows, quarantine and watermarks (default `customer_export`).
+public struct StateSchema: Sendable, Equatable {
+    public let name: String
+
+    public init(_ name: String = "customer_export") throws(ExportError) {
+        guard let valid = SQLIdentifier.validated(name) else {
+            throw .configuration("the state schema \"\(name)\" is not a plain identifier; use letters, digits and underscores")
+        }
+        self.name = valid
+    }
+
+    public var quoted: String { SQLIdentifier.quoted(name) }
+    public func table(_ table: String) -> String { quoted + "." + SQLIdentifier.quoted(table) }
+}

@@ -1,0 +1,21 @@
+import LibPQ
+
+/// What a run needs to know when a window commits; the incremental run's watermark in particular.
+public struct CommitContext: Sendable {
+    public var runId: Int64
+    public var pipeline: String
+    public var mode: RunMode
+    /// For incremental runs: where the watermark moves once every window is done.
+    public var watermarkOnCompletion: Timestamp?
+    /// Reconcile runs: mark rows of each completed window that the API no longer returned.
+    public var marksDeletions = false
+    /// The run's exclusive upper bound: rows stamped on or after it belong to no window.
+    public var rangeEnd: Timestamp
+    /// Who this process is in `claimed_by`/`completed_by`, and how long its claims last.
+    public var worker: String
+    public var lease: TimeSpan
+    /// The claims this process holds; the loader drops them as windows commit, fail or are given back.
+    public var claims: ClaimRegistry
+    /// The checkpoint writes on a loader's connection (the state store's, given by the pipeline).
+    public var checkpoints: @Sendable (PostgresConnection) -> any WindowCheckpoints
+}

@@ -1,0 +1,73 @@
+/// The per-page part of the pipeline, run on the fetching threads: normalize → dedupe → encode
+/// as COPY text → hand to the window's loader. It is the sink `WindowReader` delivers to, so
+/// Extract never names a later stage. Doing this work on the many fetching threads (not the
+/// few loader threads) spreads JSON and encoding work over every core.
+struct PageChain: WindowSink {
+    let normalizer: any RecordNormalizing
+    let router: LoadRouter
+    /// Records whose key timestamp is at or after this instant are outside the run's range (an
+    /// exclusive upper bound, e.g. `--to 2025-01-01`): the API's inclusive bound returns them,
+    /// and they are counted, not loaded.
+    let excludeFrom: Timestamp?
+
+    func open(_ window: TimeWindow) -> any PageReceiver {
+        WindowPages(chain: self, window: window, dedupe: WindowDeduplicator())
+    }
+
+    func split(_ parent: TimeWindow, into halves: [TimeWindow]) {
+        router.send(.split(parent: parent, children: halves))
+    }
+
+    func complete(_ window: TimeWindow, _ read: WindowReadSummary) -> Bool {
+        router.send(.complete(window, read))
+    }
+
+    func fail(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
+        router.send(.fail(window, read, reason: reason))
+    }
+
+    func abandon(_ window: TimeWindow) {
+        router.send(.abandon(window))
+    }
+
+    /// One window's pages, sharing the window's dedupe state across reads and threads.
+    struct WindowPages: PageReceiver {
+        let chain: PageChain
+        let window: TimeWindow
+        let dedupe: any Deduplicating
+
+        func receive(_ page: FetchedPage) -> ExportCounts? {
+            var counts = ExportCounts()
+            counts.pages = 1
+            counts.rowsFetched = page.body.records.count
+            var rows: [CustomerRow] = []
+            rows.reserveCapacity(page.body.records.count)
+            var quarantined: [QuarantinedRecord] = []
+            for record in chain.normalizer.normalize(page: page.body) {
+                switch record {
+                case let .row(row):
+                    let key = window.field == .createdAt ? row.createdAt : row.updatedAt
+                    if let excludeFrom = chain.excludeFrom, key >= excludeFrom {
+                        counts.outsideRange += 1
+                    } else {
+                        rows.append(row)
+                    }
+                case let .quarantined(entry):
+                    quarantined.append(entry)
+                }
+            }
+            let deduped = dedupe.admit(rows)
+            counts.duplicates = deduped.duplicates
+            counts.stale = deduped.stale
+            counts.quarantined = quarantined.count
+            if !quarantined.isEmpty, !chain.router.send(.quarantine(window, quarantined)) { return nil }
+            if !deduped.kept.isEmpty {
+                var bytes: [UInt8] = []
+                bytes.reserveCapacity(page.body.bytes.count + deduped.kept.count * 256)
+                for row in deduped.kept { CustomerColumns.encode(row, to: &bytes) }
+                if !chain.router.send(.stage(window, copyRows: bytes, rowCount: deduped.kept.count)) { return nil }
+            }
+            return counts
+        }
+    }
+}
