@@ -34,50 +34,19 @@ struct Worker: ParsableCommand {
     @Option(help: ArgumentHelp("How long a claimed window stays this worker's without renewal (default 30s).", valueName: "duration"))
     var lease: String = "30s"
 
-    @Option(help: ArgumentHelp("Base URL of the API, overriding the one the run was planned with.", valueName: "url"))
-    var apiURL: String?
-
-    @Option(help: ArgumentHelp("PostgreSQL connection string. Default: DATABASE_URL, else libpq's PG* variables.", valueName: "dsn"))
-    var databaseURL: String?
-
-    @Option(help: ArgumentHelp("Read the API token from this file (default: the file or variable the run was planned with, else CUSTOMERS_API_TOKEN).", valueName: "file"))
-    var tokenFile: String?
-
-    @Option(help: ArgumentHelp("PEM bundle of CA certificates for an API behind a private CA (default: the one the run was planned with).", valueName: "file"))
-    var caFile: String?
-
-    @Option(help: ArgumentHelp("How long to wait out an outage of the API or PostgreSQL before failing (default: as planned, 10m).", valueName: "duration"))
-    var retryFor: String?
+    @OptionGroup var access: AccessOptions
 
     @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
     var stateSchema: String = "customer_export"
 
-    @Option(help: "Requests in flight at once in this worker (default 8).")
-    var concurrency: Int = 8
-
-    @Option(help: "Loader threads in this worker, each with its own database connection (default 2).")
-    var loaders: Int = 2
-
-    @Option(help: ArgumentHelp("At most this many requests per second from this worker.", valueName: "rate"))
-    var maxRps: Double?
-
-    @Option(help: ArgumentHelp("At most this many requests per second from all workers together, divided among the workers holding windows.", valueName: "rate"))
-    var globalMaxRps: Double?
+    @OptionGroup var throughput: ThroughputOptions
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard (runId == nil) != (runFile == nil) else { throw ValidationError("pass either --run ID or --run-file FILE") }
-        if let retryFor, TimeSpan(parsing: retryFor).map({ $0.nanoseconds > 0 }) != true {
-            throw ValidationError("--retry-for \"\(retryFor)\" is not a positive duration; use e.g. 10m or 1h")
-        }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency)); try 8") }
-        guard loaders >= 1 else { throw ValidationError("--loaders must be at least 1 (got \(loaders)); try 2") }
         guard let span = TimeSpan(parsing: lease), span >= .seconds(1) else {
             throw ValidationError("--lease \"\(lease)\" must be a duration of at least 1s, e.g. 30s")
-        }
-        for (name, rate) in [("--max-rps", maxRps), ("--global-max-rps", globalMaxRps)] {
-            if let rate, !(rate > 0) { throw ValidationError("\(name) must be a positive number of requests per second (got \(rate))") }
         }
     }
 
@@ -86,16 +55,10 @@ struct Worker: ParsableCommand {
         try RunExecution.reportingEveryExit(output: output, pipeline: "worker", mode: .backfill) { context in
             let id = try resolvedRunId()
             var overrides = RunOverrides()
-            overrides.apiURL = apiURL
-            overrides.tokenFile = tokenFile
-            overrides.caFile = caFile
-            overrides.retryFor = retryFor
-            overrides.concurrency = concurrency
-            overrides.loaders = loaders
-            overrides.maxRequestsPerSecond = maxRps
-            overrides.globalMaxRequestsPerSecond = globalMaxRps
+            access.apply(to: &overrides)
+            throughput.apply(to: &overrides)
             var request = try ExportPipeline.workerRequest(
-                runId: id, databaseURL: databaseURL ?? environment["DATABASE_URL"] ?? "", state: try StateSchema(stateSchema),
+                runId: id, databaseURL: access.databaseURL ?? environment["DATABASE_URL"] ?? "", state: try StateSchema(stateSchema),
                 overrides: overrides, environment: environment)
             request.lease = TimeSpan(parsing: lease) ?? .seconds(30)
             context.known(request)
