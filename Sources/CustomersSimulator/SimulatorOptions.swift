@@ -23,6 +23,9 @@ public struct SimulatorOptions: Sendable {
     public var envelope: Envelope
     /// Number of invalid records served in addition to the customers.
     public var poison: Int
+    /// Share of the customers created by large bulk imports (10,000 to 50,000 sharing one
+    /// instant each), for the dense data shape of the benchmarks; 0 keeps the usual shape.
+    public var bulkShare: Double = 0
     /// Per-request fault probabilities for `/v1/customers`.
     public var faults: FaultRates
     /// Value of `Retry-After` on 429 and 503.
@@ -104,6 +107,7 @@ public struct SimulatorOptions: Sendable {
         }
         if maxLimit < 1 { problems.append("--max-limit must be at least 1") }
         if poison < 0 { problems.append("--poison must be 0 or more") }
+        if !(bulkShare >= 0 && bulkShare <= 1) { problems.append("--bulk-share must be between 0 and 1") }
         problems.append(contentsOf: faults.problems)
         if retryAfterSeconds < 0 { problems.append("--retry-after must be 0 or more seconds") }
         if slowMilliseconds < 0 { problems.append("--slow-ms must be 0 or more") }

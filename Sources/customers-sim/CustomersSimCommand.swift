@@ -51,7 +51,7 @@ struct CustomersSimCommand: AsyncParsableCommand {
 
     /// The library's options from the flags.
     func options() throws -> SimulatorOptions {
-        SimulatorOptions(
+        var options = SimulatorOptions(
             host: server.host,
             port: server.port,
             customers: data.customers,
@@ -70,6 +70,8 @@ struct CustomersSimCommand: AsyncParsableCommand {
             start: try data.startDate(),
             end: try data.endDate()
         )
+        options.bulkShare = data.bulkShare
+        return options
     }
 }
 

@@ -37,6 +37,9 @@ struct DataFlags: ParsableArguments {
     ))
     var poison = 0
 
+    @Option(help: "Share (0 to 1) of the customers created by large bulk imports of 10,000 to 50,000 on one instant each: the dense data shape.")
+    var bulkShare = 0.0
+
     @Option(help: "Earliest createdAt: a day (2023-01-01) or an RFC 3339 date-time.")
     var start = "2023-01-01"
 

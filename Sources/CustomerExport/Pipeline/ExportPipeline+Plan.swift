@@ -17,6 +17,8 @@ public struct PlanPreview: Sendable, Codable {
     public var rangeTo: String
     /// The endpoint filters sent with every request, in query form (`none` when unfiltered).
     public var filters = "none"
+    /// How the windows were cut, and from what.
+    public var sizing = ""
     public var windows: [Window] = []
     public var totalRows = 0
     public var totalPages = 0
@@ -28,6 +30,7 @@ public struct PlanPreview: Sendable, Codable {
     /// One line per window, then the totals and the estimate.
     public var rendered: String {
         var lines = ["plan for \(mode) \(pipeline): [\(rangeFrom), \(rangeTo)), \(windows.count) windows, filters: \(filters)"]
+        if !sizing.isEmpty { lines.append("  windows \(sizing)") }
         lines.append("  FROM                      TO                          TOTAL   PAGES")
         for window in windows {
             let total = window.total.map(String.init) ?? "?"
@@ -58,7 +61,8 @@ extension ExportPipeline {
         defer { transport.shutdown() }
         let client = CustomersAPIClient(configuration: request.api, transport: transport, stats: RequestStats(), cancellation: cancellation)
         try preflight(client, range)
-        let windows = WindowPlanner(field: request.field, size: request.windowSize).windows(from: range.from, to: range.to)
+        let sizing = WindowSizing(request: request, client: client, logger: logger).plan(from: range.from, to: range.to)
+        let windows = sizing.windows
         let limiter = RequestLimiter(limit: request.concurrency)
         let results = Mutex<[Int: (total: Int?, seconds: Double)]>([:])
         let failure = Mutex<ExtractError?>(nil)
@@ -81,6 +85,7 @@ extension ExportPipeline {
 
         var preview = PlanPreview(pipeline: request.pipeline, mode: request.mode.rawValue, rangeFrom: range.from.rfc3339, rangeTo: range.to.rfc3339)
         preview.filters = request.api.filters.summary
+        preview.sizing = sizing.reason
         let measured = results.withLock { $0 }
         let pageSize = request.api.pageSize
         for (index, window) in windows.enumerated() {

@@ -59,7 +59,14 @@ public struct ExportPipeline: Sendable {
         control.lockKey = request.planOnly ? nil : lockKey
         defer { DatabaseSession.releaseLock(control.connection, key: heldKey) }
 
-        let opened = try control.perform { store throws(PostgresError) in try RunRegistry(request: request, store: store).open(range: range) }
+        let sizing = WindowSizing(request: request, client: client, logger: logger)
+        let opened = try control.perform { store throws(PostgresError) in
+            try RunRegistry(request: request, store: store) { from, to in
+                let plan = sizing.plan(from: from, to: to)
+                logger.info("windows planned", metadata: ["windows": "\(plan.windows.count)", "how": "\(plan.reason)"])
+                return plan.windows
+            }.open(range: range)
+        }
         var report = RunReport(pipeline: request.pipeline, mode: request.mode, field: request.field, from: opened.range.from, to: opened.range.to)
         report.runId = opened.run.id
         report.windows.planned = try control.perform { store throws(PostgresError) in try store.windowCounts(runId: opened.run.id).total }
@@ -86,7 +93,7 @@ public struct ExportPipeline: Sendable {
             "run": "\(opened.run.id)", "pipeline": "\(request.pipeline)", "mode": "\(request.mode.rawValue)",
             "range": "\(opened.range.from) – \(opened.range.to)", "windows": "\(opened.windows.count)",
             "api": "\(request.api.endpoint)", "filters": "\(request.api.filters.summary)", "page_size": "\(request.api.pageSize)",
-            "window": "\(request.windowSize)", "concurrency": "\(request.concurrency)", "loaders": "\(request.loaders)",
+            "window": "\(request.windowSize.map { "at most \($0), " } ?? "")about \(request.targetWindowRows) rows", "concurrency": "\(request.concurrency)", "loaders": "\(request.loaders)",
             "retry_for": "api \(request.api.retry.retryFor), database \(request.databaseRetryFor)",
             "target": "\(request.target.displayName)", "state": "\(request.state.name)",
             "database": "\(request.databaseURL.isEmpty ? "PG* variables" : ConnectionString.redacted(request.databaseURL))",

@@ -28,7 +28,8 @@ public struct RunParameters: Sendable, Codable, Equatable {
     public var targetSchema: String
     public var targetTable: String
     public var history: Bool
-    public var windowSizeNanoseconds: Int64
+    /// Nil: windows sized by rows (older runs always stored a size).
+    public var windowSizeNanoseconds: Int64?
     public var maxWindowRows: Int
     public var maxReadAttempts: Int
     public var maxStringBytes: Int
@@ -55,7 +56,7 @@ public struct RunParameters: Sendable, Codable, Equatable {
         targetSchema = request.target.schema
         targetTable = request.target.table
         history = request.target.history
-        windowSizeNanoseconds = request.windowSize.nanoseconds
+        windowSizeNanoseconds = request.windowSize?.nanoseconds
         maxWindowRows = request.maxWindowRows
         maxReadAttempts = request.maxReadAttempts
         maxStringBytes = request.normalizer.maxStringBytes
@@ -84,7 +85,7 @@ public struct RunParameters: Sendable, Codable, Equatable {
         api.caFile = overrides.caFile ?? caFile
         let target = try TargetTable(schema: targetSchema, table: targetTable, history: history)
         var request = RunRequest(pipeline: pipeline, mode: mode, api: api, databaseURL: databaseURL, target: target, state: state)
-        request.windowSize = TimeSpan(nanoseconds: windowSizeNanoseconds)
+        request.windowSize = windowSizeNanoseconds.map(TimeSpan.init(nanoseconds:))
         request.maxWindowRows = maxWindowRows
         request.maxReadAttempts = maxReadAttempts
         request.normalizer = CustomerNormalizer(maxStringBytes: maxStringBytes)

@@ -12,6 +12,8 @@ import LibPQ
 struct RunRegistry {
     let request: RunRequest
     let store: StateStore
+    /// Cuts a range into windows (`WindowSizing`): called only for a new run or an extension.
+    let planWindows: (Timestamp, Timestamp) -> [TimeWindow]
 
     /// What `open` decided: the run, the windows left to read, and the range the run now covers.
     struct Opened {
@@ -34,7 +36,7 @@ struct RunRegistry {
                 return try resume(latest, range: range)
             }
         }
-        let windows = WindowPlanner(field: request.field, size: request.windowSize).windows(from: range.from, to: range.to)
+        let windows = planWindows(range.from, range.to)
         let id = try store.createRun(
             pipeline: request.pipeline, identity: identity, mode: request.mode, field: request.field,
             from: range.from, to: range.to, target: request.target, status: request.planOnly ? .planned : .running, windows: windows,
@@ -51,7 +53,7 @@ struct RunRegistry {
         var effective = range
         effective.from = latest.rangeFrom
         if range.to > latest.rangeTo {
-            let added = WindowPlanner(field: request.field, size: request.windowSize).windows(from: latest.rangeTo, to: range.to)
+            let added = planWindows(latest.rangeTo, range.to)
             try store.extendRun(latest.id, to: range.to, windows: added)
             run.rangeTo = range.to
         } else {

@@ -13,7 +13,12 @@ public struct RunRequest: Sendable {
     public var lookback: TimeSpan = .hours(1)
     /// How far behind now a range ends, so a window is never read while records can still enter it.
     public var lag: TimeSpan = .minutes(1)
-    public var windowSize: TimeSpan = .days(1)
+    /// Windows by the calendar (`--window`); nil, the default, sizes windows by rows.
+    public var windowSize: TimeSpan?
+    /// About how many records a window holds when windows are sized by rows (`RowSizedPlanner`):
+    /// large enough to amortise a window's first page, closing count and transaction, small
+    /// enough that a resume loses little and a merge stays short.
+    public var targetWindowRows: Int = 20_000
     public var api: APIConfiguration
     public var databaseURL: String
     public var target: TargetTable
@@ -73,8 +78,9 @@ public struct RunRequest: Sendable {
     public func validate() throws(ExportError) {
         guard concurrency >= 1 else { throw .configuration("--concurrency must be at least 1 (it is \(concurrency)); try 8") }
         guard loaders >= 1 else { throw .configuration("--loaders must be at least 1 (it is \(loaders)); try 2") }
-        guard windowSize.nanoseconds > 0 else { throw .configuration("--window must be longer than zero (it is \(windowSize)); try 1d") }
+        if let windowSize, windowSize.nanoseconds <= 0 { throw .configuration("--window must be longer than zero (it is \(windowSize)); try 1d") }
         guard api.pageSize >= 1 else { throw .configuration("--page-size must be at least 1 (it is \(api.pageSize)); use the server's maximum, usually 200") }
+        guard targetWindowRows >= 1 else { throw .configuration("--window-rows must be at least 1 (it is \(targetWindowRows)); the default is 20000") }
         guard maxWindowRows >= api.pageSize else { throw .configuration("max-window-rows (\(maxWindowRows)) must be at least the page size (\(api.pageSize))") }
         guard lookback.nanoseconds >= 0, lag.nanoseconds >= 0 else { throw .configuration("--lookback and --lag cannot be negative") }
         guard !api.token.isEmpty else {

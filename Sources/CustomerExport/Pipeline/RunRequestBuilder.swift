@@ -17,6 +17,8 @@ public struct RunOverrides: Sendable {
     public var loaders: Int?
     public var pageSize: Int?
     public var maxWindowRows: Int?
+    /// About how many records a window holds (`RunRequest.targetWindowRows`).
+    public var windowRows: Int?
     public var targetSchema: String?
     public var targetTable: String?
     public var stateSchema: String?
@@ -108,6 +110,7 @@ public enum RunRequestBuilder {
         if let concurrency = overrides.concurrency ?? file?.concurrency { request.concurrency = concurrency }
         if let loaders = overrides.loaders ?? file?.loaders { request.loaders = loaders }
         if let rows = overrides.maxWindowRows ?? file?.maxWindowRows { request.maxWindowRows = rows }
+        if let rows = overrides.windowRows { request.targetWindowRows = rows }
         if let attempts = file?.maxReadAttempts {
             guard attempts >= 1 else { throw .configuration("maxReadAttempts must be at least 1") }
             request.maxReadAttempts = attempts

@@ -51,7 +51,9 @@ struct DatasetPlan: Sendable {
         self.structural = structural
         self.slotOf = slotOf
 
-        createdAt = Self.creationInstants(count: count, range: parameters.createdRange, using: &rng)
+        var instants = Self.creationInstants(count: count, range: parameters.createdRange, using: &rng)
+        if parameters.bulkShare > 0 { Self.addLargeImports(to: &instants, share: parameters.bulkShare, range: parameters.createdRange, using: &rng) }
+        createdAt = instants
 
         operators = max(1, min(customers, Int((Double(customers).squareRoot() / 10).rounded(.up))))
         businesses = (customers - operators) / 20
@@ -82,6 +84,26 @@ struct DatasetPlan: Sendable {
             }
         }
         return instants
+    }
+
+    /// Gives `share` of the records the instants of large bulk imports (10,000 to 50,000
+    /// records each on one instant), at random places: the dense shape, where a calendar day
+    /// can hold tens of thousands of customers.
+    private static func addLargeImports(to instants: inout [Instant], share: Double, range: Range<Instant>, using rng: inout SplitMix64) {
+        var left = Int(Double(instants.count) * share)
+        var slots = Array(instants.indices)
+        for index in slots.indices.reversed() { slots.swapAt(index, rng.below(index + 1)) }
+        var next = 0
+        while left > 0 {
+            var size = min(left, 10_000 + rng.below(40_001))
+            if left - size < 10_000 { size = left }  // no small import left over
+            let instant = TimestampStyle.randomInstant(in: range, using: &rng)
+            for _ in 0..<size {
+                instants[slots[next]] = instant
+                next += 1
+            }
+            left -= size
+        }
     }
 
     // MARK: Hierarchy (by structural index)

@@ -4,6 +4,8 @@ struct GenerationParameters: Sendable {
     var customers: Int
     /// Invalid records on top of the customers.
     var poison: Int
+    /// Share of the customers created by large bulk imports (see `SimulatorOptions.bulkShare`).
+    var bulkShare: Double
     var seed: UInt64
     /// `createdAt` is drawn from this range.
     var createdRange: Range<Instant>
@@ -14,6 +16,7 @@ struct GenerationParameters: Sendable {
     init(options: SimulatorOptions, now: Instant) {
         customers = options.customers
         poison = options.poison
+        bulkShare = options.bulkShare
         seed = options.seed
         createdRange = options.createdAtRange
         updatedBound = min(createdRange.upperBound, now)

@@ -35,6 +35,9 @@ struct TuningOptions: ParsableArguments {
     @Option(help: "Records per request, at most the server's maximum (default 200).")
     var pageSize: Int?
 
+    @Option(help: "Size windows to about this many records each, from the API's counts (default 20000).")
+    var windowRows: Int?
+
     @Option(help: "Split a window whose API total exceeds this many rows (default 50000).")
     var maxWindowRows: Int?
 
@@ -47,6 +50,9 @@ struct TuningOptions: ParsableArguments {
     @OptionGroup var throughput: ThroughputOptions
 
     func validate() throws {
+        if let windowRows, windowRows < 1 {
+            throw ValidationError("--window-rows must be at least 1 (got \(windowRows)); the default is 20000")
+        }
         if let pageSize, pageSize < 1 {
             throw ValidationError("--page-size must be at least 1 (got \(pageSize)); use the server's maximum, usually 200")
         }
@@ -62,6 +68,7 @@ struct TuningOptions: ParsableArguments {
         throughput.apply(to: &overrides)
         overrides.pageSize = pageSize
         overrides.maxWindowRows = maxWindowRows
+        overrides.windowRows = windowRows
         overrides.restart = restart
         overrides.wait = wait
     }

@@ -85,7 +85,7 @@ struct BackfillEndToEndTests {
     @Test("a run killed with SIGKILL mid-way resumes the same run and ends with the same table")
     func killAndResume() async throws {
         try await ExportHarness.with(configure: { $0.customers = 20_000; $0.latencyMilliseconds = 3 }) { harness in
-            let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--concurrency", "4"] + harness.cliFlags
+            let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--concurrency", "4"] + harness.cliFlags + ExportHarness.dayWindows
             let child = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
             // Wait until some windows are committed, then kill without warning.
             var done = 0

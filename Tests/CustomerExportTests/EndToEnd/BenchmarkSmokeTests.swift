@@ -12,7 +12,13 @@ struct BenchmarkSmokeTests {
             "DATABASE_URL": try TestDatabase.connectionString(), "BENCH_BIN": Executables.productsDirectory.path,
         ])
         #expect(outcome.status == 0, "\(outcome.stdout)\n\(outcome.stderr)")
-        for line in ["| COPY ceiling", "| merge ceiling", "| database-bound backfill, 20000 customers", "| API-bound backfill", "| backfill of 40000 customers", "| 8 |"] {
+        for shape in ["sparse", "dense"] {
+            for measurement in ["COPY ceiling", "merge ceiling", "database-bound backfill, 20000 customers", "API-bound backfill"] {
+                #expect(outcome.stdout.contains("| **\(shape)**: \(measurement)"), "missing \(shape) \(measurement) in:\n\(outcome.stdout)")
+            }
+        }
+        #expect(outcome.stdout.contains("of raw \\copy"))
+        for line in ["| backfill of 40000 customers", "| 8 |"] {
             #expect(outcome.stdout.contains(line), "missing \(line) in:\n\(outcome.stdout)")
         }
     }

@@ -114,7 +114,7 @@ struct ExitReportTests {
             let files = try Files(pipeline: "backfill")
             defer { files.remove() }
             let child = try Executables.start(
-                "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--concurrency", "2"] + harness.cliFlags + files.flags,
+                "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--concurrency", "2"] + harness.cliFlags + ExportHarness.dayWindows + files.flags,
                 environment: harness.cliEnvironment)
             for _ in 0..<400 {
                 try await Task.sleep(for: .milliseconds(50))

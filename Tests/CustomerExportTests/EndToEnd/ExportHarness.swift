@@ -76,6 +76,11 @@ struct ExportHarness: Sendable {
         ["--api-url", simulator.baseURL, "--database-url", databaseURL, "--target-schema", targetSchema, "--state-schema", stateSchema]
     }
 
+    /// The harness's datasets hold thousands of customers, not millions: day windows (the
+    /// calendar, no counting) give a run the many windows and commits a real export has with
+    /// windows sized by rows, which the tests that stop, kill or starve a run mid-way need.
+    static let dayWindows = ["--window", "1d"]
+
     var cliEnvironment: [String: String] { ["CUSTOMERS_API_TOKEN": token] }
 
     func admin(_ path: String, method: String = "GET") async throws -> [UInt8] {

@@ -19,7 +19,7 @@ struct JSONLogTests {
         try await ExportHarness.with(configure: { $0.customers = 3000; $0.latencyMilliseconds = 20 }) { harness in
             let child = try Executables.start(
                 "customer-export",
-                ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "3s", "--log-format", "json", "--log-level", "info"] + harness.cliFlags,
+                ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "3s", "--log-format", "json", "--log-level", "info"] + harness.cliFlags + ExportHarness.dayWindows,
                 environment: harness.cliEnvironment)
             for _ in 0..<600 {
                 try await Task.sleep(for: .milliseconds(50))

@@ -46,7 +46,8 @@ struct LiveDataTests {
             var pipeline = ExportPipeline(
                 request: try harness.backfill { $0.window = "3650d"; $0.pageSize = 100; $0.concurrency = 1; $0.maxWindowRows = 100_000 },
                 cancellation: CancellationToken(), logger: Logger(label: "drift"))
-            // Request 1 is the preflight, 2 the first page: delete right after it, before page two.
+            // Request 1 is the preflight, 2 the first page (an explicit --window plans by the
+            // calendar, without counting): delete right after it, before page two.
             pipeline.transport = InterceptingTransport(
                 try AsyncHTTPClientTransport(maxConnections: 1, connectTimeout: .seconds(5), caFile: nil), before: 3) { postAdmin(url) }
             let configured = pipeline

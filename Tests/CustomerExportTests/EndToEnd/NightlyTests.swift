@@ -125,7 +125,7 @@ struct NightlyTests {
             let metrics = directory.appendingPathComponent("customer_export.prom").path
             let outcome = try await Executables.run(
                 "customer-export",
-                ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--report", report, "--metrics-file", metrics, "--progress"] + harness.cliFlags,
+                ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--report", report, "--metrics-file", metrics, "--progress"] + harness.cliFlags + ExportHarness.dayWindows,
                 environment: harness.cliEnvironment)
             #expect(outcome.status == 0, "\(outcome.stderr)")
             #expect(outcome.stderr.contains("windows 1096/1096 · rows "), "\(outcome.stderr)")

@@ -53,7 +53,7 @@ extension ProductionScenarios {
                 let reportFile = Self.temporaryFile("outage-report")
                 defer { try? FileManager.default.removeItem(at: reportFile) }
                 let child = try Executables.start(
-                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--report", reportFile.path] + harness.cliFlags,
+                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--report", reportFile.path] + harness.cliFlags + ExportHarness.dayWindows,
                     environment: harness.cliEnvironment)
                 #expect(try await Self.waitForDoneWindows(harness, atLeast: 100) >= 100)
                 _ = try await harness.admin("/__admin/outage?seconds=90&fault=503", method: "POST")
@@ -76,7 +76,7 @@ extension ProductionScenarios {
                 let reportFile = Self.temporaryFile("restart-report")
                 defer { try? FileManager.default.removeItem(at: reportFile) }
                 let child = try Executables.start(
-                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--report", reportFile.path] + harness.cliFlags,
+                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--report", reportFile.path] + harness.cliFlags + ExportHarness.dayWindows,
                     environment: harness.cliEnvironment)
                 #expect(try await Self.waitForDoneWindows(harness, atLeast: 100) >= 100)
                 try await database.stopKeepingData()
@@ -97,7 +97,7 @@ extension ProductionScenarios {
         @Test("an API down for longer than --retry-for ends the run with exit 1; the same command resumes once it is back")
         func apiPastBudget() async throws {
             try await ExportHarness.with(configure: { $0.customers = 3000; $0.latencyMilliseconds = 20 }) { harness in
-                let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "4s"] + harness.cliFlags
+                let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "4s"] + harness.cliFlags + ExportHarness.dayWindows
                 let child = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
                 #expect(try await Self.waitForDoneWindows(harness, atLeast: 20) >= 20)
                 _ = try await harness.admin("/__admin/outage?seconds=3600&fault=reset", method: "POST")
@@ -116,7 +116,7 @@ extension ProductionScenarios {
             try await Self.withPrivateDatabase(customers: 3000, latencyMilliseconds: 20) { harness, database in
                 let reportFile = Self.temporaryFile("db-gone-report")
                 defer { try? FileManager.default.removeItem(at: reportFile) }
-                let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "3s"] + harness.cliFlags
+                let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "3s"] + harness.cliFlags + ExportHarness.dayWindows
                 let child = try Executables.start("customer-export", arguments + ["--report", reportFile.path], environment: harness.cliEnvironment)
                 #expect(try await Self.waitForDoneWindows(harness, atLeast: 20) >= 20)
                 try await database.stopKeepingData()

@@ -62,7 +62,7 @@ extension ProductionScenarios {
         @Test("a backfill whose --to is in the future, killed 3 times at random instants, resumes as one run to the exact table")
         func openEndedBackfill() async throws {
             try await ExportHarness.with(configure: { $0.customers = 6000; $0.latencyMilliseconds = 15 }) { harness in
-                let arguments = ["backfill", "--from", "2023-01-01", "--to", "2099-01-01", "--concurrency", "2"] + harness.cliFlags
+                let arguments = ["backfill", "--from", "2023-01-01", "--to", "2099-01-01", "--concurrency", "2"] + harness.cliFlags + ExportHarness.dayWindows
                 let final = try await Self.killAtRandomThenFinish(harness, arguments, environment: harness.cliEnvironment)
                 #expect(final.status == 0, "\(final.stderr)")
                 let runs = await Self.runs(harness)
@@ -84,7 +84,7 @@ extension ProductionScenarios {
                     concurrency: 2
                     """.write(to: file, atomically: true, encoding: .utf8)
                 defer { try? FileManager.default.removeItem(at: file) }
-                let arguments = ["run", file.path] + harness.cliFlags
+                let arguments = ["run", file.path] + harness.cliFlags + ExportHarness.dayWindows
                 let final = try await Self.killAtRandomThenFinish(harness, arguments, environment: harness.cliEnvironment)
                 #expect(final.status == 0, "\(final.stderr)")
                 let runs = await Self.runs(harness)
@@ -102,7 +102,7 @@ extension ProductionScenarios {
                 #expect(backfill.status == 0, "\(backfill.stderr)")
                 _ = try await harness.admin("/__admin/mutate?count=25&kind=delete", method: "POST")
                 let truth = try await harness.truth()
-                let arguments = ["reconcile", "--from", "2023-01-01", "--to", "2099-01-01", "--concurrency", "2"] + harness.cliFlags
+                let arguments = ["reconcile", "--from", "2023-01-01", "--to", "2099-01-01", "--concurrency", "2"] + harness.cliFlags + ExportHarness.dayWindows
                 let final = try await Self.killAtRandomThenFinish(harness, arguments, environment: harness.cliEnvironment, kills: 2)
                 #expect(final.status == 0, "\(final.stderr)")
                 let runs = await Self.runs(harness)

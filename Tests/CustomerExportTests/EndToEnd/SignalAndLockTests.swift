@@ -21,7 +21,7 @@ struct SignalAndLockTests {
     @Test("SIGINT and SIGTERM stop within seconds with exit 5, and the same command resumes to the exact table", arguments: [SIGINT, SIGTERM])
     func interrupt(_ signal: Int32) async throws {
         try await ExportHarness.with(configure: { $0.customers = 6000; $0.latencyMilliseconds = 15 }) { harness in
-            let arguments = Self.arguments + harness.cliFlags
+            let arguments = Self.arguments + harness.cliFlags + ExportHarness.dayWindows
             let child = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
             #expect(try await waitForDoneWindows(harness, atLeast: 20) >= 20)
             let sent = Date()
@@ -42,7 +42,7 @@ struct SignalAndLockTests {
     @Test("a second run of the same pipeline fails fast naming the active run; with --wait it queues and then resumes it")
     func oneWriter() async throws {
         try await ExportHarness.with(configure: { $0.customers = 6000; $0.latencyMilliseconds = 40 }) { harness in
-            let arguments = Self.arguments + harness.cliFlags
+            let arguments = Self.arguments + harness.cliFlags + ExportHarness.dayWindows
             let first = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
             #expect(try await waitForDoneWindows(harness, atLeast: 5) >= 5)
 

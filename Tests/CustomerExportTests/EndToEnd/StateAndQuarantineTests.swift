@@ -19,7 +19,7 @@ extension ProductionScenarios {
         func quarantineRetry() async throws {
             try await ExportHarness.with(configure: { $0.customers = 600; $0.poison = 14 }) { harness in
                 let backfill = try await Executables.run(
-                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01"] + harness.cliFlags, environment: harness.cliEnvironment)
+                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01"] + harness.cliFlags + ExportHarness.dayWindows, environment: harness.cliEnvironment)
                 #expect(backfill.status == 0, "\(backfill.stderr)")
                 let all = try #require(try Self.json(try await cli(harness, ["quarantine", "list", "--json"]).stdout) as? [[String: Any]])
                 #expect(all.count == 10)
@@ -62,7 +62,7 @@ extension ProductionScenarios {
                 try "pipeline: nightly\nmode: incremental\nincremental: { start: 2023-01-01, lookback: 1h, lag: 1m }\nconcurrency: 2\n"
                     .write(to: pipeline, atomically: true, encoding: .utf8)
                 defer { try? FileManager.default.removeItem(at: pipeline) }
-                let run = ["run", pipeline.path] + harness.cliFlags
+                let run = ["run", pipeline.path] + harness.cliFlags + ExportHarness.dayWindows
                 let child = try Executables.start("customer-export", run, environment: harness.cliEnvironment)
                 for _ in 0..<600 {
                     try await Task.sleep(for: .milliseconds(50))

@@ -1,0 +1,56 @@
+import Dispatch
+import Logging
+import Synchronization
+
+/// Plans a run's windows: by rows, from the API's counts (`RowSizedPlanner`), so that the
+/// defaults are fast on sparse and dense data alike. An explicit `--window` is taken as given
+/// (the calendar, no counting requests), and a day is the fallback when the API cannot count,
+/// because its envelope has no total or it does not answer.
+struct WindowSizing {
+    let request: RunRequest
+    let client: CustomersAPIClient
+    let logger: Logger
+
+    /// The windows for `[from, to)`, and why they are what they are, for `plan` and the log.
+    func plan(from: Timestamp, to: Timestamp) -> (windows: [TimeWindow], reason: String) {
+        if let size = request.windowSize {
+            return (WindowPlanner(field: request.field, size: size).windows(from: from, to: to), "by the calendar: --window \(size), as given")
+        }
+        let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows, maxSpan: request.windowSize)
+        let limiter = RequestLimiter(limit: request.concurrency, label: "customer-export.planning")
+        let calendar = WindowPlanner(field: request.field, size: request.windowSize ?? .days(1))
+        do throws(ExtractError) {
+            let plan = try planner.plan(from: from, to: to) { (parts: [TimeWindow]) throws(ExtractError) -> [Int?] in
+                try count(parts, limiter)
+            }
+            let limit = request.windowSize.map { ", at most \($0) each" } ?? ""
+            let rows = plan.windows.reduce(0) { $0 + $1.rows }
+            return (plan.windows.map(\.window),
+                    "sized by rows: about \(request.targetWindowRows) per window\(limit), from \(plan.probes) counting requests (\(rows) rows counted)")
+        } catch {
+            logger.warning("could not count the range's records; windows follow the calendar", metadata: ["reason": "\(error)"])
+            return (calendar.windows(from: from, to: to), "by the calendar (\(request.windowSize ?? .days(1))): the API could not count (\(error))")
+        }
+    }
+
+    /// The API's total for each part, one `limit=1` request each, in parallel.
+    private func count(_ parts: [TimeWindow], _ limiter: RequestLimiter) throws(ExtractError) -> [Int?] {
+        let totals = Mutex([Int?](repeating: nil, count: parts.count))
+        let failure = Mutex<ExtractError?>(nil)
+        let group = DispatchGroup()
+        for (index, part) in parts.enumerated() {
+            limiter.submit(group: group) {
+                guard failure.withLock({ $0 == nil }) else { return }
+                do throws(ExtractError) {
+                    let page = try client.fetch(PageRequest(window: part, offset: 0, limit: 1))
+                    totals.withLock { $0[index] = page.body.total }
+                } catch {
+                    failure.withLock { if $0 == nil { $0 = error } }
+                }
+            }
+        }
+        group.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+        return totals.withLock { $0 }
+    }
+}
