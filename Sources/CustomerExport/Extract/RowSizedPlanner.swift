@@ -20,7 +20,7 @@
 public struct RowSizedPlanner: Sendable {
     public var field: WindowField
     public var targetRows: Int
-    /// The longest window allowed (`--window`), or nil for no limit.
+    /// The longest window allowed, or nil for no limit.
     public var maxSpan: TimeSpan?
     /// Parts narrower than this are not halved further: records sharing an instant cannot be
     /// divided by time, and the reader splits what is left if it must.
@@ -44,14 +44,17 @@ public struct RowSizedPlanner: Sendable {
         public var probes: Int
     }
 
-    /// Plans `[from, to)`. `count` returns the API's total for each part it is given, in order
-    /// (nil when the envelope has no total: then the range is cut by `maxSpan`, or by day).
-    public func plan<E: Error>(from: Timestamp, to: Timestamp, count: ([TimeWindow]) throws(E) -> [Int?]) throws(E) -> Plan {
-        let calendar = WindowPlanner(field: field, size: maxSpan ?? .days(1))
+    /// The size of the windows holding the run's last `targetRows` records.
+    var tailTarget: Int { max(1, targetRows / 4) }
+
+    /// Plans `[from, to)`. `count` returns the API's total for each part it is given, in order;
+    /// nil totals (an envelope without one) leave nothing to size by, and the plan is nil.
+    public func plan<E: Error>(from: Timestamp, to: Timestamp, count: ([TimeWindow]) throws(E) -> [Int?]) throws(E) -> Plan? {
+        let start = from.truncatedToMicroseconds
         let end = to.truncatedToMicroseconds
-        let tailTarget = max(1, targetRows / 4)
-        var pending = maxSpan.map { _ in calendar.windows(from: from, to: to) }
-            ?? WindowPlanner(field: field, size: TimeSpan(nanoseconds: to.nanosecondsSinceEpoch - from.nanosecondsSinceEpoch)).windows(from: from, to: to)
+        guard end > start else { return Plan(windows: [], probes: 0) }
+        var pending = maxSpan.map { WindowPlanner(field: field, size: $0).windows(from: start, to: end) }
+            ?? [TimeWindow(field: field, from: start, to: end)]
         var leaves: [SizedWindow] = []
         var probes = 0
         while !pending.isEmpty {
@@ -59,9 +62,7 @@ public struct RowSizedPlanner: Sendable {
             probes += pending.count
             var next: [TimeWindow] = []
             for (part, total) in zip(pending, totals) {
-                guard let total else {
-                    return Plan(windows: calendar.windows(from: from, to: to).map { SizedWindow(window: $0, rows: 0) }, probes: probes)
-                }
+                guard let total else { return nil }
                 let span = part.to.nanosecondsSinceEpoch - part.from.nanosecondsSinceEpoch
                 // The part that ends the range is cut to the tail's size: the run's last window is short.
                 let limit = part.to == end ? tailTarget : targetRows
@@ -82,7 +83,6 @@ public struct RowSizedPlanner: Sendable {
     func join(_ leaves: [SizedWindow]) -> [SizedWindow] {
         var rowsFromHereOn = Array(repeating: 0, count: leaves.count + 1)
         for index in leaves.indices.reversed() { rowsFromHereOn[index] = rowsFromHereOn[index + 1] + leaves[index].rows }
-        let tailTarget = max(1, targetRows / 4)
         var windows: [SizedWindow] = []
         for (index, leaf) in leaves.enumerated() {
             if var current = windows.last {

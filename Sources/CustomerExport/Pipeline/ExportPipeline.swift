@@ -93,7 +93,7 @@ public struct ExportPipeline: Sendable {
             "run": "\(opened.run.id)", "pipeline": "\(request.pipeline)", "mode": "\(request.mode.rawValue)",
             "range": "\(opened.range.from) – \(opened.range.to)", "windows": "\(opened.windows.count)",
             "api": "\(request.api.endpoint)", "filters": "\(request.api.filters.summary)", "page_size": "\(request.api.pageSize)",
-            "window": "\(request.windowSize.map { "at most \($0), " } ?? "")about \(request.targetWindowRows) rows", "concurrency": "\(request.concurrency)", "loaders": "\(request.loaders)",
+            "window": "\(request.windowSize.map { "\($0) (calendar)" } ?? "about \(request.targetWindowRows) rows")", "concurrency": "\(request.concurrency)", "loaders": "\(request.loaders)",
             "retry_for": "api \(request.api.retry.retryFor), database \(request.databaseRetryFor)",
             "target": "\(request.target.displayName)", "state": "\(request.state.name)",
             "database": "\(request.databaseURL.isEmpty ? "PG* variables" : ConnectionString.redacted(request.databaseURL))",

@@ -16,20 +16,21 @@ struct WindowSizing {
         if let size = request.windowSize {
             return (WindowPlanner(field: request.field, size: size).windows(from: from, to: to), "by the calendar: --window \(size), as given")
         }
-        let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows, maxSpan: request.windowSize)
+        let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows)
         let limiter = RequestLimiter(limit: request.concurrency, label: "customer-export.planning")
-        let calendar = WindowPlanner(field: request.field, size: request.windowSize ?? .days(1))
+        let days = WindowPlanner(field: request.field, size: .days(1)).windows(from: from, to: to)
         do throws(ExtractError) {
-            let plan = try planner.plan(from: from, to: to) { (parts: [TimeWindow]) throws(ExtractError) -> [Int?] in
+            guard let plan = try planner.plan(from: from, to: to, count: { (parts: [TimeWindow]) throws(ExtractError) -> [Int?] in
                 try count(parts, limiter)
+            }) else {
+                return (days, "by day: the API's envelope has no total to count with")
             }
-            let limit = request.windowSize.map { ", at most \($0) each" } ?? ""
             let rows = plan.windows.reduce(0) { $0 + $1.rows }
             return (plan.windows.map(\.window),
-                    "sized by rows: about \(request.targetWindowRows) per window\(limit), from \(plan.probes) counting requests (\(rows) rows counted)")
+                    "sized by rows: about \(request.targetWindowRows) per window, from \(plan.probes) counting requests (\(rows) rows counted)")
         } catch {
             logger.warning("could not count the range's records; windows follow the calendar", metadata: ["reason": "\(error)"])
-            return (calendar.windows(from: from, to: to), "by the calendar (\(request.windowSize ?? .days(1))): the API could not count (\(error))")
+            return (days, "by day: the API could not count (\(error))")
         }
     }
 
