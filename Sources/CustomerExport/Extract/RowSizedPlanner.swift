@@ -2,12 +2,21 @@
 ///
 /// A calendar day is the wrong unit for a window: with ~180 customers a day every window pays a
 /// serial first page, a closing count and a transaction for two pages of rows, and a bulk import
-/// of 100,000 customers on one day must be split anyway. So the planner asks the API how many
-/// records each part of the range holds (`count`, one `limit=1` request per part, in parallel),
-/// halves every part holding more than the target, and then joins neighbouring parts while
-/// they stay within it, and within `maxSpan` (`--window`) when one is set. The windows covering
-/// the run's last `targetRows` records are cut to a quarter of the target, so the run does not
-/// end on one long merge.
+/// of 100,000 customers on one day must be split anyway. So the planner asks the API, with
+/// `limit=1` requests sent in parallel:
+///
+/// 1. how many records each part of the range holds (`count`), halving every part holding more
+///    than `rankedPartRows` (the reader's own largest window, so offsets stay as deep as the
+///    reader's) until none does;
+/// 2. at which instant the record of a given rank sits in each part still over the target
+///    (`locate`: the record at `offset` k, pages being sorted by the window's field), and cuts the
+///    part there. Cutting at records' own instants gives windows of the target's size in one round
+///    of requests, where halving by time would take one round per halving, and ~27 of them to
+///    narrow a 3-year range down to a bulk import's instant.
+///
+/// Neighbouring parts are then joined while they stay within the target, and within `maxSpan`
+/// (`--window`) when one is set. The windows holding the run's last `targetRows` records are cut
+/// to a quarter of the target, so the run does not end on one long merge.
 ///
 /// Counts may move before the windows are read (live data); that changes only how even the
 /// windows are, never what is read: windows tile the range exactly, and the reader still splits
@@ -15,27 +24,38 @@
 ///
 /// ```swift
 /// let planner = RowSizedPlanner(field: .createdAt, targetRows: 20_000)
-/// let windows = try planner.windows(from: start, to: end) { parts in try parts.map(apiTotal) }
+/// let plan = try planner.plan(from: start, to: end, count: { parts in try parts.map(apiTotal) },
+///                             locate: { ranks in try ranks.map(instantOfRecord) })
 /// ```
 public struct RowSizedPlanner: Sendable {
     public var field: WindowField
     public var targetRows: Int
     /// The longest window allowed, or nil for no limit.
     public var maxSpan: TimeSpan?
+    /// Parts are halved by time until they hold at most this many records, then cut by rank.
+    public var rankedPartRows: Int
     /// Parts narrower than this are not halved further: records sharing an instant cannot be
     /// divided by time, and the reader splits what is left if it must.
     public var narrowest: TimeSpan = .seconds(1)
 
-    public init(field: WindowField, targetRows: Int, maxSpan: TimeSpan? = nil) {
+    public init(field: WindowField, targetRows: Int, maxSpan: TimeSpan? = nil, rankedPartRows: Int = 50_000) {
         self.field = field
         self.targetRows = max(1, targetRows)
         self.maxSpan = maxSpan
+        self.rankedPartRows = max(self.targetRows, rankedPartRows)
     }
 
-    /// One window and the records the API counted in it when it was planned.
+    /// One window and the records the API counted in it when it was planned (estimated from
+    /// ranks for windows cut inside a part).
     public struct SizedWindow: Sendable, Equatable {
         public var window: TimeWindow
         public var rows: Int
+    }
+
+    /// The record at `offset` of `part`'s records in the field's order.
+    public struct Rank: Sendable, Equatable {
+        public var part: TimeWindow
+        public var offset: Int
     }
 
     /// What planning found: the windows, and how many counting requests it took.
@@ -49,13 +69,40 @@ public struct RowSizedPlanner: Sendable {
 
     /// Plans `[from, to)`. `count` returns the API's total for each part it is given, in order;
     /// nil totals (an envelope without one) leave nothing to size by, and the plan is nil.
-    public func plan<E: Error>(from: Timestamp, to: Timestamp, count: ([TimeWindow]) throws(E) -> [Int?]) throws(E) -> Plan? {
+    /// `locate` returns the instant of the record at each rank, or nil when there is none
+    /// (the part shrank) or it has no readable instant; no cut is made there.
+    public func plan<E: Error>(
+        from: Timestamp, to: Timestamp, count: ([TimeWindow]) throws(E) -> [Int?], locate: ([Rank]) throws(E) -> [Timestamp?]
+    ) throws(E) -> Plan? {
         let start = from.truncatedToMicroseconds
         let end = to.truncatedToMicroseconds
         guard end > start else { return Plan(windows: [], probes: 0) }
+        guard let counted = try countedParts(from: start, to: end, count: count) else { return nil }
+        let parts = counted.parts.sorted { $0.window.from < $1.window.from }
+        var probes = counted.probes
+
+        let ranks = rankCuts(of: parts)
+        let instants = ranks.isEmpty ? [] : try locate(ranks.map(\.rank))
+        probes += ranks.count
+        var cutsByPart = [[(offset: Int, instant: Timestamp)]](repeating: [], count: parts.count)
+        for (cut, instant) in zip(ranks, instants) {
+            // The API's bounds are inclusive: a window ending on a record's instant would be sent
+            // the records there (an import: tens of thousands) only to drop them as the next
+            // window's. So the cut goes a microsecond before the record.
+            if let instant { cutsByPart[cut.partIndex].append((cut.rank.offset, instant.truncatedToMicroseconds.adding(nanoseconds: -Timestamp.nanosecondsPerMicrosecond))) }
+        }
+        let pieces = zip(parts, cutsByPart).flatMap { part, cuts in Self.cut(part, at: cuts) }
+        return Plan(windows: join(pieces), probes: probes)
+    }
+
+    /// Step 1: parts of at most `rankedPartRows` records (or narrower than `narrowest`), with
+    /// their counts and the number of requests spent.
+    private func countedParts<E: Error>(
+        from start: Timestamp, to end: Timestamp, count: ([TimeWindow]) throws(E) -> [Int?]
+    ) throws(E) -> (parts: [SizedWindow], probes: Int)? {
         var pending = maxSpan.map { WindowPlanner(field: field, size: $0).windows(from: start, to: end) }
             ?? [TimeWindow(field: field, from: start, to: end)]
-        var leaves: [SizedWindow] = []
+        var parts: [SizedWindow] = []
         var probes = 0
         while !pending.isEmpty {
             let totals = try count(pending)
@@ -64,18 +111,57 @@ public struct RowSizedPlanner: Sendable {
             for (part, total) in zip(pending, totals) {
                 guard let total else { return nil }
                 let span = part.to.nanosecondsSinceEpoch - part.from.nanosecondsSinceEpoch
-                // The part that ends the range is cut to the tail's size: the run's last window is short.
-                let limit = part.to == end ? tailTarget : targetRows
-                if total > limit, span > narrowest.nanoseconds, let halves = part.halves() {
+                if total > rankedPartRows, span > narrowest.nanoseconds, let halves = part.halves() {
                     next += [halves.0, halves.1]
                 } else {
-                    leaves.append(SizedWindow(window: part, rows: total))
+                    parts.append(SizedWindow(window: part, rows: total))
                 }
             }
             pending = next
         }
-        leaves.sort { $0.window.from < $1.window.from }
-        return Plan(windows: join(leaves), probes: probes)
+        return (parts, probes)
+    }
+
+    /// Step 2: the ranks to cut each part at. Before the run's last `targetRows` records, a part
+    /// is cut into equal windows of at most the target; within them, of at most a quarter of it.
+    /// Parts over `rankedPartRows` (a bulk import on one instant) stay whole.
+    func rankCuts(of parts: [SizedWindow]) -> [(partIndex: Int, rank: Rank)] {
+        let total = parts.reduce(0) { $0 + $1.rows }
+        let tailStart = max(0, total - targetRows)
+        var cuts: [(Int, Rank)] = []
+        var first = 0
+        for (index, part) in parts.enumerated() {
+            defer { first += part.rows }
+            guard part.rows > tailTarget, part.rows <= rankedPartRows else { continue }
+            let head = min(part.rows, max(0, tailStart - first))
+            var offsets = Self.evenCuts(of: head, atMost: targetRows)
+            if head > 0, head < part.rows { offsets.append(head) }
+            offsets += Self.evenCuts(of: part.rows - head, atMost: tailTarget).map { head + $0 }
+            cuts += offsets.map { (index, Rank(part: part.window, offset: $0)) }
+        }
+        return cuts
+    }
+
+    /// Offsets cutting `count` records into equal runs of at most `size`.
+    static func evenCuts(of count: Int, atMost size: Int) -> [Int] {
+        let pieces = (count + size - 1) / size
+        return pieces > 1 ? (1..<pieces).map { count * $0 / pieces } : []
+    }
+
+    /// The part cut at the instants found, rows estimated from the ranks. An instant that does
+    /// not move past the previous cut (records sharing it) is no cut: its rows stay in the window
+    /// that starts at that instant.
+    static func cut(_ part: SizedWindow, at cuts: [(offset: Int, instant: Timestamp)]) -> [SizedWindow] {
+        var pieces: [SizedWindow] = []
+        var from = part.window.from
+        var rowsBefore = 0
+        for (offset, instant) in cuts where instant > from && instant < part.window.to {
+            pieces.append(SizedWindow(window: TimeWindow(field: part.window.field, from: from, to: instant), rows: offset - rowsBefore))
+            from = instant
+            rowsBefore = offset
+        }
+        pieces.append(SizedWindow(window: TimeWindow(field: part.window.field, from: from, to: part.window.to), rows: max(0, part.rows - rowsBefore)))
+        return pieces
     }
 
     /// Joins neighbouring parts while a window stays within the target (a quarter of it for the

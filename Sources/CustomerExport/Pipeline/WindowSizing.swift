@@ -16,13 +16,19 @@ struct WindowSizing {
         if let size = request.windowSize {
             return (WindowPlanner(field: request.field, size: size).windows(from: from, to: to), "by the calendar: --window \(size), as given")
         }
-        let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows)
+        let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows, rankedPartRows: request.maxWindowRows)
         let limiter = RequestLimiter(limit: request.concurrency, label: "customer-export.planning")
         let days = WindowPlanner(field: request.field, size: .days(1)).windows(from: from, to: to)
         do throws(ExtractError) {
-            guard let plan = try planner.plan(from: from, to: to, count: { (parts: [TimeWindow]) throws(ExtractError) -> [Int?] in
-                try count(parts, limiter)
-            }) else {
+            guard let plan = try planner.plan(
+                from: from, to: to,
+                count: { (parts: [TimeWindow]) throws(ExtractError) -> [Int?] in
+                    try probe(parts.map { ($0, 0) }, limiter).map(\.total)
+                },
+                locate: { (ranks: [RowSizedPlanner.Rank]) throws(ExtractError) -> [Timestamp?] in
+                    try probe(ranks.map { ($0.part, $0.offset) }, limiter).map { $0.firstRecordInstant(of: request.field) }
+                })
+            else {
                 return (days, "by day: the API's envelope has no total to count with")
             }
             let rows = plan.windows.reduce(0) { $0 + $1.rows }
@@ -34,17 +40,17 @@ struct WindowSizing {
         }
     }
 
-    /// The API's total for each part, one `limit=1` request each, in parallel.
-    private func count(_ parts: [TimeWindow], _ limiter: RequestLimiter) throws(ExtractError) -> [Int?] {
-        let totals = Mutex([Int?](repeating: nil, count: parts.count))
+    /// One `limit=1` request per (part, offset), in parallel; the pages in the order asked.
+    private func probe(_ requests: [(TimeWindow, Int)], _ limiter: RequestLimiter) throws(ExtractError) -> [PageBody] {
+        let pages = Mutex([PageBody?](repeating: nil, count: requests.count))
         let failure = Mutex<ExtractError?>(nil)
         let group = DispatchGroup()
-        for (index, part) in parts.enumerated() {
+        for (index, (part, offset)) in requests.enumerated() {
             limiter.submit(group: group) {
                 guard failure.withLock({ $0 == nil }) else { return }
                 do throws(ExtractError) {
-                    let page = try client.fetch(PageRequest(window: part, offset: 0, limit: 1))
-                    totals.withLock { $0[index] = page.body.total }
+                    let page = try client.fetch(PageRequest(window: part, offset: offset, limit: 1))
+                    pages.withLock { $0[index] = page.body }
                 } catch {
                     failure.withLock { if $0 == nil { $0 = error } }
                 }
@@ -52,6 +58,6 @@ struct WindowSizing {
         }
         group.wait()
         if let error = failure.withLock({ $0 }) { throw error }
-        return totals.withLock { $0 }
+        return pages.withLock { $0.compactMap { $0 } }
     }
 }

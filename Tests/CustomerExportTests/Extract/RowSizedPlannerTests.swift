@@ -7,13 +7,29 @@ struct RowSizedPlannerTests {
     struct Data {
         var instants: [Int64]  // sorted nanoseconds
 
+        func firstIndex(atLeast value: Int64) -> Int {
+            var low = 0, high = instants.count
+            while low < high { let mid = (low + high) / 2; if instants[mid] < value { low = mid + 1 } else { high = mid } }
+            return low
+        }
+
         func count(_ window: TimeWindow) -> Int {
-            func firstIndex(atLeast value: Int64) -> Int {
-                var low = 0, high = instants.count
-                while low < high { let mid = (low + high) / 2; if instants[mid] < value { low = mid + 1 } else { high = mid } }
-                return low
-            }
-            return firstIndex(atLeast: window.to.nanosecondsSinceEpoch + 1) - firstIndex(atLeast: window.from.nanosecondsSinceEpoch)
+            firstIndex(atLeast: window.to.nanosecondsSinceEpoch + 1) - firstIndex(atLeast: window.from.nanosecondsSinceEpoch)
+        }
+
+        /// The instant of the record at `offset` in the window, in time order, as a `limit=1` page at that offset shows it.
+        func locate(_ rank: RowSizedPlanner.Rank) -> Timestamp? {
+            guard rank.offset < count(rank.part) else { return nil }
+            return Timestamp(nanosecondsSinceEpoch: instants[firstIndex(atLeast: rank.part.from.nanosecondsSinceEpoch) + rank.offset])
+        }
+
+        func plan(_ planner: RowSizedPlanner, from: Timestamp, to: Timestamp) -> RowSizedPlanner.Plan? {
+            planner.plan(from: from, to: to, count: { parts in parts.map(count) }, locate: { ranks in ranks.map(locate) })
+        }
+
+        /// The records each window really holds (half-open, as the pipeline keeps them).
+        func rows(in window: TimeWindow) -> Int {
+            firstIndex(atLeast: window.to.nanosecondsSinceEpoch) - firstIndex(atLeast: window.from.nanosecondsSinceEpoch)
         }
     }
 
@@ -35,13 +51,14 @@ struct RowSizedPlannerTests {
     func sparseDataMakesFewWindows() throws {
         let data = sparse
         let planner = RowSizedPlanner(field: .createdAt, targetRows: 20_000)
-        let plan = try #require(planner.plan(from: start, to: end) { parts in parts.map { data.count($0) } })
+        let plan = try #require(data.plan(planner, from: start, to: end))
         let windows = plan.windows.map(\.window)
         #expect(tiles(windows))
-        #expect((10...24).contains(windows.count), "\(windows.count) windows for \(data.instants.count) records")
-        #expect(plan.windows.allSatisfy { $0.rows <= 20_000 })
-        #expect(plan.windows.last.map { $0.rows <= 5_000 } == true, "the run ends on a short window")
-        #expect(plan.probes < 200)
+        #expect((10...16).contains(windows.count), "\(windows.count) windows for \(data.instants.count) records")
+        #expect(windows.allSatisfy { data.rows(in: $0) <= 20_000 })
+        #expect(windows.dropLast(4).allSatisfy { data.rows(in: $0) >= 10_000 }, "windows before the tail hold at least half the target")
+        #expect(windows.suffix(4).allSatisfy { data.rows(in: $0) <= 5_000 }, "the run ends on short windows")
+        #expect(plan.probes < 40)
     }
 
     @Test("a bulk import on one instant stays one window however large; the days around it are still joined")
@@ -50,7 +67,7 @@ struct RowSizedPlannerTests {
         let bulk = Timestamp(dateOrTimestamp: "2024-06-01T12:00:00Z")!.nanosecondsSinceEpoch
         data.instants += Array(repeating: bulk, count: 100_000)
         data.instants.sort()
-        let plan = try #require(RowSizedPlanner(field: .createdAt, targetRows: 20_000).plan(from: start, to: end) { parts in parts.map { data.count($0) } })
+        let plan = try #require(data.plan(RowSizedPlanner(field: .createdAt, targetRows: 20_000), from: start, to: end))
         #expect(tiles(plan.windows.map(\.window)))
         let holding = plan.windows.filter { $0.window.from.nanosecondsSinceEpoch <= bulk && bulk <= $0.window.to.nanosecondsSinceEpoch }
         #expect(holding.contains { $0.rows >= 100_000 && $0.window.to.nanosecondsSinceEpoch - $0.window.from.nanosecondsSinceEpoch <= 1_000_000_000 })
@@ -60,7 +77,7 @@ struct RowSizedPlannerTests {
     @Test("--window is an upper bound: no window is longer, even over empty days")
     func maxSpanIsAnUpperBound() throws {
         let data = Data(instants: [start.nanosecondsSinceEpoch + 5])
-        let plan = try #require(RowSizedPlanner(field: .updatedAt, targetRows: 20_000, maxSpan: .days(30)).plan(from: start, to: end) { parts in parts.map { data.count($0) } })
+        let plan = try #require(data.plan(RowSizedPlanner(field: .updatedAt, targetRows: 20_000, maxSpan: .days(30)), from: start, to: end))
         let windows = plan.windows.map(\.window)
         #expect(tiles(windows))
         #expect(windows.allSatisfy { $0.to.nanosecondsSinceEpoch - $0.from.nanosecondsSinceEpoch <= TimeSpan.days(30).nanoseconds })
@@ -69,7 +86,39 @@ struct RowSizedPlannerTests {
 
     @Test("without totals (the bare-array envelope) there is nothing to size by: no plan")
     func noTotalsGiveNoPlan() {
-        let plan = RowSizedPlanner(field: .createdAt, targetRows: 20_000).plan(from: start, to: end) { parts in parts.map { _ in nil } }
+        let plan = RowSizedPlanner(field: .createdAt, targetRows: 20_000).plan(
+            from: start, to: end, count: { parts in parts.map { _ in nil } }, locate: { ranks in ranks.map { _ in nil } })
         #expect(plan == nil)
+    }
+
+    @Test("bulk imports of 10,000 to 50,000 on single instants: windows start at the imports, stay near the target, and planning takes few requests")
+    func bulkImportsAreCutAtTheirInstants() throws {
+        var data = sparse
+        let span = end.nanosecondsSinceEpoch - start.nanosecondsSinceEpoch
+        let bulks = (1...8).map { start.nanosecondsSinceEpoch + span / 9 * Int64($0) + 123_456_000 }  // on a microsecond, as APIs stamp them
+        for (index, bulk) in bulks.enumerated() { data.instants += Array(repeating: bulk, count: 10_000 + index * 5_000) }
+        data.instants.sort()
+        let plan = try #require(data.plan(RowSizedPlanner(field: .createdAt, targetRows: 20_000), from: start, to: end))
+        let windows = plan.windows.map(\.window)
+        #expect(tiles(windows))
+        for (index, bulk) in bulks.enumerated() where 10_000 + index * 5_000 > 20_000 {
+            #expect(windows.contains { $0.from.nanosecondsSinceEpoch == bulk / 1_000 * 1_000 - 1_000 }, "a window starts a microsecond before the import")
+        }
+        let heavy = windows.filter { data.rows(in: $0) > 20_000 }
+        #expect(heavy.allSatisfy { window in bulks.contains { window.from.nanosecondsSinceEpoch == $0 / 1_000 * 1_000 - 1_000 } },
+                "only windows starting at an import of more than the target hold more than the target")
+        // The API counts both bounds: no window's request may take in an import that belongs to the next.
+        #expect(windows.reduce(0) { $0 + data.count($1) } < data.instants.count + windows.count, "no import is sent to two windows")
+        #expect(plan.probes < 60, "\(plan.probes) requests; halving down to each instant would take hundreds")
+    }
+
+    @Test("a record that cannot be located only leaves that cut out: the windows still tile the range")
+    func unlocatedRanksAreNoCuts() throws {
+        let data = sparse
+        let plan = try #require(RowSizedPlanner(field: .createdAt, targetRows: 20_000).plan(
+            from: start, to: end, count: { parts in parts.map(data.count) }, locate: { ranks in ranks.map { _ in nil } }))
+        #expect(tiles(plan.windows.map(\.window)))
+        #expect(plan.windows.count < 8, "without cuts the windows are the counted parts, joined")
+        #expect(plan.windows.reduce(0) { $0 + $1.rows } >= data.instants.count, "every record is counted in some window")
     }
 }
