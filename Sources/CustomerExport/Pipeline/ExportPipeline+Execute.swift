@@ -56,9 +56,10 @@ extension ExportPipeline {
     /// thread of its own with its own connection behind a bounded channel, and a lease keeper
     /// renewing the claims on one more connection.
     func execute(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: ControlConnection) -> ExecutionOutcome {
-        // Each loader may hold up to two pages per request slot: enough to keep fetching while a
-        // window merges, and a fixed bound on memory however large the export.
-        let router = LoadRouter(loaders: request.loaders, capacityPerLoader: max(4, request.concurrency * 2))
+        // The loaders together may hold up to four pages per request slot: enough to keep
+        // fetching while windows merge, and a fixed bound on memory however large the export
+        // and however many loaders share it.
+        let router = LoadRouter(loaders: request.loaders, capacityPerLoader: max(4, request.concurrency * 4 / request.loaders))
         let claims = ClaimRegistry()
         let worker = Self.workerName
         let fatal = Mutex<ExtractError?>(nil)

@@ -27,7 +27,7 @@ public struct RunRequest: Sendable {
     public var concurrency: Int = 8
     /// Loader threads, each with its own database connection: while one merges a finished
     /// window, another keeps copying pages, so fetching never waits for a merge.
-    public var loaders: Int = 2
+    public var loaders: Int = 4
     public var maxWindowRows: Int = 50_000
     /// How long a lost database connection is retried before the run ends (`database.retryFor`,
     /// `--retry-for`); the API's budget is `api.retry.retryFor`.
@@ -77,7 +77,7 @@ public struct RunRequest: Sendable {
     /// Checks that need no network, with the sentence a user needs to fix each.
     public func validate() throws(ExportError) {
         guard concurrency >= 1 else { throw .configuration("--concurrency must be at least 1 (it is \(concurrency)); try 8") }
-        guard loaders >= 1 else { throw .configuration("--loaders must be at least 1 (it is \(loaders)); try 2") }
+        guard loaders >= 1 else { throw .configuration("--loaders must be at least 1 (it is \(loaders)); try 4") }
         if let windowSize, windowSize.nanoseconds <= 0 { throw .configuration("--window must be longer than zero (it is \(windowSize)); try 1d") }
         guard api.pageSize >= 1 else { throw .configuration("--page-size must be at least 1 (it is \(api.pageSize)); use the server's maximum, usually 200") }
         guard targetWindowRows >= 1 else { throw .configuration("--window-rows must be at least 1 (it is \(targetWindowRows)); the default is 20000") }

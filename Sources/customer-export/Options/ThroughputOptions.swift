@@ -7,7 +7,7 @@ struct ThroughputOptions: ParsableArguments {
     @Option(help: "Requests in flight at once, across all windows (default 8).")
     var concurrency: Int?
 
-    @Option(help: "Loader threads, each with its own database connection, so one merges a finished window while another copies pages (default 2).")
+    @Option(help: "Loader threads, each with its own database connection, so one merges a finished window while another copies pages (default 4).")
     var loaders: Int?
 
     @Option(help: ArgumentHelp("How long to wait out an outage of the API or PostgreSQL before failing (default 10m).", valueName: "duration"))
@@ -24,7 +24,7 @@ struct ThroughputOptions: ParsableArguments {
             throw ValidationError("--concurrency must be at least 1 (got \(concurrency)); try 8")
         }
         if let loaders, loaders < 1 {
-            throw ValidationError("--loaders must be at least 1 (got \(loaders)); try 2")
+            throw ValidationError("--loaders must be at least 1 (got \(loaders)); try 4")
         }
         for (name, rate) in [("--max-rps", maxRps), ("--global-max-rps", globalMaxRps)] {
             if let rate, !(rate > 0) { throw ValidationError("\(name) must be a positive number of requests per second (got \(rate))") }
