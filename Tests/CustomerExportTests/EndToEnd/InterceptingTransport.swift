@@ -5,23 +5,35 @@ import Synchronization
 import FoundationNetworking
 #endif
 
-/// Wraps a transport and runs `action` just before the request numbered `trigger` (1-based)
-/// goes out: the test's way to make the data change between two page requests, exactly there.
+/// Wraps a transport and runs `action` once, just before a chosen request goes out (the one
+/// numbered `trigger`, 1-based, or the first whose URL matches): the test's way to make the data
+/// change between two page requests, exactly there.
 final class InterceptingTransport: HTTPTransport {
     private let inner: any HTTPTransport
-    private let trigger: Int
+    private let fires: @Sendable (_ number: Int, _ url: String) -> Bool
     private let action: @Sendable () -> Void
-    private let count = Mutex(0)
+    private let state = Mutex((count: 0, fired: false))
 
     init(_ inner: any HTTPTransport, before trigger: Int, _ action: @escaping @Sendable () -> Void) {
         self.inner = inner
-        self.trigger = trigger
+        self.fires = { number, _ in number == trigger }
+        self.action = action
+    }
+
+    init(_ inner: any HTTPTransport, beforeFirst matching: @escaping @Sendable (String) -> Bool, _ action: @escaping @Sendable () -> Void) {
+        self.inner = inner
+        self.fires = { _, url in matching(url) }
         self.action = action
     }
 
     func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult {
-        let number = count.withLock { $0 += 1; return $0 }
-        if number == trigger { action() }
+        let fire = state.withLock { state in
+            state.count += 1
+            guard !state.fired, fires(state.count, url) else { return false }
+            state.fired = true
+            return true
+        }
+        if fire { action() }
         return try inner.get(url: url, headers: headers, timeout: timeout)
     }
 

@@ -61,6 +61,29 @@ struct LiveDataTests {
         }
     }
 
+    @Test("windows sized by rows (the default) are still checked for drift as a whole: deletions between two pages of a window are caught and repaired")
+    func rowSizedWindowsAreCheckedForDrift() async throws {
+        try await ExportHarness.with(configure: { $0.customers = 3000 }) { harness in
+            let url = harness.simulator.baseURL + Self.deletions
+            var pipeline = ExportPipeline(
+                request: try harness.backfill { $0.windowRows = 1000; $0.pageSize = 100; $0.concurrency = 1 },
+                cancellation: CancellationToken(), logger: Logger(label: "drift"))
+            // The planner's requests are limit=1; the deletion goes right before the first
+            // window's second page, after the planner has cut the windows by rank.
+            pipeline.transport = InterceptingTransport(
+                try AsyncHTTPClientTransport(maxConnections: 1, connectTimeout: .seconds(5), caFile: nil),
+                beforeFirst: { $0.contains("limit=100&offset=100&") }) { postAdmin(url) }
+            let configured = pipeline
+            let report = try await runBlocking { try configured.run() }
+            #expect(report.exitCode == 0, "\(report.summary)")
+            #expect(report.windows.planned > 4 && report.windows.planned < 20, "windows of about 1,000 rows: \(report.windows.planned)")
+            #expect(report.windows.rereadForDrift >= 1)
+            let comparison = try await harness.compareWithTruth(try await harness.truth())
+            #expect(comparison.missing == 0 && comparison.wrongVersion == 0 && comparison.wrongRaw == 0, "\(comparison)")
+            #expect(comparison.extra <= 40, "\(comparison)")
+        }
+    }
+
     @Test("reconcile marks customers the API no longer returns, and clears the mark when one is back")
     func reconcile() async throws {
         try await ExportHarness.with(configure: { $0.customers = 3000; $0.poison = 7 }) { harness in
