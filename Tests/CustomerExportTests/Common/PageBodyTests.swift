@@ -30,6 +30,34 @@ struct PageBodyTests {
         #expect(throws: JSONSyntaxError.self) { try body(text) }
     }
 
+    @Test("a quote, backslash, control byte or multi-byte character is found at every position of a long string")
+    func stringScanningAtEveryOffset() throws {
+        for offset in 0..<20 {
+            let pad = String(repeating: "a", count: offset)
+            let tail = String(repeating: "b", count: 19 - offset)
+            // The string ends exactly after the padding: nothing after the closing quote is part of it.
+            let ended = try body(#"{"data": [{"k": ""# + pad + #"", "z": 1}]}"#)
+            #expect(String(decoding: ended.bytes[ended.records[0]], as: UTF8.self) == #"{"k": ""# + pad + #"", "z": 1}"#)
+            for inside in [#"\""#, #"\\"#, "é", "€", "😀", #"\u0041"#] {
+                let page = try body(#"{"data": [{"k": ""# + pad + inside + tail + #""}]}"#)
+                #expect(page.records.count == 1, "\(inside) at \(offset)")
+            }
+            #expect(throws: JSONSyntaxError.self, "a tab at \(offset)") { try body("{\"data\": [\"" + pad + "\u{09}" + tail + "\"]}") }
+            #expect(throws: JSONSyntaxError.self, "a bare byte 0xFF at \(offset)") {
+                try PageBody(bytes: Array(#"{"data": [""#.utf8) + Array(pad.utf8) + [0xFF] + Array(tail.utf8) + Array(#""]}"#.utf8), envelope: .dataMeta)
+            }
+        }
+        for word: UInt64 in [0x6161_6161_6161_6161, 0x7E7E_7E7E_2020_2121, 0x2323_5B5B_5D5D_7F7F] {
+            #expect(!JSONScanner.needsAttention(word), "\(String(word, radix: 16)) is plain text")
+        }
+        for special: UInt64 in [0x22, 0x5C, 0x1F, 0x00, 0x80, 0xFF] {
+            for byte in 0..<8 {
+                let word = (0x6161_6161_6161_6161 & ~(UInt64(0xFF) << (8 * byte))) | (special << (8 * byte))
+                #expect(JSONScanner.needsAttention(word), "byte \(byte) = \(special)")
+            }
+        }
+    }
+
     @Test("invalid UTF-8 is rejected, valid multi-byte text accepted")
     func utf8() throws {
         var bytes = Array(#"{"data": [""#.utf8)
