@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import Synchronization
 
 /// What a run would do, measured without writing anything: `customer-export plan` and `--dry-run`.
 public struct PlanPreview: Sendable, Codable {
@@ -63,40 +61,27 @@ extension ExportPipeline {
         try preflight(client, range)
         let sizing = WindowSizing(request: request, client: client, logger: logger).plan(from: range.from, to: range.to)
         let windows = sizing.windows
-        let limiter = RequestLimiter(limit: request.concurrency)
-        let results = Mutex<[Int: (total: Int?, seconds: Double)]>([:])
-        let failure = Mutex<ExtractError?>(nil)
-        let group = DispatchGroup()
-        for (index, window) in windows.enumerated() {
-            guard failure.withLock({ $0 == nil }) else { break }
-            limiter.submit(group: group) {
-                let started = Timestamp.now()
-                do throws(ExtractError) {
-                    let page = try client.fetch(PageRequest(window: window, offset: 0, limit: 1))
-                    let seconds = Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
-                    results.withLock { $0[index] = (page.body.total, seconds) }
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
-                }
-            }
+        let measured: [(body: PageBody, seconds: Double)]
+        do throws(ExtractError) {
+            measured = try ParallelProbe.fetch(
+                windows.map { PageRequest(window: $0, offset: 0, limit: 1) }, client: client, limiter: RequestLimiter(limit: request.concurrency))
+        } catch {
+            throw Self.describe(error, api: request.api)
         }
-        group.wait()
-        if let error = failure.withLock({ $0 }) { throw Self.describe(error, api: request.api) }
 
         var preview = PlanPreview(pipeline: request.pipeline, mode: request.mode.rawValue, rangeFrom: range.from.rfc3339, rangeTo: range.to.rfc3339)
         preview.filters = request.api.filters.summary
         preview.sizing = sizing.reason
-        let measured = results.withLock { $0 }
         let pageSize = request.api.pageSize
         for (index, window) in windows.enumerated() {
-            let total = measured[index]?.total
+            let total = measured[index].body.total
             let pages = total.map { max(1, ($0 + pageSize - 1) / pageSize) } ?? 1
             preview.windows.append(.init(from: window.from.rfc3339, to: window.to.rfc3339, total: total, pages: pages))
             preview.totalRows += total ?? 0
             preview.totalPages += pages
             if let total, total > request.maxWindowRows { preview.windowsToSplit += 1 }
         }
-        let seconds = measured.values.map(\.seconds)
+        let seconds = measured.map(\.seconds)
         preview.meanRequestSeconds = seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count)
         preview.estimatedSeconds = Double(preview.totalPages) * preview.meanRequestSeconds / Double(request.concurrency)
         return preview

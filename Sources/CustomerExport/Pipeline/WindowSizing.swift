@@ -1,6 +1,4 @@
-import Dispatch
 import Logging
-import Synchronization
 
 /// Plans a run's windows: by rows, from the API's counts (`RowSizedPlanner`), so that the
 /// defaults are fast on sparse and dense data alike. An explicit `--window` is taken as given
@@ -18,46 +16,30 @@ struct WindowSizing {
         }
         let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows, rankedPartRows: request.maxWindowRows)
         let limiter = RequestLimiter(limit: request.concurrency, label: "customer-export.planning")
-        let days = WindowPlanner(field: request.field, size: .days(1)).windows(from: from, to: to)
+        func days() -> [TimeWindow] { WindowPlanner(field: request.field, size: .days(1)).windows(from: from, to: to) }
         do throws(ExtractError) {
             guard let plan = try planner.plan(
                 from: from, to: to,
                 count: { (parts: [TimeWindow]) throws(ExtractError) -> [Int?] in
-                    try probe(parts.map { ($0, 0) }, limiter).map(\.total)
+                    try probe(parts.map { ($0, 0) }, limiter).map(\.body.total)
                 },
                 locate: { (ranks: [RowSizedPlanner.Rank]) throws(ExtractError) -> [Timestamp?] in
-                    try probe(ranks.map { ($0.part, $0.offset) }, limiter).map { $0.firstRecordInstant(of: request.field) }
+                    try probe(ranks.map { ($0.part, $0.offset) }, limiter).map { $0.body.firstRecordInstant(of: request.field) }
                 })
             else {
-                return (days, "by day: the API's envelope has no total to count with")
+                return (days(), "by day: the API's envelope has no total to count with")
             }
             let rows = plan.windows.reduce(0) { $0 + $1.rows }
             return (plan.windows.map(\.window),
                     "sized by rows: about \(request.targetWindowRows) per window, from \(plan.probes) counting requests (\(rows) rows counted)")
         } catch {
             logger.warning("could not count the range's records; windows follow the calendar", metadata: ["reason": "\(error)"])
-            return (days, "by day: the API could not count (\(error))")
+            return (days(), "by day: the API could not count (\(error))")
         }
     }
 
-    /// One `limit=1` request per (part, offset), in parallel; the pages in the order asked.
-    private func probe(_ requests: [(TimeWindow, Int)], _ limiter: RequestLimiter) throws(ExtractError) -> [PageBody] {
-        let pages = Mutex([PageBody?](repeating: nil, count: requests.count))
-        let failure = Mutex<ExtractError?>(nil)
-        let group = DispatchGroup()
-        for (index, (part, offset)) in requests.enumerated() {
-            limiter.submit(group: group) {
-                guard failure.withLock({ $0 == nil }) else { return }
-                do throws(ExtractError) {
-                    let page = try client.fetch(PageRequest(window: part, offset: offset, limit: 1))
-                    pages.withLock { $0[index] = page.body }
-                } catch {
-                    failure.withLock { if $0 == nil { $0 = error } }
-                }
-            }
-        }
-        group.wait()
-        if let error = failure.withLock({ $0 }) { throw error }
-        return pages.withLock { $0.compactMap { $0 } }
+    /// One `limit=1` request per (part, offset), in parallel; the answers in the order asked.
+    private func probe(_ requests: [(TimeWindow, Int)], _ limiter: RequestLimiter) throws(ExtractError) -> [(body: PageBody, seconds: Double)] {
+        try ParallelProbe.fetch(requests.map { PageRequest(window: $0.0, offset: $0.1, limit: 1) }, client: client, limiter: limiter)
     }
 }
