@@ -29,17 +29,25 @@ struct WorkerTests {
                              "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema]
             let workers = try (0..<3).map { _ in try Executables.start("customer-export", arguments, environment: harness.cliEnvironment) }
             let victim = workers[0]
-            var held = 0
+            // Freeze the victim before reading what it holds: a window it commits between the read
+            // and the kill would otherwise make the read stale (CI saw exactly that once).
+            var frozenHolding = false
             for _ in 0..<400 {
                 try await Task.sleep(for: .milliseconds(25))
-                held = try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE claimed_by LIKE '%:\(victim.pid)' AND status = 'pending'")
                 let done = try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE completed_by LIKE '%:\(victim.pid)'")
-                if held > 0 && done > 3 { break }
+                guard done > 3 else { continue }
+                victim.signal(SIGSTOP)
+                // A COMMIT the victim sent just before it stopped still finishes on the server.
+                try await Task.sleep(for: .milliseconds(200))
+                let held = try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE claimed_by LIKE '%:\(victim.pid)' AND status = 'pending'")
+                if held > 0 { frozenHolding = true; break }
+                victim.signal(SIGCONT)
             }
+            #expect(frozenHolding, "the victim was never caught holding a window")
             victim.signal(SIGKILL)
             #expect(await victim.finish().wasSignalled)
-            // Read after the kill: a window the victim committed just before dying is not orphaned.
-            // Its lease (2 s) has not run out yet, so nobody has taken these over so far.
+            // Read after the kill: the victim's open transactions are rolled back by now, and
+            // its lease (2 s) has not run out yet, so nobody has taken these over so far.
             let orphaned = try await harness.query("SELECT window_from::text FROM \(harness.stateSchema).windows WHERE claimed_by LIKE '%:\(victim.pid)' AND status = 'pending'")
             #expect(!orphaned.isEmpty, "the victim held no window when it was killed")
 
