@@ -7,6 +7,8 @@ public enum SQLState {
     public static let undefinedTable = "42P01"
     /// `3F000`: a schema that does not exist.
     public static let invalidSchemaName = "3F000"
+    /// `23505`: a row with the same unique key exists (or was inserted earlier in the statement).
+    public static let uniqueViolation = "23505"
     /// `40P01`: PostgreSQL broke a lock cycle by aborting this transaction; it can run again.
     public static let deadlockDetected = "40P01"
     /// `40001`: a serialization failure; the transaction can run again.

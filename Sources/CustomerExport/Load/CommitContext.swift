@@ -18,4 +18,6 @@ public struct CommitContext: Sendable {
     public var claims: ClaimRegistry
     /// The checkpoint writes on a loader's connection (the state store's, given by the pipeline).
     public var checkpoints: @Sendable (PostgresConnection) -> any WindowCheckpoints
+    /// Shared by the run's loaders: whether windows are still tried as plain new rows.
+    public var newRowsFirst = NewRowsFirst()
 }

@@ -56,6 +56,14 @@ struct MergeStatement {
         return sql
     }
 
+    /// The window's rows as new rows, for a window whose keys are all new (`NewRowsFirst`): the
+    /// rows and `loaded_at` the merge would write, without its conflict handling. It fails with a
+    /// unique violation on the first key that exists, and the caller rolls it back and merges.
+    var insertNewRowsSQL: String {
+        let columns = Self.dataColumns.joined(separator: ", ")
+        return "INSERT INTO \(target.qualifiedName) (\(columns), loaded_at) SELECT \(columns), now() FROM \(stagingTable)"
+    }
+
     /// The temporary table a window's rows are copied into before the merge. Temporary tables
     /// are private to the loader's session, unlogged, and vanish if the process dies, which is
     /// exactly the lifetime of an uncommitted window.

@@ -154,12 +154,7 @@ public struct PostgresLoader: Loading {
                 guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
                 var load = ExportCounts()
                 if let staging {
-                    let merged = try connection.execute(MergeStatement(target: target, stagingTable: staging).sql)
-                    let row = merged.rows.first ?? []
-                    load.inserted = row.first.flatMap { $0.flatMap { Int($0) } } ?? 0
-                    load.updated = row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0
-                    let incoming = row.count > 2 ? row[2].flatMap { Int($0) } ?? 0 : 0
-                    load.unchanged = incoming - load.inserted - load.updated
+                    load = try WindowMerge(target: target, stagingTable: staging, newRowsFirst: context.newRowsFirst).run(on: connection)
                 }
                 if context.marksDeletions {
                     load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging)

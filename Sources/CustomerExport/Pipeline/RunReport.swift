@@ -41,6 +41,9 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var commitSeconds = 0.0
         /// Waiting for pages from the API.
         public var idleSeconds = 0.0
+        /// Windows whose rows were all new to the target and went in by plain `INSERT`, without
+        /// the merge; the rest were merged.
+        public var windowsInsertedAsNew = 0
     }
 
     public var runId: Int64?
@@ -104,6 +107,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         loader.copySeconds += counts.copySeconds
         loader.commitSeconds += counts.mergeSeconds
         loader.idleSeconds += counts.idleSeconds
+        loader.windowsInsertedAsNew += counts.windowsInsertedAsNew
     }
 
     mutating func add(_ requests: RequestStats.Snapshot) {

@@ -14,6 +14,8 @@ struct BackfillEndToEndTests {
             let report = try await harness.run(try harness.backfill())
             #expect(report.exitCode == 0, "\(report.summary)")
             #expect(report.windows.failed == 0 && report.windows.pending == 0)
+            // An empty target: windows go in as plain new rows (NewRowsFirst), not through the merge.
+            #expect(report.loader.windowsInsertedAsNew > 0, "\(report.loader)")
             let truth = try await harness.truth()
             #expect(truth.customers.count == 20_000)
             let comparison = try await harness.compareWithTruth(truth)
@@ -41,6 +43,8 @@ struct BackfillEndToEndTests {
             #expect(restarted.exitCode == 0)
             #expect(restarted.rows.inserted == 0 && restarted.rows.updated == 0)
             #expect(restarted.rows.unchanged >= 20_000)
+            // Every key exists now: the first windows' plain inserts are rolled back, the rest merge.
+            #expect(restarted.loader.windowsInsertedAsNew == 0)
             #expect(try await harness.query("SELECT max(loaded_at)::text FROM \(harness.target)") == loadedAt)
             #expect(try await harness.compareWithTruth(truth).isExact)
         }

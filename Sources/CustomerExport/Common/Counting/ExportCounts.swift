@@ -41,6 +41,8 @@ public struct ExportCounts: Sendable, Equatable, Codable {
     public var windowsAbandoned = 0
     /// Windows another worker completed (or took over) first; this copy was discarded.
     public var windowsLost = 0
+    /// Windows whose rows were all new to the target, inserted without the merge (`NewRowsFirst`).
+    public var windowsInsertedAsNew = 0
 
     // Where the loaders' time went.
     public var copySeconds = 0.0
@@ -69,6 +71,7 @@ public struct ExportCounts: Sendable, Equatable, Codable {
         total.windowsSplit += more.windowsSplit
         total.windowsAbandoned += more.windowsAbandoned
         total.windowsLost += more.windowsLost
+        total.windowsInsertedAsNew += more.windowsInsertedAsNew
         total.copySeconds += more.copySeconds
         total.mergeSeconds += more.mergeSeconds
         total.idleSeconds += more.idleSeconds

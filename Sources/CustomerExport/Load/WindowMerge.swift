@@ -1,0 +1,41 @@
+import LibPQ
+
+/// Moves one window's staged rows into the target, inside the window's transaction: as plain new
+/// rows while the run's `NewRowsFirst` says to try and no key exists yet, by `MergeStatement`
+/// otherwise. Either way the target ends the same; only the work PostgreSQL does differs.
+struct WindowMerge {
+    let target: TargetTable
+    let stagingTable: String
+    let newRowsFirst: NewRowsFirst
+
+    private static let savepoint = "customer_export_new_rows"
+
+    /// Returns what reached the target: inserted, updated and unchanged rows, and whether the
+    /// window went in as new rows (`windowsInsertedAsNew`).
+    func run(on connection: PostgresConnection) throws(PostgresError) -> ExportCounts {
+        let statement = MergeStatement(target: target, stagingTable: stagingTable)
+        if !target.history, newRowsFirst.shouldTry {
+            _ = try connection.execute("SAVEPOINT \(Self.savepoint)")
+            do throws(PostgresError) {
+                var load = ExportCounts()
+                load.inserted = try connection.execute(statement.insertNewRowsSQL).rowsAffected
+                load.windowsInsertedAsNew = 1
+                _ = try connection.execute("RELEASE SAVEPOINT \(Self.savepoint)")
+                newRowsFirst.recordInsertedAsNew()
+                return load
+            } catch where error.sqlState == SQLState.uniqueViolation {
+                // A key already there, or twice in the window: nothing of the insert remains
+                // after the rollback, and the merge below settles every row as always.
+                _ = try connection.execute("ROLLBACK TO SAVEPOINT \(Self.savepoint)")
+                newRowsFirst.recordConflict()
+            }
+        }
+        let row = try connection.execute(statement.sql).rows.first ?? []
+        var load = ExportCounts()
+        load.inserted = row.first.flatMap { $0.flatMap { Int($0) } } ?? 0
+        load.updated = row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0
+        let incoming = row.count > 2 ? row[2].flatMap { Int($0) } ?? 0 : 0
+        load.unchanged = incoming - load.inserted - load.updated
+        return load
+    }
+}
