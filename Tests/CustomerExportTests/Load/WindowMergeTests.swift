@@ -57,6 +57,17 @@ struct WindowMergeTests {
         "\(load.inserted)/\(load.updated)/\(load.unchanged) \(load.windowsInsertedAsNew == 1 ? "as new" : "merged")"
     }
 
+    /// Runs `body` with a fresh fixture on a thread of its own, then drops its schemas: libpq
+    /// blocks, and Swift concurrency's few threads must stay free for the in-process simulators
+    /// of tests running beside this one. Expectations are checked on what it returns.
+    static func withFixture<T: Sendable>(history: Bool = false, _ body: @escaping @Sendable (inout Fixture) throws -> T) async throws -> T {
+        try await runBlocking {
+            var fixture = try Fixture(history: history)
+            defer { fixture.close() }
+            return try body(&fixture)
+        }
+    }
+
     static func row(_ id: Int64, updated day: String) throws -> CustomerRow {
         let created = try #require(Timestamp(rfc3339: "2024-01-01T00:00:00Z"))
         let updated = try #require(Timestamp(rfc3339: "2024-01-\(day)T00:00:00Z"))
@@ -65,52 +76,52 @@ struct WindowMergeTests {
     }
 
     @Test("a window of keys new to the target goes in as plain new rows, with the counts and columns the merge gives")
-    func newKeysAreInsertedWithoutTheMerge() throws {
-        var fixture = try Fixture()
-        defer { fixture.close() }
+    func newKeysAreInsertedWithoutTheMerge() async throws {
         let policy = NewRowsFirst()
-        let load = try fixture.merge([(1, "02"), (2, "02"), (3, "02")], policy: policy)
+        let (load, contents) = try await Self.withFixture { fixture in
+            (try fixture.merge([(1, "02"), (2, "02"), (3, "02")], policy: policy), try fixture.contents())
+        }
         #expect(Self.summary(load) == "3/0/0 as new")
         #expect(policy.conflictCount == 0)
-        #expect(try fixture.contents() == ["1 2024-01-02 true", "2 2024-01-02 true", "3 2024-01-02 true"])
+        #expect(contents == ["1 2024-01-02 true", "2 2024-01-02 true", "3 2024-01-02 true"])
     }
 
     @Test("a window that meets a key already in the target is rolled back to its savepoint and merged: nothing of the abandoned insert remains")
-    func anExistingKeyFallsBackToTheMerge() throws {
-        var fixture = try Fixture()
-        defer { fixture.close() }
+    func anExistingKeyFallsBackToTheMerge() async throws {
         let policy = NewRowsFirst()
-        _ = try fixture.merge([(1, "02"), (2, "02")], policy: policy)
-        // Id 1 comes back newer, id 2 unchanged, id 3 is new; id 3 is staged first so the
-        // abandoned insert has written a row before it fails.
-        let load = try fixture.merge([(3, "03"), (1, "05"), (2, "02")], policy: policy)
+        let (load, contents) = try await Self.withFixture { fixture in
+            _ = try fixture.merge([(1, "02"), (2, "02")], policy: policy)
+            // Id 1 comes back newer, id 2 unchanged, id 3 is new; id 3 is staged first so the
+            // abandoned insert has written a row before it fails.
+            return (try fixture.merge([(3, "03"), (1, "05"), (2, "02")], policy: policy), try fixture.contents())
+        }
         #expect(Self.summary(load) == "1/1/1 merged")
         #expect(policy.conflictCount == 1)
-        #expect(try fixture.contents() == ["1 2024-01-05 true", "2 2024-01-02 true", "3 2024-01-03 true"])
+        #expect(contents == ["1 2024-01-05 true", "2 2024-01-02 true", "3 2024-01-03 true"])
     }
 
     @Test("two versions of one id in a window (it changed between pages): the plain insert fails on the second and the merge keeps the newer")
-    func twoVersionsInOneWindowAreMerged() throws {
-        var fixture = try Fixture()
-        defer { fixture.close() }
-        let policy = NewRowsFirst()
-        let load = try fixture.merge([(7, "04"), (8, "04"), (7, "09")], policy: policy)
+    func twoVersionsInOneWindowAreMerged() async throws {
+        let (load, contents) = try await Self.withFixture { fixture in
+            (try fixture.merge([(7, "04"), (8, "04"), (7, "09")], policy: NewRowsFirst()), try fixture.contents())
+        }
         #expect(Self.summary(load) == "2/0/0 merged")
-        #expect(try fixture.contents() == ["7 2024-01-09 true", "8 2024-01-04 true"])
+        #expect(contents == ["7 2024-01-09 true", "8 2024-01-04 true"])
     }
 
     @Test("once windows that met existing keys reach minConflicts and outnumber the new ones, the run only merges, even windows of new keys")
-    func conflictsTurnPlainInsertsOff() throws {
-        var fixture = try Fixture()
-        defer { fixture.close() }
+    func conflictsTurnPlainInsertsOff() async throws {
         let policy = NewRowsFirst(minConflicts: 1)
-        _ = try fixture.merge([(1, "02")], policy: policy)
-        #expect(policy.shouldTry)
-        _ = try fixture.merge([(1, "03")], policy: policy)
-        #expect(!policy.shouldTry)
-        let load = try fixture.merge([(5, "02"), (6, "02")], policy: policy)
+        let (triedAfterNew, triedAfterConflict, load, contents) = try await Self.withFixture { fixture in
+            _ = try fixture.merge([(1, "02")], policy: policy)
+            let afterNew = policy.shouldTry
+            _ = try fixture.merge([(1, "03")], policy: policy)
+            let afterConflict = policy.shouldTry
+            return (afterNew, afterConflict, try fixture.merge([(5, "02"), (6, "02")], policy: policy), try fixture.contents())
+        }
+        #expect(triedAfterNew && !triedAfterConflict)
         #expect(Self.summary(load) == "2/0/0 merged")
-        #expect(try fixture.contents() == ["1 2024-01-03 true", "5 2024-01-02 true", "6 2024-01-02 true"])
+        #expect(contents == ["1 2024-01-03 true", "5 2024-01-02 true", "6 2024-01-02 true"])
     }
 
     @Test("a few windows sharing boundary records with their neighbours keep plain inserts on while most windows are new")
@@ -130,12 +141,12 @@ struct WindowMergeTests {
     }
 
     @Test("a target with history is always merged, since the merge also opens the history rows")
-    func historyTargetsAlwaysMerge() throws {
-        var fixture = try Fixture(history: true)
-        defer { fixture.close() }
-        let load = try fixture.merge([(1, "02"), (2, "02")], policy: NewRowsFirst())
+    func historyTargetsAlwaysMerge() async throws {
+        let (load, openHistory) = try await Self.withFixture(history: true) { fixture in
+            let load = try fixture.merge([(1, "02"), (2, "02")], policy: NewRowsFirst())
+            return (load, try fixture.connection.execute("SELECT count(*) FROM \(fixture.target.historyName) WHERE valid_to IS NULL").rows.first?[0] ?? nil)
+        }
         #expect(Self.summary(load) == "2/0/0 merged")
-        let history = try fixture.connection.execute("SELECT count(*) FROM \(fixture.target.historyName) WHERE valid_to IS NULL").rows.first?[0]
-        #expect(history == "2")
+        #expect(openHistory == "2")
     }
 }
