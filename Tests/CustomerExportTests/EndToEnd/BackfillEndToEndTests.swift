@@ -92,12 +92,7 @@ struct BackfillEndToEndTests {
             let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--concurrency", "4"] + harness.cliFlags + ExportHarness.dayWindows
             let child = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
             // Wait until some windows are committed, then kill without warning.
-            var done = 0
-            for _ in 0..<600 {
-                try await Task.sleep(for: .milliseconds(50))
-                done = (try? await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE status = 'done'")) ?? 0
-                if done >= 100 { break }
-            }
+            let done = try await harness.waitForDoneWindows(atLeast: 100, while: child)
             child.signal(SIGKILL)
             let killed = await child.finish()
             #expect(killed.wasSignalled, "the run ended before it could be killed: \(killed.stderr)")

@@ -116,10 +116,7 @@ struct ExitReportTests {
             let child = try Executables.start(
                 "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--concurrency", "2"] + harness.cliFlags + ExportHarness.dayWindows + files.flags,
                 environment: harness.cliEnvironment)
-            for _ in 0..<400 {
-                try await Task.sleep(for: .milliseconds(50))
-                if (try? await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE status = 'done'")) ?? 0 >= 5 { break }
-            }
+            _ = try await harness.waitForDoneWindows(atLeast: 5, while: child)
             child.signal(SIGTERM)
             let outcome = await child.finish()
             #expect(outcome.status == 5, "\(outcome.stderr)")

@@ -126,6 +126,20 @@ struct ExportHarness: Sendable {
     func scalar(_ sql: String) async throws -> Int {
         Int(try await query(sql).first?.first??.description ?? "") ?? -1
     }
+
+    /// Waits until `count` windows are done, for as long as `child` runs (up to 10 minutes), and
+    /// returns how many are. A fixed 30 s budget was not enough on a loaded CI machine, where
+    /// planning alone once took longer and a test then acted on a run that had not started.
+    func waitForDoneWindows(atLeast count: Int, while child: ChildProcess) async throws -> Int {
+        var done = 0
+        let deadline = ContinuousClock.now + .seconds(600)
+        while child.process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            done = (try? await scalar("SELECT count(*) FROM \(stateSchema).windows WHERE status = 'done'")) ?? 0
+            if done >= count { break }
+        }
+        return done
+    }
 }
 
 /// A result handed across threads from a URLSession callback.

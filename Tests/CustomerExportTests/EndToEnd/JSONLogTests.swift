@@ -21,10 +21,9 @@ struct JSONLogTests {
                 "customer-export",
                 ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "3s", "--log-format", "json", "--log-level", "info"] + harness.cliFlags + ExportHarness.dayWindows,
                 environment: harness.cliEnvironment)
-            for _ in 0..<600 {
-                try await Task.sleep(for: .milliseconds(50))
-                if (try? await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE status = 'done'")) ?? 0 >= 20 { break }
-            }
+            // The outage begins once the run is under way (on a loaded machine, planning alone
+            // has taken longer than 30 s).
+            _ = try await harness.waitForDoneWindows(atLeast: 20, while: child)
             _ = try await harness.admin("/__admin/outage?seconds=3600&fault=503", method: "POST")
             let outcome = await child.finish()
             #expect(outcome.status == 1, "\(outcome.stderr)")

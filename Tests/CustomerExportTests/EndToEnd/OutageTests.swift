@@ -9,15 +9,6 @@ extension ProductionScenarios {
     /// 10m), and only the simulator and the database misbehave.
     @Suite("Outages of the API and of PostgreSQL")
     struct OutageTests {
-        static func waitForDoneWindows(_ harness: ExportHarness, atLeast count: Int) async throws -> Int {
-            var done = 0
-            for _ in 0..<1200 {
-                try await Task.sleep(for: .milliseconds(50))
-                done = (try? await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE status = 'done'")) ?? 0
-                if done >= count { break }
-            }
-            return done
-        }
 
         /// A harness whose database is a server of this test's own (which it may stop), removed
         /// afterwards on every path.
@@ -55,7 +46,7 @@ extension ProductionScenarios {
                 let child = try Executables.start(
                     "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--report", reportFile.path] + harness.cliFlags + ExportHarness.dayWindows,
                     environment: harness.cliEnvironment)
-                #expect(try await Self.waitForDoneWindows(harness, atLeast: 100) >= 100)
+                #expect(try await harness.waitForDoneWindows(atLeast: 100, while: child) >= 100)
                 _ = try await harness.admin("/__admin/outage?seconds=90&fault=503", method: "POST")
                 let outcome = await child.finish()
                 #expect(outcome.status == 0, "\(outcome.stderr)")
@@ -78,7 +69,7 @@ extension ProductionScenarios {
                 let child = try Executables.start(
                     "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--report", reportFile.path] + harness.cliFlags + ExportHarness.dayWindows,
                     environment: harness.cliEnvironment)
-                #expect(try await Self.waitForDoneWindows(harness, atLeast: 100) >= 100)
+                #expect(try await harness.waitForDoneWindows(atLeast: 100, while: child) >= 100)
                 try await database.stopKeepingData()
                 try await Task.sleep(for: .seconds(10))
                 try await database.startAgain()
@@ -99,7 +90,7 @@ extension ProductionScenarios {
             try await ExportHarness.with(configure: { $0.customers = 3000; $0.latencyMilliseconds = 20 }) { harness in
                 let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "4s"] + harness.cliFlags + ExportHarness.dayWindows
                 let child = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
-                #expect(try await Self.waitForDoneWindows(harness, atLeast: 20) >= 20)
+                #expect(try await harness.waitForDoneWindows(atLeast: 20, while: child) >= 20)
                 _ = try await harness.admin("/__admin/outage?seconds=3600&fault=reset", method: "POST")
                 let outcome = await child.finish()
                 #expect(outcome.status == 1, "\(outcome.stderr)")
@@ -118,7 +109,7 @@ extension ProductionScenarios {
                 defer { try? FileManager.default.removeItem(at: reportFile) }
                 let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--retry-for", "3s"] + harness.cliFlags + ExportHarness.dayWindows
                 let child = try Executables.start("customer-export", arguments + ["--report", reportFile.path], environment: harness.cliEnvironment)
-                #expect(try await Self.waitForDoneWindows(harness, atLeast: 20) >= 20)
+                #expect(try await harness.waitForDoneWindows(atLeast: 20, while: child) >= 20)
                 try await database.stopKeepingData()
                 let outcome = await child.finish()
                 #expect(outcome.status == 4, "\(outcome.stderr)")

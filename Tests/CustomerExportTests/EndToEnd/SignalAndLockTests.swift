@@ -8,22 +8,13 @@ import TestSupport
 struct SignalAndLockTests {
     static let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--concurrency", "2"]
 
-    func waitForDoneWindows(_ harness: ExportHarness, atLeast count: Int) async throws -> Int {
-        var done = 0
-        for _ in 0..<600 {
-            try await Task.sleep(for: .milliseconds(50))
-            done = (try? await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE status = 'done'")) ?? 0
-            if done >= count { break }
-        }
-        return done
-    }
 
     @Test("SIGINT and SIGTERM stop within seconds with exit 5, and the same command resumes to the exact table", arguments: [SIGINT, SIGTERM])
     func interrupt(_ signal: Int32) async throws {
         try await ExportHarness.with(configure: { $0.customers = 6000; $0.latencyMilliseconds = 15 }) { harness in
             let arguments = Self.arguments + harness.cliFlags + ExportHarness.dayWindows
             let child = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
-            #expect(try await waitForDoneWindows(harness, atLeast: 20) >= 20)
+            #expect(try await harness.waitForDoneWindows(atLeast: 20, while: child) >= 20)
             let sent = Date()
             child.signal(signal)
             let outcome = await child.finish()
@@ -44,7 +35,7 @@ struct SignalAndLockTests {
         try await ExportHarness.with(configure: { $0.customers = 6000; $0.latencyMilliseconds = 40 }) { harness in
             let arguments = Self.arguments + harness.cliFlags + ExportHarness.dayWindows
             let first = try Executables.start("customer-export", arguments, environment: harness.cliEnvironment)
-            #expect(try await waitForDoneWindows(harness, atLeast: 5) >= 5)
+            #expect(try await harness.waitForDoneWindows(atLeast: 5, while: first) >= 5)
 
             let second = try await Executables.run("customer-export", arguments, environment: harness.cliEnvironment)
             #expect(second.status == 6, "\(second.stderr)")

@@ -64,10 +64,7 @@ extension ProductionScenarios {
                 defer { try? FileManager.default.removeItem(at: pipeline) }
                 let run = ["run", pipeline.path] + harness.cliFlags + ExportHarness.dayWindows
                 let child = try Executables.start("customer-export", run, environment: harness.cliEnvironment)
-                for _ in 0..<600 {
-                    try await Task.sleep(for: .milliseconds(50))
-                    if (try? await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE status = 'done'")) ?? 0 >= 5 { break }
-                }
+                _ = try await harness.waitForDoneWindows(atLeast: 5, while: child)
                 let busy = try #require(try Self.json(try await cli(harness, ["status", "--json"]).stdout) as? [String: Any])
                 let active = try #require((busy["pipelines"] as? [[String: Any]])?.first?["active"] as? [String: Any])
                 #expect(active["lockHeld"] as? Bool == true && (active["doing"] as? String)?.contains("windows done") == true, "\(active)")
