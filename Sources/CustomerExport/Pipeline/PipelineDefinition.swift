@@ -74,6 +74,8 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
     public var concurrency: Int?
     /// Loader threads, each with its own database connection (default 2).
     public var loaders: Int?
+    /// About how many records a window holds when windows are sized by rows (`--window-rows`).
+    public var windowRows: Int?
     public var maxWindowRows: Int?
     public var maxReadAttempts: Int?
     public var maxStringBytes: Int?
@@ -85,7 +87,7 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
     public var source = ""
 
     enum CodingKeys: String, CodingKey {
-        case pipeline, mode, api, database, backfill, incremental, concurrency, loaders, maxWindowRows, maxReadAttempts, maxStringBytes
+        case pipeline, mode, api, database, backfill, incremental, concurrency, loaders, windowRows, maxWindowRows, maxReadAttempts, maxStringBytes
     }
 
     /// Reads, interpolates, checks keys and decodes a pipeline file.
@@ -191,7 +193,7 @@ enum PipelineKeys {
 
     static let filters: Shape = .mapping(["types": .leaf, "customerIds": .leaf, "parentId": .leaf, "ownerId": .leaf, "operatorId": .leaf, "search": .leaf])
     static let root: [String: Shape] = [
-        "pipeline": .leaf, "mode": .leaf, "concurrency": .leaf, "loaders": .leaf, "maxWindowRows": .leaf, "maxReadAttempts": .leaf, "maxStringBytes": .leaf,
+        "pipeline": .leaf, "mode": .leaf, "concurrency": .leaf, "loaders": .leaf, "windowRows": .leaf, "maxWindowRows": .leaf, "maxReadAttempts": .leaf, "maxStringBytes": .leaf,
         "api": .mapping([
             "url": .leaf, "path": .leaf, "tokenEnv": .leaf, "tokenFile": .leaf, "authHeader": .leaf, "authScheme": .leaf,
             "envelope": .leaf, "pageSize": .leaf, "arrayStyle": .leaf, "timeout": .leaf, "connectTimeout": .leaf,

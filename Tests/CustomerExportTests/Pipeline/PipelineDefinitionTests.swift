@@ -109,11 +109,15 @@ struct PipelineDefinitionTests {
             api: { url: "${API}", pageSize: 100, filters: { types: [fleet], operatorId: 7 } }
             backfill: { from: 2024-01-01, to: 2024-02-01, window: 1d }
             concurrency: 4
+            windowRows: 5000
             """, source: "p.yml", environment: environment)
+        #expect(try RunRequestBuilder.build(definition: definition, overrides: RunOverrides(), environment: environment).targetWindowRows == 5000)
         var overrides = RunOverrides()
         overrides.concurrency = 16
         overrides.window = "6h"
+        overrides.windowRows = 8000
         let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
+        #expect(request.targetWindowRows == 8000)
         #expect(request.concurrency == 16)
         #expect(request.windowSize == .hours(6))
         #expect(request.api.pageSize == 100)
