@@ -15,7 +15,7 @@ import Yams
 ///   targetTable: customers
 /// incremental: { start: 2024-01-01, lookback: 1h, lag: 1m, window: 1d }
 /// concurrency: 8
-/// loaders: 2
+/// loaders: 4
 /// ```
 /// `${NAME}` and `${NAME:-default}` are replaced from the environment before parsing; an unknown
 /// key anywhere is an error (a typo must not silently fall back to a default).
@@ -72,7 +72,7 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
     public var backfill: Backfill?
     public var incremental: Incremental?
     public var concurrency: Int?
-    /// Loader threads, each with its own database connection (default 2).
+    /// Loader threads, each with its own database connection (default 4).
     public var loaders: Int?
     /// About how many records a window holds when windows are sized by rows (`--window-rows`).
     public var windowRows: Int?
