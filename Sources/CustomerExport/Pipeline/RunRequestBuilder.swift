@@ -110,10 +110,7 @@ public enum RunRequestBuilder {
         if let concurrency = overrides.concurrency ?? file?.concurrency { request.concurrency = concurrency }
         if let loaders = overrides.loaders ?? file?.loaders { request.loaders = loaders }
         if let rows = overrides.maxWindowRows ?? file?.maxWindowRows { request.maxWindowRows = rows }
-        if let rows = overrides.windowRows ?? file?.windowRows {
-            guard rows >= 1 else { throw .configuration("windowRows must be at least 1 (it is \(rows)); the default is 20000") }
-            request.targetWindowRows = rows
-        }
+        if let rows = overrides.windowRows ?? file?.windowRows { request.targetWindowRows = rows }
         if let attempts = file?.maxReadAttempts {
             guard attempts >= 1 else { throw .configuration("maxReadAttempts must be at least 1") }
             request.maxReadAttempts = attempts

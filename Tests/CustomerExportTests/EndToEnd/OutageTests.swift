@@ -9,7 +9,6 @@ extension ProductionScenarios {
     /// 10m), and only the simulator and the database misbehave.
     @Suite("Outages of the API and of PostgreSQL")
     struct OutageTests {
-
         /// A harness whose database is a server of this test's own (which it may stop), removed
         /// afterwards on every path.
         static func withPrivateDatabase(

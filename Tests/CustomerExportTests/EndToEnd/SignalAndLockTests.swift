@@ -8,7 +8,6 @@ import TestSupport
 struct SignalAndLockTests {
     static let arguments = ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--concurrency", "2"]
 
-
     @Test("SIGINT and SIGTERM stop within seconds with exit 5, and the same command resumes to the exact table", arguments: [SIGINT, SIGTERM])
     func interrupt(_ signal: Int32) async throws {
         try await ExportHarness.with(configure: { $0.customers = 6000; $0.latencyMilliseconds = 15 }) { harness in

@@ -112,6 +112,14 @@ struct PipelineDefinitionTests {
             windowRows: 5000
             """, source: "p.yml", environment: environment)
         #expect(try RunRequestBuilder.build(definition: definition, overrides: RunOverrides(), environment: environment).targetWindowRows == 5000)
+        var none = definition
+        none.windowRows = 0
+        do {
+            _ = try RunRequestBuilder.build(definition: none, overrides: RunOverrides(), environment: environment)
+            Issue.record("accepted windowRows: 0")
+        } catch {
+            #expect(error.exitCode == 2 && error.message.contains("windowRows in a pipeline file"), "\(error.message)")
+        }
         var overrides = RunOverrides()
         overrides.concurrency = 16
         overrides.window = "6h"
