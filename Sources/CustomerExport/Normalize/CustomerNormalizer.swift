@@ -6,10 +6,11 @@ public protocol RecordNormalizing: Sendable {
 }
 
 extension RecordNormalizing {
-    /// Normalizes every record of a page, in order.
+    /// Normalizes every record of a page, in order, then quarantines the elements the page's
+    /// scan refused (bytes PostgreSQL cannot take), one entry each.
     public func normalize(page: PageBody) -> [NormalizedRecord] {
         page.bytes.withUnsafeBufferPointer { buffer in
-            page.records.map { normalize(buffer, $0) }
+            page.records.map { normalize(buffer, $0) } + page.rejected.map { .quarantined($0.quarantined(in: buffer)) }
         }
     }
 }

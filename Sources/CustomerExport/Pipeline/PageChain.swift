@@ -39,9 +39,9 @@ struct PageChain: WindowSink {
         func receive(_ page: FetchedPage) -> ExportCounts? {
             var counts = ExportCounts()
             counts.pages = 1
-            counts.rowsFetched = page.body.records.count
+            counts.rowsFetched = page.body.entryCount
             var rows: [CustomerRow] = []
-            rows.reserveCapacity(page.body.records.count)
+            rows.reserveCapacity(page.body.entryCount)
             var quarantined: [QuarantinedRecord] = []
             for record in chain.normalizer.normalize(page: page.body) {
                 switch record {

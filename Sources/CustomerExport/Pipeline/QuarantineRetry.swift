@@ -123,7 +123,7 @@ public struct QuarantineRetry {
                 throw ExportPipeline.describe(error, api: api)
             }
             records += request.normalizer.normalize(page: page.body)
-            guard page.body.records.count >= api.pageSize else { return records }
+            guard page.body.entryCount >= api.pageSize else { return records }
             offset += api.pageSize
         }
     }

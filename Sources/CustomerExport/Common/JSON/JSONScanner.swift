@@ -150,25 +150,65 @@ struct JSONScanner {
 
     private mutating func scanNumber() throws(JSONSyntaxError) {
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
+        let start = position
         if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
         guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid value") }
+        let integerStart = position
         if bytes[position] == 48 {
             position += 1
         } else {
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
         }
+        let integerDigits = position - integerStart
+        var fractionDigits = 0
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
             guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number") }
+            let fractionStart = position
             while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            fractionDigits = position - fractionStart
         }
+        var exponent = 0
         if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
             position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            var negative = false
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                negative = bytes[position] == UInt8(ascii: "-")
+                position += 1
+            }
             guard position < bytes.count, isDigit(bytes[position]) else { throw error("invalid number") }
-            while position < bytes.count, isDigit(bytes[position]) { position += 1 }
+            while position < bytes.count, isDigit(bytes[position]) {
+                // Saturates: anything past a million is out of numeric's range anyway.
+                exponent = min(exponent * 10 + Int(bytes[position] - 48), 1_000_000_000)
+                position += 1
+            }
+            if negative { exponent = -exponent }
+        }
+        // Rare in practice, and only then is the digit count worth looking at.
+        if exponent != 0 || integerDigits + fractionDigits > 64 {
+            try checkNumericRange(start: start, integerDigits: integerDigits, fractionDigits: fractionDigits, exponent: exponent)
         }
     }
+
+    /// PostgreSQL stores JSON numbers as `numeric`, which holds at most 131,072 digits before the
+    /// point and 16,383 after it: a larger value fails the whole COPY (SQLSTATE 22003), so the
+    /// record is refused here, where it can be quarantined alone.
+    private func checkNumericRange(start: Int, integerDigits: Int, fractionDigits: Int, exponent: Int) throws(JSONSyntaxError) {
+        let digitsStart = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
+        var significantInteger = integerDigits
+        var index = digitsStart
+        while significantInteger > 0, bytes[index] == 48 { significantInteger -= 1; index += 1 }
+        let isZero = significantInteger == 0 && !(0..<fractionDigits).contains { bytes[digitsStart + integerDigits + 1 + $0] != 48 }
+        guard !isZero else { return }
+        let weight = significantInteger + exponent  // decimal digits before the point
+        let scale = max(0, fractionDigits - exponent)  // decimal digits after it
+        guard weight <= Self.numericMaxIntegerDigits, scale <= Self.numericMaxFractionDigits else {
+            throw JSONSyntaxError(offset: start, problem: "a number PostgreSQL's numeric cannot hold (\(weight) digits before the point, \(scale) after; at most \(Self.numericMaxIntegerDigits) and \(Self.numericMaxFractionDigits))")
+        }
+    }
+
+    static let numericMaxIntegerDigits = 131_072
+    static let numericMaxFractionDigits = 16_383
 
     /// Scans a string starting at its opening quote; returns the range including both quotes.
     mutating func scanString() throws(JSONSyntaxError) -> Range<Int> {
