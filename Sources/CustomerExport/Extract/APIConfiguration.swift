@@ -37,6 +37,13 @@ public struct APIConfiguration: Sendable {
         return base + (path.hasPrefix("/") ? path : "/" + path)
     }
 
+    /// `text` with the token and the header value replaced by `<token>`: an HTTP library's
+    /// error may quote the request's headers.
+    func redacting(_ text: String) -> String {
+        guard !token.isEmpty, text.contains(token) else { return text }
+        return text.replacingOccurrences(of: authorizationHeader.value, with: "<token>").replacingOccurrences(of: token, with: "<token>")
+    }
+
     var authorizationHeader: (name: String, value: String) {
         (authHeaderName, authScheme.isEmpty ? token : authScheme + " " + token)
     }

@@ -32,6 +32,9 @@ struct APIRejection {
         case 403:
             return .apiRejected(
                 "the API refused the credentials (\(answered)); the token read from \(tokenSource) is missing or not valid for \(api.authHeaderName): \(api.authScheme.isEmpty ? "" : api.authScheme + " ")<token>; check it")
+        case 300...399:
+            return .apiRejected(
+                "the API answered with \(message) (GET \(request) answered \(status)); redirects are followed only within the API's origin so that the token goes nowhere else: set --api-url (api.url) to the address it redirects to if you trust it")
         case 404:
             return .apiRejected("the API has no such endpoint (\(answered)); check --api-url and the pipeline's api.path")
         default:

@@ -6,6 +6,11 @@ import NIOSSL
 /// `HTTPTransport` over AsyncHTTPClient: pooled keep-alive connections (as many per host as the
 /// run's concurrency), gzip/deflate accepted and decoded, TLS with certificate verification on and
 /// an optional private CA bundle.
+///
+/// Redirects are followed here, not by the library, and only within the request's origin
+/// (scheme, host and port): the credential header goes wherever a followed redirect points, so a
+/// redirect to another origin (https to http included) is returned as it came, for the client
+/// to refuse.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
 
@@ -17,7 +22,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: tls,
-            redirectConfiguration: .follow(max: 3, allowCycles: false),
+            redirectConfiguration: .disallow,
             timeout: .init(connect: .nanoseconds(connectTimeout.nanoseconds)),
             decompression: .enabled(limit: .ratio(200))
         )
@@ -37,6 +42,20 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     }
 
     public func get(
+        url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
+    ) throws(TransportError) -> HTTPResult {
+        var target = url
+        for _ in 0...Self.maxRedirects {
+            let result = try getOnce(url: target, headers: headers, timeout: timeout, whenAnswered: whenAnswered)
+            guard let next = RedirectPolicy.sameOriginTarget(of: result, requestedURL: target) else { return result }
+            target = next
+        }
+        throw TransportError("more than \(Self.maxRedirects) redirects within \(RedirectPolicy.origin(of: url) ?? "the API's origin")")
+    }
+
+    static let maxRedirects = 3
+
+    private func getOnce(
         url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
     ) throws(TransportError) -> HTTPResult {
         do {

@@ -51,6 +51,7 @@ public struct CustomersAPIClient: Sendable {
         let policy = configuration.retry
         var attempt = 0
         var firstFailure: Timestamp?
+        var brokenEnvelopes = 0
         while true {
             attempt += 1
             guard !cancellation.isCancelled else { throw .cancelled }
@@ -78,7 +79,14 @@ public struct CustomersAPIClient: Sendable {
                         return FetchedPage(request: request, body: body, attempts: attempt)
                     } catch {
                         (problem, outcome) = ("an unparseable 200 body (\(error))", "unparseable")
+                        brokenEnvelopes += 1
                     }
+                case 300...399:
+                    // Only a redirect the transport would not follow gets here: to another origin.
+                    stats.record(outcome: String(result.status), bytes: bytes, willRetry: false, isPage: false)
+                    circuit.recordAnswer()
+                    let target = RedirectPolicy.location(of: result, requestedURL: url).flatMap(RedirectPolicy.origin(of:)) ?? "an address it did not give"
+                    throw ExtractError.rejected(status: result.status, message: "a redirect from \(RedirectPolicy.origin(of: url) ?? url) to \(target)", request: url)
                 case 429, 500...599:
                     (problem, outcome) = ("HTTP \(result.status)", String(result.status))
                     retryAfter = RetryPolicy.parseRetryAfter(result.header("Retry-After"))
@@ -90,9 +98,21 @@ public struct CustomersAPIClient: Sendable {
             } catch let error as ExtractError {
                 throw error
             } catch {
-                (problem, outcome) = ("a transport error: \(error)", "transport")
+                (problem, outcome) = ("a transport error: \(configuration.redacting(String(describing: error)))", "transport")
             }
-            circuit.recordFailure(problem, retryAfter: retryAfter, probe: isProbe)
+            // A 200 whose envelope is broken means the API is up: it must not open the circuit
+            // meant for outages, and a body broken the same way every time is the window's
+            // failure after a few tries, not the retry budget's.
+            let envelopeBroken = outcome == "unparseable"
+            if envelopeBroken {
+                circuit.recordAnswer()
+                if brokenEnvelopes >= Self.brokenEnvelopeAttempts {
+                    stats.record(outcome: outcome, bytes: bytes, willRetry: false, isPage: false)
+                    throw .exhausted(attempts: attempt, lastProblem: "\(problem), \(brokenEnvelopes) times: the API answers, but not with the \(configuration.envelope.rawValue) envelope", request: url)
+                }
+            } else {
+                circuit.recordFailure(problem, retryAfter: retryAfter, probe: isProbe)
+            }
             let now = Timestamp.now()
             let waited = now.span(since: firstFailure ?? now)
             if firstFailure == nil { firstFailure = now }
@@ -109,6 +129,9 @@ public struct CustomersAPIClient: Sendable {
             }
         }
     }
+
+    /// Tries of a request whose 200 bodies keep failing to parse before its window fails.
+    static let brokenEnvelopeAttempts = 3
 
     /// The API's own explanation: `message` from a JSON error body, else the start of the body as text.
     static func message(in body: [UInt8]) -> String {

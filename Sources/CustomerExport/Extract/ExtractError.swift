@@ -4,6 +4,9 @@ public enum ExtractError: Error, Sendable, CustomStringConvertible {
     case rejected(status: Int, message: String, request: String)
     /// Every attempt failed with a retryable problem.
     case exhausted(attempts: Int, lastProblem: String, request: String)
+    /// The API's answers contradict each other in a way no re-read can fix (it serves the same
+    /// page whatever the offset): the window fails with this reason, the run goes on.
+    case inconsistent(problem: String, request: String)
     /// The run was cancelled while this request waited or was in flight.
     case cancelled
 
@@ -13,6 +16,8 @@ public enum ExtractError: Error, Sendable, CustomStringConvertible {
             return "the API rejected the request with \(status): \(message) (request: GET \(request))"
         case let .exhausted(attempts, lastProblem, request):
             return "the API request failed \(attempts) times, last with \(lastProblem) (request: GET \(request))"
+        case let .inconsistent(problem, request):
+            return "the API's pages contradict each other: \(problem) (request: GET \(request))"
         case .cancelled:
             return "cancelled"
         }

@@ -62,6 +62,8 @@ public struct RowSizedPlanner: Sendable {
     public struct Plan: Sendable {
         public var windows: [SizedWindow]
         public var probes: Int
+        /// Halves counted more than their parent: the API's totals ignore the date bounds.
+        public var totalsContradict: Bool
     }
 
     /// The size of the windows holding the run's last `targetRows` records.
@@ -76,10 +78,13 @@ public struct RowSizedPlanner: Sendable {
     ) throws(E) -> Plan? {
         let start = from.truncatedToMicroseconds
         let end = to.truncatedToMicroseconds
-        guard end > start else { return Plan(windows: [], probes: 0) }
+        guard end > start else { return Plan(windows: [], probes: 0, totalsContradict: false) }
         guard let counted = try countedParts(from: start, to: end, count: count) else { return nil }
         let parts = counted.parts.sorted { $0.window.from < $1.window.from }
         var probes = counted.probes
+        // Counts that contradict each other cannot place cuts: the parts are the windows, and the
+        // reader reads each to its last page.
+        if counted.totalsContradict { return Plan(windows: parts, probes: probes, totalsContradict: true) }
 
         let ranks = rankCuts(of: parts)
         let instants = ranks.isEmpty ? [] : try locate(ranks.map(\.rank))
@@ -92,34 +97,74 @@ public struct RowSizedPlanner: Sendable {
             if let instant { cutsByPart[cut.partIndex].append((cut.rank.offset, instant.truncatedToMicroseconds.adding(nanoseconds: -Timestamp.nanosecondsPerMicrosecond))) }
         }
         let pieces = zip(parts, cutsByPart).flatMap { part, cuts in Self.cut(part, at: cuts) }
-        return Plan(windows: join(pieces), probes: probes)
+        return Plan(windows: join(pieces), probes: probes, totalsContradict: false)
     }
 
     /// Step 1: parts of at most `rankedPartRows` records (or narrower than `narrowest`), with
     /// their counts and the number of requests spent.
+    ///
+    /// Totals are evidence, not truth: two halves counting together more than half again their
+    /// parent (an API whose total ignores the date bounds reports the same number for every part)
+    /// stop the halving, the parent stays whole and `totalsContradict` is set. Halving also stops
+    /// at a request budget proportional to the windows the first count asks for.
     private func countedParts<E: Error>(
         from start: Timestamp, to end: Timestamp, count: ([TimeWindow]) throws(E) -> [Int?]
-    ) throws(E) -> (parts: [SizedWindow], probes: Int)? {
-        var pending = maxSpan.map { WindowPlanner(field: field, size: $0).windows(from: start, to: end) }
-            ?? [TimeWindow(field: field, from: start, to: end)]
+    ) throws(E) -> (parts: [SizedWindow], probes: Int, totalsContradict: Bool)? {
+        var pending = (maxSpan.map { WindowPlanner(field: field, size: $0).windows(from: start, to: end) }
+            ?? [TimeWindow(field: field, from: start, to: end)]).map { (window: $0, parent: SizedWindow?.none) }
         var parts: [SizedWindow] = []
         var probes = 0
+        var budget: Int?
+        var contradicted = false
         while !pending.isEmpty {
-            let totals = try count(pending)
+            let counted = try count(pending.map(\.window))
             probes += pending.count
-            var next: [TimeWindow] = []
-            for (part, total) in zip(pending, totals) {
+            var totals: [Int] = []
+            for total in counted {
                 guard let total else { return nil }
-                let span = part.to.nanosecondsSinceEpoch - part.from.nanosecondsSinceEpoch
-                if total > rankedPartRows, span > narrowest.nanoseconds, let halves = part.halves() {
-                    next += [halves.0, halves.1]
+                totals.append(total)
+            }
+            if budget == nil { budget = Self.probeBudget(firstTotals: totals, partRows: rankedPartRows) }
+            var next: [(window: TimeWindow, parent: SizedWindow?)] = []
+            var index = 0
+            while index < pending.count {
+                // Halves arrive side by side: judged as a pair against the parent they came from.
+                if let parent = pending[index].parent, index + 1 < pending.count, pending[index + 1].parent == parent {
+                    if totals[index] + totals[index + 1] > parent.rows + parent.rows / 2 + 100 {
+                        contradicted = true
+                        parts.append(parent)
+                    } else {
+                        for sibling in index...(index + 1) { place(SizedWindow(window: pending[sibling].window, rows: totals[sibling]), into: &parts, or: &next) }
+                    }
+                    index += 2
                 } else {
-                    parts.append(SizedWindow(window: part, rows: total))
+                    place(SizedWindow(window: pending[index].window, rows: totals[index]), into: &parts, or: &next)
+                    index += 1
                 }
+            }
+            if contradicted || probes + next.count > budget ?? .max {
+                parts += next.map { SizedWindow(window: $0.parent?.window ?? $0.window, rows: $0.parent?.rows ?? 0) }.uniqued()
+                break
             }
             pending = next
         }
-        return (parts, probes)
+        return (parts, probes, contradicted)
+    }
+
+    /// Keeps `part`, or queues its halves when it is over `rankedPartRows` and wide enough to halve.
+    private func place(_ part: SizedWindow, into parts: inout [SizedWindow], or next: inout [(window: TimeWindow, parent: SizedWindow?)]) {
+        let span = part.window.to.nanosecondsSinceEpoch - part.window.from.nanosecondsSinceEpoch
+        if part.rows > rankedPartRows, span > narrowest.nanoseconds, let halves = part.window.halves() {
+            next += [(halves.0, part), (halves.1, part)]
+        } else {
+            parts.append(part)
+        }
+    }
+
+    /// Counting requests allowed: generous for any honest range (a bulk import on one instant
+    /// costs ~27 halvings), bounded for one whose counts never settle.
+    static func probeBudget(firstTotals: [Int], partRows: Int) -> Int {
+        200 + 40 * firstTotals.reduce(0) { $0 + $1 / max(1, partRows) + 1 }
     }
 
     /// Step 2: the ranks to cut each part at. Before the run's last `targetRows` records, a part
@@ -185,5 +230,14 @@ public struct RowSizedPlanner: Sendable {
             windows.append(leaf)
         }
         return windows
+    }
+}
+
+extension Array where Element == RowSizedPlanner.SizedWindow {
+    /// Without repeats, in order: both halves of one parent name the same parent once.
+    func uniqued() -> [Element] {
+        var seen: [Element] = []
+        for element in self where !seen.contains(element) { seen.append(element) }
+        return seen
     }
 }

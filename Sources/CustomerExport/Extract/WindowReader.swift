@@ -14,6 +14,12 @@ import Synchronization
 ///
 /// Without a total (bare-array envelope), pages are read ahead in parallel until a short page,
 /// and a read counts as consistent when two consecutive reads saw the same number of entries.
+///
+/// Totals are evidence, not truth: a window is read until a page comes back short, whatever
+/// `total` claimed; when every request agreed on a total that the pages contradict (an API whose
+/// total ignores the filters), the window is judged as without a total, and a half that reports
+/// no fewer records than its parent is not split again. A page that starts with the first page's
+/// first record (an API that ignores `offset`) fails the window instead of paging forever.
 public struct WindowReader: Sendable {
     let client: CustomersAPIClient
     let limiter: RequestLimiter
@@ -33,7 +39,10 @@ public struct WindowReader: Sendable {
     /// Returns the read summaries of every window it finished, for the run's totals.
     /// `priority` orders the requests of concurrently read windows (lower first; the run passes
     /// claim order), so windows finish one after another rather than all together.
-    public func read(_ window: TimeWindow, priority: Int = .max) -> [WindowReadSummary] {
+    /// `parentTotal` is the total of the window this one is half of: a half reporting no fewer
+    /// records is not split again (an API whose total ignores the date bounds would be halved
+    /// forever).
+    public func read(_ window: TimeWindow, priority: Int = .max, parentTotal: Int? = nil) -> [WindowReadSummary] {
         let receiver = sink.open(window)
         let summary = WindowTally()
         var previousEntries: Int?
@@ -42,7 +51,7 @@ public struct WindowReader: Sendable {
             summary.withLock { $0.attempts = attempt; $0.counts.driftRereads = attempt - 1 }
             let result: AttemptResult
             do throws(ExtractError) {
-                result = try readOnce(window, receiver: receiver, summary: summary, allowSplit: attempt == 1, priority: priority)
+                result = try readOnce(window, receiver: receiver, summary: summary, allowSplit: attempt == 1, parentTotal: parentTotal, priority: priority)
             } catch .cancelled {
                 sink.abandon(window)
                 return []
@@ -54,13 +63,21 @@ public struct WindowReader: Sendable {
                 return [current]
             }
             switch result {
-            case let .tooLarge(halves):
+            case let .tooLarge(halves, total):
                 sink.split(window, into: [halves.0, halves.1])
-                return read(halves.0, priority: priority) + read(halves.1, priority: priority)
+                return read(halves.0, priority: priority, parentTotal: total) + read(halves.1, priority: priority, parentTotal: total)
             case let .read(entries, totals, isSinglePage):
                 observedTotals += totals
                 let consistent: Bool
-                if let first = totals.first {
+                if let first = totals.first, totals.allSatisfy({ $0 == first }), entries != first {
+                    // Every request reported the same total and the pages, read to a short
+                    // page, held another number: the total is not evidence of this window's
+                    // size (windows only shrink while read, which would change the total).
+                    // Two reads seeing the same entries must agree instead, as without a total.
+                    events.totalDisagrees(window, first, entries)
+                    consistent = isSinglePage || previousEntries == entries
+                    previousEntries = entries
+                } else if let first = totals.first {
                     consistent = totals.allSatisfy { $0 == first } && entries == first
                 } else {
                     consistent = isSinglePage || previousEntries == entries
@@ -82,44 +99,47 @@ public struct WindowReader: Sendable {
     }
 
     enum AttemptResult {
-        case tooLarge(halves: (TimeWindow, TimeWindow))
+        case tooLarge(halves: (TimeWindow, TimeWindow), total: Int)
         /// Entries received, every total reported (empty without totals), whether one page held it all.
         case read(entries: Int, totals: [Int], isSinglePage: Bool)
     }
 
     private func readOnce(
-        _ window: TimeWindow, receiver: any PageReceiver, summary: WindowTally, allowSplit: Bool, priority: Int
+        _ window: TimeWindow, receiver: any PageReceiver, summary: WindowTally, allowSplit: Bool, parentTotal: Int?, priority: Int
     ) throws(ExtractError) -> AttemptResult {
         let pageSize = settings.pageSize
         let first = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: pageSize)) }
-        if let total = first.body.total, total > settings.maxWindowRows, allowSplit, let halves = window.halves() {
-            return .tooLarge(halves: halves)
+        if let total = first.body.total, total > settings.maxWindowRows, allowSplit, total < parentTotal ?? .max, let halves = window.halves() {
+            return .tooLarge(halves: halves, total: total)
         }
         summary.withLock { $0.apiTotal = first.body.total }
         try absorb(first, receiver, summary)
-        let collector = PageCollector()
-        collector.add(entries: first.body.records.count, total: first.body.total)
-        if let total = first.body.total {
+        let collector = PageCollector(firstPage: first)
+        let firstIsShort = first.body.entryCount < pageSize
+        collector.add(entries: first.body.entryCount, total: first.body.total, shortAt: firstIsShort ? 0 : nil)
+        // With a total, its pages are requested at once; a short page ends the window whatever
+        // the total said (jobs past it send nothing), and a total reached without a short page
+        // is read on ahead: the data, not the total, says where the window ends.
+        var nextOffset = pageSize
+        if let total = first.body.total, !firstIsShort {
             let offsets = Array(stride(from: pageSize, to: total, by: pageSize))
             try fetchInParallel(offsets, window, receiver, summary, collector, priority)
-            if !offsets.isEmpty {
-                let closing = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: 1)) }
-                collector.add(entries: 0, total: closing.body.total)
-            }
-            let seen = collector.snapshot
-            return .read(entries: seen.entries, totals: seen.totals, isSinglePage: offsets.isEmpty)
+            nextOffset = (offsets.last ?? 0) + pageSize
         }
-        // No total: read ahead in parallel batches until a page comes back short.
-        guard first.body.records.count >= pageSize else {
-            return .read(entries: first.body.records.count, totals: [], isSinglePage: true)
-        }
-        var nextOffset = pageSize
-        while !collector.sawShortPage {
-            let offsets = (0..<max(1, settings.readAhead)).map { nextOffset + $0 * pageSize }
+        // Past a total, one page at a time: an honest total ends exactly on a full page.
+        let batch = first.body.total == nil ? max(1, settings.readAhead) : 1
+        while collector.shortPageOffset == nil {
+            let offsets = (0..<batch).map { nextOffset + $0 * pageSize }
             nextOffset += offsets.count * pageSize
             try fetchInParallel(offsets, window, receiver, summary, collector, priority)
         }
-        return .read(entries: collector.snapshot.entries, totals: [], isSinglePage: false)
+        let isSinglePage = nextOffset == pageSize
+        if first.body.total != nil, !isSinglePage {
+            let closing = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: 1)) }
+            collector.add(entries: 0, total: closing.body.total)
+        }
+        let seen = collector.snapshot
+        return .read(entries: seen.entries, totals: seen.totals, isSinglePage: isSinglePage)
     }
 
     private func fetchInParallel(
@@ -133,13 +153,19 @@ public struct WindowReader: Sendable {
         // cancellation end without a request.
         for offset in offsets {
             limiter.enqueueRequest(group: group, priority: priority) { slot in
-                guard collector.firstError == nil, !client.cancellation.isCancelled else { return }
+                guard collector.firstError == nil, !client.cancellation.isCancelled, offset < collector.shortPageOffset ?? .max else { return }
                 do throws(ExtractError) {
                     // `fetch` gives the slot back as soon as the answer is in: another request
                     // leaves while this page is processed.
-                    let page = try client.fetch(PageRequest(window: window, offset: offset, limit: pageSize), slot: slot)
+                    let request = PageRequest(window: window, offset: offset, limit: pageSize)
+                    let page = try client.fetch(request, slot: slot)
+                    if collector.repeatsFirstPage(page) {
+                        throw ExtractError.inconsistent(
+                            problem: "offset \(offset) returned the same first record as offset 0, so the API ignores offset; check that the deployment supports offset paging",
+                            request: client.url(for: request))
+                    }
                     try absorb(page, receiver, summary)
-                    collector.add(entries: page.body.records.count, total: page.body.total, short: page.body.records.count < pageSize)
+                    collector.add(entries: page.body.entryCount, total: page.body.total, shortAt: page.body.entryCount < pageSize ? offset : nil)
                 } catch {
                     collector.fail(error)
                 }
@@ -163,6 +189,8 @@ struct WindowReadEvents: Sendable {
     var failed: @Sendable (TimeWindow, String) -> Void = { _, _ in }
     /// The window, the totals its pages reported and the entries they held.
     var reread: @Sendable (TimeWindow, [Int], Int) -> Void = { _, _, _ in }
+    /// The window, the total every request reported, and the entries its pages held instead.
+    var totalDisagrees: @Sendable (TimeWindow, Int, Int) -> Void = { _, _, _ in }
 }
 
 /// The running summary of one window, shared by its parallel page jobs.
@@ -179,18 +207,32 @@ final class PageCollector: Sendable {
     struct Snapshot {
         var entries = 0
         var totals: [Int] = []
-        var sawShortPage = false
+        /// The smallest offset whose page came back short: the data ends there.
+        var shortPageOffset: Int?
         var firstError: ExtractError?
     }
 
     private let state = Mutex(Snapshot())
+    /// The bytes of the first page's first entry: a later page starting with the same bytes
+    /// means the API served offset 0 again.
+    private let firstEntry: [UInt8]?
 
-    func add(entries: Int, total: Int?, short: Bool = false) {
+    init(firstPage: FetchedPage) {
+        let body = firstPage.body
+        firstEntry = (body.records.first ?? body.rejected.first?.range).map { Array(body.bytes[$0]) }
+    }
+
+    func add(entries: Int, total: Int?, shortAt offset: Int? = nil) {
         state.withLock {
             $0.entries += entries
             if let total { $0.totals.append(total) }
-            if short { $0.sawShortPage = true }
+            if let offset { $0.shortPageOffset = min(offset, $0.shortPageOffset ?? .max) }
         }
+    }
+
+    func repeatsFirstPage(_ page: FetchedPage) -> Bool {
+        guard let firstEntry, let range = page.body.records.first ?? page.body.rejected.first?.range else { return false }
+        return range.count == firstEntry.count && page.body.bytes[range].elementsEqual(firstEntry)
     }
 
     func fail(_ error: ExtractError) {
@@ -199,5 +241,5 @@ final class PageCollector: Sendable {
 
     var snapshot: Snapshot { state.withLock { $0 } }
     var firstError: ExtractError? { snapshot.firstError }
-    var sawShortPage: Bool { snapshot.sawShortPage }
+    var shortPageOffset: Int? { snapshot.shortPageOffset }
 }

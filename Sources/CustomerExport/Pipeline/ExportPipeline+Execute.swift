@@ -83,6 +83,7 @@ extension ExportPipeline {
             readAhead: request.api.readAhead)
         let chain = PageChain(normalizer: request.normalizer, router: router, excludeFrom: range.to)
         let logger = self.logger
+        let totalWarned = Atomic(false)
         let events = WindowReadEvents(
             fatal: { error in
                 fatal.withLock { if $0 == nil { $0 = error } }
@@ -96,6 +97,12 @@ extension ExportPipeline {
             reread: { window, totals, entries in
                 logger.info("window changed while read; reading it again", metadata: [
                     "window": "\(window.from) – \(window.to)", "totals": "\(totals.map(String.init).joined(separator: ","))", "entries": "\(entries)",
+                ])
+            },
+            totalDisagrees: { window, total, entries in
+                guard totalWarned.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+                logger.warning("the API's total disagrees with its pages; windows are read to their last page and checked by reading twice (logged once)", metadata: [
+                    "window": "\(window.from) – \(window.to)", "total": "\(total)", "entries": "\(entries)",
                 ])
             })
         let reader = WindowReader(client: client, limiter: limiter, sink: chain, settings: settings, events: events)

@@ -37,6 +37,7 @@ extension ExportPipeline {
             connection: try DatabaseSession.connect(request.databaseURL), state: request.state, databaseURL: request.databaseURL)
         defer { control.close() }
         control.reconnector = makeReconnector()
+        try TargetShape(target: request.target).verify(control.connection)
         try control.perform { store throws(PostgresError) in
             try SchemaMigrator(target: request.target, state: request.state).migrate(store.connection)
         }

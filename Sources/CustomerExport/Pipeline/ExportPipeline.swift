@@ -47,6 +47,7 @@ public struct ExportPipeline: Sendable {
         defer { transport.shutdown() }
         let client = makeClient(transport)
         let range = try RangeResolver(request: request, now: started).resolve(control.connection)
+        try TargetShape(target: request.target).verify(control.connection)
         try preflight(client, range)
         try control.perform { store throws(PostgresError) in
             try SchemaMigrator(target: request.target, state: request.state).migrate(store.connection)
@@ -147,6 +148,8 @@ public struct ExportPipeline: Sendable {
             return APIRejection(status: status, message: message, request: request, api: api).error
         case let .exhausted(attempts, problem, _):
             return .incomplete("cannot get an answer from the API at \(api.endpoint) after \(attempts) attempts (last: \(problem)); check --api-url and that the API is up")
+        case .inconsistent:
+            return .incomplete("the API at \(api.endpoint) cannot be paged: \(error)")
         case .cancelled:
             return .interrupted("interrupted before the run started; nothing was written")
         }

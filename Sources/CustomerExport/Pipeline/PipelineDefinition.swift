@@ -98,16 +98,24 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
         return try parse(String(decoding: data, as: UTF8.self), source: path, environment: environment)
     }
 
+    /// `${NAME}` is substituted into the parsed values, never into the text: a value holding
+    /// `: ` or `#` (a DSN's password) cannot change the YAML's structure, and no parse error can
+    /// quote one. Parse errors give the line and column only, since the file may hold secrets too.
     public static func parse(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> PipelineDefinition {
-        let (interpolated, unresolved) = try interpolate(text, source: source, environment: environment)
-        let node: Any?
+        // Each `${...}` is a plain placeholder while the YAML is parsed (so `{ pageSize: ${PAGE} }`
+        // stays a flow mapping), and is put back and substituted in the parsed scalar.
+        let (masked, expressions) = Self.masking(text)
+        let composed: Node?
         do {
-            node = try Yams.load(yaml: interpolated)
+            composed = try Yams.compose(yaml: masked)
         } catch {
-            // `${NAME}` left in a flow mapping (`{ pageSize: ${PAGE} }`) breaks the YAML itself.
-            if let name = unresolved.first { throw missing(name, source: source, key: nil) }
-            throw .configuration("\(source) is not valid YAML: \(error)")
+            throw .configuration("\(source) is not valid YAML (\(Self.position(of: error))); check its indentation, colons and quotes there")
         }
+        var unresolved: [String] = []
+        let root = try composed.map { (node) throws(ExportError) in
+            try interpolate(node, expressions: expressions, source: source, environment: environment, unresolved: &unresolved)
+        }
+        let node: Any? = root?.any
         guard let mapping = node as? [String: Any] else {
             throw .configuration("\(source) must be a YAML mapping with at least `pipeline: NAME`")
         }
@@ -121,7 +129,8 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
         }
         var definition: PipelineDefinition
         do {
-            definition = try YAMLDecoder().decode(PipelineDefinition.self, from: interpolated)
+            guard let root else { throw ExportError.configuration("\(source) is empty") }
+            definition = try YAMLDecoder().decode(PipelineDefinition.self, from: root)
         } catch let DecodingError.keyNotFound(key, _) {
             throw .configuration("\(source) is missing `\(key.stringValue)`; add it")
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
@@ -129,8 +138,10 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
             if let name = unresolved.first { throw missing(name, source: source, key: nil) }
             let where_ = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw .configuration("\(source): `\(where_)` has the wrong type or value (\(context.debugDescription))")
+        } catch let error as ExportError {
+            throw error
         } catch {
-            throw .configuration("\(source) could not be read: \(error)")
+            throw .configuration("\(source) could not be read (\(Self.position(of: error))); check the value there")
         }
         definition.unresolved = unresolved
         definition.source = source
@@ -151,6 +162,73 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
         let used = key.map { " for `\($0)`" } ?? ""
         let instead = flag.map { ", or pass \($0)" } ?? ""
         return .configuration("\(source) uses ${\(name)}\(used), which is not set; export it, give a default as ${\(name):-value}\(instead)")
+    }
+
+    /// The node with `${NAME}` replaced in every scalar. A plain scalar's type is resolved
+    /// again from its new text (`pageSize: ${PAGE}` becomes a number); a quoted one stays a string.
+    static func interpolate(
+        _ node: Node, expressions: [String], source: String, environment: [String: String], unresolved: inout [String]
+    ) throws(ExportError) -> Node {
+        switch node {
+        case let .scalar(scalar):
+            let unmasked = unmasking(scalar.string, expressions)
+            guard unmasked.contains("${") else { return node }
+            let (text, missing) = try interpolate(unmasked, source: source, environment: environment)
+            for name in missing where !unresolved.contains(name) { unresolved.append(name) }
+            let tag = scalar.style == .plain || scalar.style == .any ? Tag(.implicit) : scalar.tag
+            return .scalar(Node.Scalar(text, tag, scalar.style, scalar.mark))
+        case let .mapping(mapping):
+            var pairs: [(Node, Node)] = []
+            for (key, value) in mapping {
+                pairs.append((key, try interpolate(value, expressions: expressions, source: source, environment: environment, unresolved: &unresolved)))
+            }
+            return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
+        case let .sequence(sequence):
+            var items: [Node] = []
+            for item in sequence {
+                items.append(try interpolate(item, expressions: expressions, source: source, environment: environment, unresolved: &unresolved))
+            }
+            return .sequence(Node.Sequence(items, sequence.tag, sequence.style, sequence.mark))
+        case .alias:
+            return node
+        }
+    }
+
+    /// `text` with every complete `${...}` replaced by `CEVARn_`, and the expressions in order.
+    static func masking(_ text: String) -> (String, [String]) {
+        var output = ""
+        var expressions: [String] = []
+        var rest = Substring(text)
+        while let open = rest.range(of: "${"), let close = rest[open.upperBound...].firstIndex(of: "}") {
+            output += rest[..<open.lowerBound] + "\(maskPrefix)\(expressions.count)_"
+            expressions.append(String(rest[open.lowerBound...close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return (output + rest, expressions)
+    }
+
+    static let maskPrefix = "CEVAR9f1c"
+
+    /// The scalar's text with its placeholders put back.
+    static func unmasking(_ text: String, _ expressions: [String]) -> String {
+        guard !expressions.isEmpty, text.contains(maskPrefix) else { return text }
+        var result = text
+        for (index, expression) in expressions.enumerated().reversed() {
+            result = result.replacingOccurrences(of: "\(maskPrefix)\(index)_", with: expression)
+        }
+        return result
+    }
+
+    /// Where a YAML or decoding error happened, without the text there.
+    static func position(of error: any Error) -> String {
+        switch error {
+        case let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _), let YamlError.composer(_, problem, mark, _):
+            return "line \(mark.line), column \(mark.column): \(problem)"
+        case let DecodingError.dataCorrupted(context), let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context):
+            return "at `\(context.codingPath.map(\.stringValue).joined(separator: "."))`"
+        default:
+            return "it cannot be parsed"
+        }
     }
 
     /// Replaces `${NAME}` and `${NAME:-default}`; an unset variable without default stays as

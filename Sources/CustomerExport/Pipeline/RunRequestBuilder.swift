@@ -164,20 +164,22 @@ public enum RunRequestBuilder {
         }
     }
 
+    /// The API token, checked as it is read: a header value cannot hold a line break, and a
+    /// file with a second line (a mounted env file, a pasted DSN) must not reach the HTTP client,
+    /// whose error would quote the whole value. Errors name where the token came from, never it.
     public static func token(_ api: PipelineDefinition.API?, _ overrides: RunOverrides, _ environment: [String: String]) throws(ExportError) -> String {
         if let path = overrides.tokenFile ?? api?.tokenFile {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw .configuration("cannot read the token file \(path); check --token-file")
             }
-            let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !token.isEmpty else { throw .configuration("the token file \(path) is empty") }
-            return token
+            TokenCheck.warnIfShared(path)
+            return try TokenCheck.validated(String(decoding: data, as: UTF8.self), source: "the token file \(path)", fix: "put only the token in it")
         }
         let variable = api?.tokenEnv ?? "CUSTOMERS_API_TOKEN"
-        guard let token = environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+        guard let value = environment[variable], !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw .configuration("no API token: set \(variable) in the environment or pass --token-file FILE")
         }
-        return token
+        return try TokenCheck.validated(value, source: "the variable \(variable)", fix: "set it to the token alone")
     }
 
     static func instant(_ text: String, _ name: String) throws(ExportError) -> Timestamp {

@@ -29,6 +29,10 @@ struct WindowSizing {
             else {
                 return (days(), "by day: the API's envelope has no total to count with")
             }
+            if plan.totalsContradict {
+                logger.warning("the API's totals ignore the date bounds (halves counted more than their whole); windows are not sized by them", metadata: ["requests": "\(plan.probes)"])
+                return (plan.windows.map(\.window), "as counted before the API's totals contradicted each other (\(plan.probes) counting requests); each window is read to its last page")
+            }
             let rows = plan.windows.reduce(0) { $0 + $1.rows }
             return (plan.windows.map(\.window),
                     "sized by rows: about \(request.targetWindowRows) per window, from \(plan.probes) counting requests (\(rows) rows counted)")
