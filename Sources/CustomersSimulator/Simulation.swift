@@ -45,9 +45,16 @@ final class Simulation: Sendable {
 
     // MARK: Serving
 
+    /// The page `query` asks for; with `--total-ignores-filters`, its total is that of every
+    /// live record instead of the matches (a server bug some sources have).
     func page(_ query: CustomerQuery) -> PageResult {
         let countingTotal = options.envelope == .dataMeta
-        return state.withLock { $0.store.page(query, countingTotal: countingTotal) }
+        let totalOfAll = options.totalIgnoresFilters
+        return state.withLock { state -> PageResult in
+            var page = state.store.page(query, countingTotal: countingTotal && !totalOfAll)
+            if totalOfAll { page.total = state.store.liveCount }
+            return page
+        }
     }
 
     /// Every row as it stands now (a copy-on-write snapshot, so it can be streamed unlocked).

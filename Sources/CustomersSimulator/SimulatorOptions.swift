@@ -43,6 +43,26 @@ public struct SimulatorOptions: Sendable {
     /// Bound of generated `createdAt` (exclusive); also caps generated `updatedAt`.
     public var end: Date
 
+    // MARK: Hostile source (all off by default)
+
+    /// Number of records, on top of the customers and the poison, whose bytes a strict JSON
+    /// parser or PostgreSQL `jsonb` rejects: a lone surrogate escape, invalid UTF-8, 600-deep
+    /// nesting, `1e999999`, in turn. Otherwise valid customers, listed as poison in the truth.
+    public var hostile = 0
+    /// Number of `huge-record` records: valid customers whose `name` is ``hugeRecordBytes`` long.
+    public var hugeRecords = 0
+    /// Length in bytes of a `huge-record`'s `name` (50 MB by default), marker included.
+    public var hugeRecordBytes = 52_428_800
+    /// Serves `meta.total` as the number of all live records whatever the filters, as buggy
+    /// servers do; `data` stays filtered and paged.
+    public var totalIgnoresFilters = false
+    /// Ignores `offset`, as buggy servers do: every page is the query's first, `meta.offset` is 0.
+    public var ignoresOffset = false
+    /// An origin (`http://127.0.0.1:4567`) every `/v1/customers` request is sent to with a
+    /// `307 Temporary Redirect`, its path and query kept, before any authorisation: where a
+    /// client must not follow with its credentials.
+    public var redirectTo: String?
+
     /// 2023-01-01T00:00:00Z.
     public static let defaultStart = Date(timeIntervalSince1970: 1_672_531_200)
     /// 2026-01-01T00:00:00Z.
@@ -108,6 +128,7 @@ public struct SimulatorOptions: Sendable {
         if maxLimit < 1 { problems.append("--max-limit must be at least 1") }
         if poison < 0 { problems.append("--poison must be 0 or more") }
         if !(bulkShare >= 0 && bulkShare <= 1) { problems.append("--bulk-share must be between 0 and 1") }
+        problems.append(contentsOf: hostileSourceProblems)
         problems.append(contentsOf: faults.problems)
         if retryAfterSeconds < 0 { problems.append("--retry-after must be 0 or more seconds") }
         if slowMilliseconds < 0 { problems.append("--slow-ms must be 0 or more") }
@@ -120,6 +141,41 @@ public struct SimulatorOptions: Sendable {
             problems.append("--start and --end must lie between 1900-01-01 and 2200-01-01")
         }
         return problems
+    }
+}
+
+extension SimulatorOptions {
+    /// The problems with the hostile-source options.
+    var hostileSourceProblems: [String] {
+        var problems: [String] = []
+        if hostile < 0 { problems.append("--hostile must be 0 or more") }
+        if hugeRecords < 0 { problems.append("--huge-records must be 0 or more") }
+        if hugeRecords > 1000 { problems.append("--huge-records must be at most 1000") }
+        let hugeBytes = PoisonKind.minimumHugeRecordBytes...(1 << 30)
+        if !hugeBytes.contains(hugeRecordBytes) {
+            problems.append("--huge-record-bytes must be between \(hugeBytes.lowerBound) and \(hugeBytes.upperBound) (1 GiB)")
+        }
+        if (1...1000).contains(hugeRecords), hugeBytes.contains(hugeRecordBytes), hugeRecords * hugeRecordBytes > 1 << 31 {
+            // Every huge record could land on one page, whose body must stay addressable.
+            problems.append("--huge-records × --huge-record-bytes must be at most 2 GiB; use fewer or smaller huge records")
+        }
+        if let redirectTo, !Self.isOrigin(redirectTo) {
+            problems.append("--redirect-to must be an origin such as http://127.0.0.1:4567 (scheme, host, optional port; no path), got '\(redirectTo)'")
+        }
+        return problems
+    }
+
+    /// `http://host[:port]` or `https://host[:port]`, with nothing after the authority.
+    static func isOrigin(_ text: String) -> Bool {
+        let authority: Substring
+        if text.hasPrefix("http://") {
+            authority = text.dropFirst("http://".count)
+        } else if text.hasPrefix("https://") {
+            authority = text.dropFirst("https://".count)
+        } else {
+            return false
+        }
+        return !authority.isEmpty && !authority.contains { "/?#@ ".contains($0) }
     }
 }
 

@@ -15,12 +15,21 @@ struct CustomersSimCommand: AsyncParsableCommand {
             (--fail-*, --fault-rate), add latency, and mutate the data while serving \
             (--mutate-rps). The same --seed always yields the same data and the same faults.
 
+            A hostile source, all off by default: records whose bytes strict parsers reject \
+            (--hostile: a lone surrogate escape, invalid UTF-8, 600-deep nesting, 1e999999), \
+            records of 50 MB (--huge-records, --huge-record-bytes), and server bugs: a total \
+            that ignores the filters (--total-ignores-filters), an ignored offset \
+            (--ignores-offset), and a 307 to another origin (--redirect-to). GET /__admin/stats \
+            counts the /v1/customers requests that carried credentials (requestsWithCredentials), \
+            so a redirect target can show that no client followed with its token.
+
             Once the port is bound it prints "customers-sim listening on http://127.0.0.1:PORT" \
             and serves until SIGINT or SIGTERM.
 
             Admin routes (no auth, no faults): GET /__admin/truth (JSON Lines of every record, \
             deletion and poison record), GET /__admin/stats, POST /__admin/freeze, \
             POST /__admin/thaw, POST /__admin/mutate?count=N[&kind=create|update|delete], \
+            POST /__admin/heal[?kind=KIND], POST /__admin/outage?seconds=N[&fault=503], \
             POST /__admin/reset.
 
             Example:
@@ -28,6 +37,8 @@ struct CustomersSimCommand: AsyncParsableCommand {
                 --poison 14 --fault-rate 0.05 --mutate-rps 20
               curl -H 'Authorization: Bearer test-token' \\
                 'http://127.0.0.1:8080/v1/customers?limit=100&sortBy=name'
+              customers-sim --port 8081 --hostile 8 --huge-records 1 --total-ignores-filters
+              customers-sim --port 8082 --redirect-to http://127.0.0.1:8081
             """
     )
 
@@ -35,6 +46,7 @@ struct CustomersSimCommand: AsyncParsableCommand {
     @OptionGroup(title: "Data") var data: DataFlags
     @OptionGroup(title: "Faults (each a per-request probability, 0...1, on /v1/customers only)") var faults: FaultFlags
     @OptionGroup(title: "Live data") var live: LiveFlags
+    @OptionGroup(title: "Hostile source (all off by default)") var hostile: HostileFlags
 
     func validate() throws {
         let problems = try options().problems
@@ -71,6 +83,12 @@ struct CustomersSimCommand: AsyncParsableCommand {
             end: try data.endDate()
         )
         options.bulkShare = data.bulkShare
+        options.hostile = hostile.hostile
+        options.hugeRecords = hostile.hugeRecords
+        options.hugeRecordBytes = hostile.hugeRecordBytes
+        options.totalIgnoresFilters = hostile.totalIgnoresFilters
+        options.ignoresOffset = hostile.ignoresOffset
+        options.redirectTo = hostile.redirectTo
         return options
     }
 }

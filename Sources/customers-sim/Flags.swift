@@ -111,3 +111,31 @@ struct LiveFlags: ParsableArguments {
     ))
     var mutateRPS = 0.0
 }
+
+/// A hostile source: records whose bytes break strict parsers, and the bugs of careless servers.
+struct HostileFlags: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "Number of records whose bytes a strict JSON parser or PostgreSQL jsonb rejects, added on top of the customers and --poison.",
+        discussion: """
+            Kinds cycle: lone-surrogate (the name holds the escape \\ud83d), invalid-utf8 (the name holds the bytes C3 28 FF), \
+            deep-nesting (a member "nested" of 600 nested arrays), huge-number (a member "score": 1e999999). Otherwise valid \
+            customers whose name starts poison-<kind>-<id>; listed as poison in /__admin/truth.
+            """
+    ))
+    var hostile = 0
+
+    @Option(help: "Number of huge-record records: valid customers whose name alone is --huge-record-bytes long.")
+    var hugeRecords = 0
+
+    @Option(help: "Length in bytes of a huge-record's name, its marker included (default 50 MB).")
+    var hugeRecordBytes = 52_428_800
+
+    @Flag(help: "Server bug: meta.total counts every live record, whatever the filters (data stays filtered and paged).")
+    var totalIgnoresFilters = false
+
+    @Flag(help: "Server bug: offset is ignored; every page is the query's first and meta.offset is 0.")
+    var ignoresOffset = false
+
+    @Option(help: "Answer every /v1/customers request, before authorisation, with 307 to this origin (e.g. http://127.0.0.1:4567) plus the request's path and query.")
+    var redirectTo: String?
+}

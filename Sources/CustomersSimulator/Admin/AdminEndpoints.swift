@@ -40,9 +40,10 @@ struct AdminEndpoints: Sendable {
         }
     }
 
-    /// `POST /__admin/heal[?kind=bad-date|huge-string|updated-before-created|id-string|missing-id]`:
-    /// the source fixes its broken records (all quarantinable kinds by default): each becomes
-    /// its valid customer, `updatedAt` moved to now. Answers `{"healed":[{"kind","id"}]}`.
+    /// `POST /__admin/heal[?kind=bad-date|huge-string|updated-before-created|id-string|missing-id|
+    /// lone-surrogate|invalid-utf8|deep-nesting|huge-number|huge-record]`: the source fixes its
+    /// broken records (all quarantinable kinds by default): each becomes its valid customer,
+    /// `updatedAt` moved to now. Answers `{"healed":[{"kind","id"}]}`.
     private func heal(_ request: Request) -> Reply {
         let query: QueryString
         switch Self.query(of: request) {

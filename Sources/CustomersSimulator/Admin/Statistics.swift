@@ -9,6 +9,9 @@ struct Statistics: Sendable, Equatable {
     var pages = 0
     /// Body bytes sent by `/v1/customers` (half a body for a truncated response).
     var bodyBytes = 0
+    /// `/v1/customers` requests that carried an `Authorization` or `X-Api-Key` header, whatever
+    /// their answer: zero on a redirect target proves a client did not follow with its credentials.
+    var requestsWithCredentials = 0
     /// Mutations performed, by kind.
     var mutations: [String: Int] = Dictionary(uniqueKeysWithValues: MutationKind.allCases.map { ($0.rawValue, 0) })
 
@@ -21,6 +24,8 @@ struct Statistics: Sendable, Equatable {
         out.int(Int64(pages))
         out.nextKey("bodyBytes")
         out.int(Int64(bodyBytes))
+        out.nextKey("requestsWithCredentials")
+        out.int(Int64(requestsWithCredentials))
         out.nextKey("mutations")
         writeCounts(mutations, into: &out)
         out.raw("}")
@@ -44,6 +49,11 @@ final class StatisticsRecorder: Sendable {
             $0.bodyBytes += bodyBytes
             if isPage { $0.pages += 1 }
         }
+    }
+
+    /// Records one `/v1/customers` request that carried credentials.
+    func recordCredentials() {
+        statistics.withLock { $0.requestsWithCredentials += 1 }
     }
 
     func recordMutation(_ kind: MutationKind) {

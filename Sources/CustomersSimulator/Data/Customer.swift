@@ -53,6 +53,12 @@ struct Customer: Sendable {
     var updatedAt: TimeField
     /// Top-level fields the contract does not list (e.g. `loyaltyTier`, `tags`); a client must keep them.
     var extras: [(key: String, value: JSONValue)]
+    /// Bytes served inside `name`'s quotes after the escaped `name`, verbatim: the lone
+    /// surrogate or invalid UTF-8 of a hostile record (empty for every other record).
+    var nameTail: [UInt8] = []
+    /// ASCII filler served at the end of `name` (after `nameTail`): the bulk of a `huge-record`,
+    /// written straight into the record's bytes so it is never held twice.
+    var namePadding = 0
 }
 
 extension Customer {
@@ -60,7 +66,24 @@ extension Customer {
     /// generous scratch buffer avoids regrowth while writing, and the final copy keeps millions
     /// of stored records free of spare capacity.
     var json: [UInt8] {
-        var out = JSONWriter(capacity: 1024 + name.utf8.count)
+        var out = JSONWriter(capacity: 1024 + name.utf8.count + nameTail.count)
+        let paddingAt = write(into: &out)
+        guard namePadding > 0 else { return out.bytes }
+        // A huge record: one array of its final size, the filler spliced in before the closing
+        // quote of `name`, and no intermediate copy of it.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(out.count + namePadding)
+        out.withUnsafeBytes { written in
+            bytes.append(contentsOf: written[..<paddingAt])
+            bytes.append(contentsOf: repeatElement(UInt8(ascii: "x"), count: namePadding))
+            bytes.append(contentsOf: written[paddingAt...])
+        }
+        return bytes
+    }
+
+    /// Writes the record's object into `out`; returns the offset of `name`'s closing quote
+    /// (where ``namePadding`` belongs).
+    private func write(into out: inout JSONWriter) -> Int {
         out.raw("{")
         switch id {
         case .number(let number):
@@ -77,7 +100,8 @@ extension Customer {
         out.key("externalId")
         out.string(externalId)
         out.nextKey("name")
-        out.string(name)
+        out.string(name, verbatimTail: nameTail)
+        let paddingAt = out.count - 1
         out.nextKey("type")
         out.string(type.rawValue)
         out.nextKey("status")
@@ -120,7 +144,7 @@ extension Customer {
             out.value(extra.value)
         }
         out.raw("}")
-        return out.bytes
+        return paddingAt
     }
 
     private static func write(_ field: TimeField, into out: inout JSONWriter) {

@@ -1,5 +1,5 @@
-/// Builds the initial rows of a dataset from its plan: customers, poison records and
-/// `duplicate-older` twins, each already serialised.
+/// Builds the initial rows of a dataset from its plan: customers, poison and hostile records,
+/// and `duplicate-older` twins, each already serialised.
 ///
 /// Rows are built in parallel chunks of slots; each record draws from its own seeded stream,
 /// so the result does not depend on how the chunks are scheduled.
@@ -35,8 +35,8 @@ enum DatasetGenerator {
         let index = Int(plan.structural[Int(slot)])
         var rng = SplitMix64(seed: SplitMix64.mix(parameters.seed, UInt64(index)))
         let created = plan.createdAt[index]
-        let poisonOrdinal = index >= plan.customers ? plan.poisonOrdinals[index - plan.customers] : nil
-        let poison = poisonOrdinal.map(PoisonKind.cycling)
+        let planned = index >= plan.customers ? plan.poisonRecords[index - plan.customers] : nil
+        let poison = planned?.kind
 
         let updated: Instant
         if poison == .updatedBeforeCreated {
@@ -57,8 +57,8 @@ enum DatasetGenerator {
             recipe: rng.next()
         )
         var customer = CustomerFactory.make(keys)
-        if let poison, let poisonOrdinal {
-            poison.corrupt(&customer, internalID: keys.id, variant: poisonOrdinal / PoisonKind.allCases.count)
+        if let planned {
+            planned.kind.corrupt(&customer, internalID: keys.id, variant: planned.variant, hugeRecordBytes: parameters.hugeRecordBytes)
         }
         return Row(keys: keys, parentSlot: parentSlot ?? -1, customer: customer, poison: poison, folding: &folding)
     }

@@ -15,8 +15,10 @@ struct DatasetPlan: Sendable {
     let slotOf: [Int32]
     /// `createdAt` of each structural index.
     let createdAt: [Instant]
-    /// For each poison structural index beyond the customers: its position in the poison cycle.
-    let poisonOrdinals: [Int]
+    /// For each structural index beyond the customers, the invalid record it is: first the
+    /// `--poison` records (but `duplicate-older`), then `--hostile`, then `--huge-records`, so
+    /// that a seed without hostile records plans exactly what it always planned.
+    let poisonRecords: [PlannedPoison]
     /// Number of `duplicate-older` records (appended after all other rows).
     let duplicates: Int
     let operators: Int
@@ -28,8 +30,13 @@ struct DatasetPlan: Sendable {
         var rng = SplitMix64(seed: SplitMix64.mix(parameters.seed, 0x504C_414E))  // "PLAN"
         let customers = parameters.customers
         let ordinals = (0..<parameters.poison).filter { PoisonKind.cycling($0) != .duplicateOlder }
-        let count = customers + ordinals.count
-        poisonOrdinals = ordinals
+        var planned = ordinals.map { PlannedPoison(kind: PoisonKind.cycling($0), variant: $0 / PoisonKind.cycle.count) }
+        planned += (0..<parameters.hostile).map {
+            PlannedPoison(kind: PoisonKind.hostileCycling($0), variant: $0 / PoisonKind.hostileCycle.count)
+        }
+        planned += (0..<parameters.hugeRecords).map { PlannedPoison(kind: .hugeRecord, variant: $0) }
+        let count = customers + planned.count
+        poisonRecords = planned
         duplicates = parameters.poison - ordinals.count
 
         var ids = [Int64](repeating: 0, count: count)
@@ -104,6 +111,12 @@ struct DatasetPlan: Sendable {
             }
             left -= size
         }
+    }
+
+    /// One invalid record of the plan: its kind and which of the kind's ways to be wrong it takes.
+    struct PlannedPoison: Sendable {
+        var kind: PoisonKind
+        var variant: Int
     }
 
     // MARK: Hierarchy (by structural index)

@@ -4,6 +4,11 @@ struct GenerationParameters: Sendable {
     var customers: Int
     /// Invalid records on top of the customers.
     var poison: Int
+    /// Records whose bytes are hostile (`--hostile`), on top of the customers and the poison.
+    var hostile: Int
+    /// `huge-record` records (`--huge-records`) and the length of their names.
+    var hugeRecords: Int
+    var hugeRecordBytes: Int
     /// Share of the customers created by large bulk imports (see `SimulatorOptions.bulkShare`).
     var bulkShare: Double
     var seed: UInt64
@@ -16,6 +21,9 @@ struct GenerationParameters: Sendable {
     init(options: SimulatorOptions, now: Instant) {
         customers = options.customers
         poison = options.poison
+        hostile = options.hostile
+        hugeRecords = options.hugeRecords
+        hugeRecordBytes = options.hugeRecordBytes
         bulkShare = options.bulkShare
         seed = options.seed
         createdRange = options.createdAtRange

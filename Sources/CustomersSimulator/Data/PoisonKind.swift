@@ -1,4 +1,5 @@
-/// The kinds of invalid record `--poison N` mixes into the data, in the order they cycle.
+/// The kinds of invalid record the simulator mixes into the data: `--poison N` cycles through
+/// ``cycle``, `--hostile N` through ``hostileCycle`` and `--huge-records N` adds `huge-record`.
 ///
 /// Each is a way a real source has been seen to break an export: a record a strict client must
 /// reject, quarantine or reconcile rather than load blindly.
@@ -19,9 +20,28 @@ enum PoisonKind: String, CaseIterable, Sendable {
     /// different name. Served next to the real one.
     case duplicateOlder = "duplicate-older"
 
+    // Hostile bytes (`--hostile`, `--huge-records`): see PoisonKind+Hostile.swift.
+
+    /// `name` holds `\ud83d`, the JSON escape of a lone high surrogate.
+    case loneSurrogate = "lone-surrogate"
+    /// `name` holds raw bytes that are not UTF-8 (`C3 28`, `FF`).
+    case invalidUTF8 = "invalid-utf8"
+    /// An extra member `"nested"` holding 600 nested arrays.
+    case deepNesting = "deep-nesting"
+    /// An extra member `"score": 1e999999`, beyond any float and PostgreSQL's numeric.
+    case hugeNumber = "huge-number"
+    /// A valid record whose `name` alone is `--huge-record-bytes` long (50 MB by default).
+    case hugeRecord = "huge-record"
+
+    /// The `--poison` cycle. Spelled out rather than `allCases`, so that new kinds never change
+    /// which record a seed makes poison of which kind.
+    static let cycle: [PoisonKind] = [
+        .missingID, .idString, .badDate, .nulChar, .hugeString, .updatedBeforeCreated, .duplicateOlder,
+    ]
+
     /// The kind of the `index`-th poison record.
     static func cycling(_ index: Int) -> PoisonKind {
-        allCases[index % allCases.count]
+        cycle[index % cycle.count]
     }
 
     /// The recognisable name prefix of a poison record, e.g. `poison-bad-date-1234`.
@@ -48,8 +68,9 @@ enum PoisonKind: String, CaseIterable, Sendable {
     }
 
     /// Corrupts `customer` the way this kind prescribes; `internalID` is the id the simulator
-    /// sorts and filters the record by, and `variant` picks among the ways to be wrong.
-    func corrupt(_ customer: inout Customer, internalID: Int64, variant: Int) {
+    /// sorts and filters the record by, `variant` picks among the ways to be wrong, and
+    /// `hugeRecordBytes` is the name length of a `huge-record`.
+    func corrupt(_ customer: inout Customer, internalID: Int64, variant: Int, hugeRecordBytes: Int = 0) {
         let marker = marker(internalID: internalID)
         customer.name = marker
         switch self {
@@ -66,6 +87,8 @@ enum PoisonKind: String, CaseIterable, Sendable {
             customer.name = Self.hugeName(startingWith: marker)
         case .updatedBeforeCreated, .duplicateOlder:
             break  // their timestamps are chosen by the generator; the name marks them
+        case .loneSurrogate, .invalidUTF8, .deepNesting, .hugeNumber, .hugeRecord:
+            corruptBytes(&customer, marker: marker, hugeRecordBytes: hugeRecordBytes)
         }
     }
 }

@@ -111,7 +111,8 @@ struct Mutator: Sendable {
     /// Makes the poison rows of `kind` (every kind a client quarantines when nil) valid again,
     /// as a source fixing its data would: the generated record, an integer id, and `updatedAt`
     /// moved to `now` (a fix is an update). `nul-char` (repaired by clients, not quarantined) and
-    /// `duplicate-older` (a twin, not a broken record) are left alone.
+    /// `duplicate-older` (a twin, not a broken record) are left alone. The hostile kinds heal
+    /// like the others: the rebuilt customer carries none of their raw bytes or filler.
     func heal(_ kind: PoisonKind?, in store: inout CustomerStore, now: Instant) -> [(kind: PoisonKind, id: Int64)] {
         var healed: [(kind: PoisonKind, id: Int64)] = []
         for slot in store.rows.indices {

@@ -8,7 +8,11 @@ import Hummingbird
 /// half. The delay is the time to answer, building the page included, so `--latency-ms 50` means
 /// a page leaves 50 ms after its request arrived, as it would from a server with that latency,
 /// and not 50 ms plus however long the simulator took on a busy machine. Every outcome is counted
-/// in the statistics.
+/// in the statistics, and so is every request that carried credentials.
+///
+/// The server bugs a hostile source has (`--redirect-to`, `--ignores-offset`) act where the
+/// answer is built, so faults still come first; `--total-ignores-filters` acts in
+/// ``Simulation/page(_:)``, which knows the store.
 struct CustomersEndpoint: Sendable {
     let simulation: Simulation
     let authorizer: BearerAuthorizer
@@ -19,6 +23,7 @@ struct CustomersEndpoint: Sendable {
     }
 
     func respond(to request: Request, context: SimulatorRequestContext) async throws -> Response {
+        if Self.carriesCredentials(request) { simulation.statistics.recordCredentials() }
         var fate = simulation.dice.roll()
         if let fault = simulation.outage.current { fate = RequestFate(fault: fault, delayMilliseconds: 0) }
         let answerAt = ContinuousClock.now + .milliseconds(fate.delayMilliseconds)
@@ -56,19 +61,33 @@ struct CustomersEndpoint: Sendable {
         try await Task.sleep(until: answerAt, clock: .continuous)
     }
 
-    /// The answer the contract prescribes for `request`, faults aside.
+    /// Whether `request` presents a credential of any kind: an `Authorization` or an
+    /// `X-Api-Key` header, valid or not.
+    static func carriesCredentials(_ request: Request) -> Bool {
+        request.headers.contains { field in
+            field.name.canonicalName == "authorization" || field.name.canonicalName == "x-api-key"
+        }
+    }
+
+    /// The answer the contract prescribes for `request`, faults aside (or the redirect of
+    /// `--redirect-to`, which comes before authorisation).
     private func answer(_ request: Request) -> Reply {
+        if let origin = simulation.options.redirectTo {
+            let location = origin + request.uri.string
+            return .message(.temporaryRedirect, "moved temporarily to \(location)", headers: [.location: location])
+        }
         let access: BearerAuthorizer.Access
         switch authorizer.verdict(for: request) {
         case .allowed(let granted): access = granted
         case .refused(let refusal): return refusal
         }
-        let query: CustomerQuery
+        var query: CustomerQuery
         do {
             query = try simulation.parser.parse(request.uri.query)
         } catch {
             return .message(.badRequest, error.message)
         }
+        if simulation.options.ignoresOffset { query.offset = 0 }  // so meta.offset echoes 0 too
         if let refusal = authorizer.refusal(of: query, access: access) { return refusal }
         let page = simulation.page(query)
         return Reply(status: .ok, body: PageRenderer.body(page, query: query, envelope: simulation.options.envelope))

@@ -141,6 +141,11 @@ struct CustomerStore: Sendable {
         operatorMembers[id] ?? []
     }
 
+    /// The number of live rows (poison included): every record a query without filters sees.
+    var liveCount: Int {
+        byID.count
+    }
+
     /// The largest id in use, live or deleted.
     var largestID: Int64 {
         rows.last { $0.poison != .duplicateOlder }?.id ?? 0

@@ -6,7 +6,8 @@ struct Row: Sendable {
     var keys: CustomerKeys
     /// Slot of the parent row, -1 for none (the hierarchy queries walk these).
     var parentSlot: Int32
-    /// Set for the invalid records of `--poison`; such rows are never mutated.
+    /// Set for the invalid records of `--poison`, `--hostile` and `--huge-records`; such rows
+    /// are never mutated.
     var poison: PoisonKind?
     var isDeleted = false
     /// A `duplicate-older` poison row shares this row's id; the row is therefore never deleted.

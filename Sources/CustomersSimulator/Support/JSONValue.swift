@@ -7,4 +7,7 @@ indirect enum JSONValue: Sendable {
     case string(String)
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
+    /// Bytes written verbatim, unchecked: how hostile records serve what is not valid JSON
+    /// (a 600-deep nesting, `1e999999`).
+    case raw([UInt8])
 }

@@ -115,6 +115,16 @@ struct JSONWriter: ~Copyable, ByteSink {
         append(UInt8(ascii: "\""))
     }
 
+    /// Appends a quoted, escaped `value` whose content goes on with `tail`, copied verbatim
+    /// (unescaped, unchecked): how a hostile record carries bytes no `String` can hold.
+    mutating func string(_ value: String, verbatimTail tail: [UInt8]) {
+        string(value)
+        guard !tail.isEmpty else { return }
+        count -= 1  // reopen the string before its closing quote
+        raw(tail)
+        append(UInt8(ascii: "\""))
+    }
+
     mutating func string(_ value: String?) {
         if let value { string(value) } else { raw("null") }
     }
@@ -179,6 +189,8 @@ struct JSONWriter: ~Copyable, ByteSink {
                 self.value(member.value)
             }
             append(UInt8(ascii: "}"))
+        case .raw(let bytes):
+            raw(bytes)
         }
     }
 
