@@ -26,7 +26,7 @@ extension RejectedElement {
             let lead = bytes[index]
             if lead == 0 { escape(lead); index += 1; continue }
             if lead < 0x80 { out.append(lead); index += 1; continue }
-            let length = Self.validSequenceLength(bytes, at: index)
+            let length = JSONScanner.validSequenceLength(bytes, at: index)
             if length == 0 {
                 escape(lead)
                 index += 1
@@ -36,27 +36,6 @@ extension RejectedElement {
             }
         }
         return (out, escaped)
-    }
-
-    /// The length of the valid multi-byte UTF-8 sequence at `index`, or 0 when there is none.
-    private static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
-        let lead = bytes[index]
-        let length: Int
-        var lower: UInt8 = 0x80
-        var upper: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; lower = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; upper = 0x9F
-        case 0xF0: length = 4; lower = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; upper = 0x8F
-        default: return 0
-        }
-        guard index + length <= bytes.count, bytes[index + 1] >= lower, bytes[index + 1] <= upper else { return 0 }
-        for i in 2..<length where bytes[index + i] & 0xC0 != 0x80 { return 0 }
-        return length
     }
 
     /// The value of a top-level `"id": <digits>` member, read leniently: members are walked at the

@@ -55,17 +55,15 @@ extension JSONScanner {
 }
 
 extension JSONScanner {
-    /// Scans an object like `scanObject`, except that the value of the member named `skipped` is
-    /// not scanned: `member` gets nil for it and must move `position` past the value itself.
-    /// That is how the envelope is walked strictly while its record array is resynchronised.
+    /// Scans an object, handing each member's key range (quotes included) and value span to
+    /// `member`, except that the value of the member named `skipped` is not scanned: `member`
+    /// gets nil for it and must move `position` past the value itself. That is how the envelope
+    /// is walked strictly while its record array is resynchronised; `scanObject` is this with
+    /// nothing skipped.
     mutating func scanMembers(
-        skippingValueOf skipped: StaticString?,
+        depth: Int = 0, skippingValueOf skipped: StaticString?,
         _ member: (inout JSONScanner, Range<Int>, JSONSpan?) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
-        guard let skipped else {
-            try scanObject { (s: inout JSONScanner, key: Range<Int>, value: JSONSpan) throws(JSONSyntaxError) in try member(&s, key, value) }
-            return
-        }
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { throw error("expected an object") }
         position += 1
@@ -81,11 +79,11 @@ extension JSONScanner {
             skipWhitespace()
             guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
             position += 1
-            skipWhitespace()
-            if PageBody.keyEquals(bytes, key, skipped) {
+            if let skipped, PageBody.keyEquals(bytes, key, skipped) {
+                skipWhitespace()
                 try member(&self, key, nil)
             } else {
-                let value = try scanValue(depth: 1)
+                let value = try scanValue(depth: depth + 1)
                 try member(&self, key, value)
             }
             skipWhitespace()

@@ -89,28 +89,9 @@ struct JSONScanner {
         depth: Int = 0,
         _ member: (inout JSONScanner, Range<Int>, JSONSpan) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
-        skipWhitespace()
-        guard position < bytes.count, bytes[position] == UInt8(ascii: "{") else { throw error("expected an object") }
-        position += 1
-        skipWhitespace()
-        if position < bytes.count, bytes[position] == UInt8(ascii: "}") {
-            position += 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let key = try scanString()
-            skipWhitespace()
-            guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            position += 1
-            let value = try scanValue(depth: depth + 1)
-            try member(&self, key, value)
-            skipWhitespace()
-            guard position < bytes.count else { throw error("unexpected end of input in an object") }
-            if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-            if bytes[position] == UInt8(ascii: "}") { position += 1; return }
-            throw error("expected ',' or '}'")
+        try scanMembers(depth: depth, skippingValueOf: nil) { (s: inout JSONScanner, key: Range<Int>, value: JSONSpan?) throws(JSONSyntaxError) in
+            // Without a skipped name every value is scanned, so `value` is never nil here.
+            if let value { try member(&s, key, value) }
         }
     }
 
@@ -291,7 +272,16 @@ struct JSONScanner {
 
     /// Validates one multi-byte UTF-8 sequence (no overlongs, no surrogates, at most U+10FFFF).
     private mutating func scanUTF8Sequence() throws(JSONSyntaxError) {
-        let lead = bytes[position]
+        let length = Self.validSequenceLength(bytes, at: position)
+        guard length > 0 else { throw error("invalid UTF-8") }
+        position += length
+    }
+
+    /// The length of the valid multi-byte UTF-8 sequence starting at `index`, or 0 when the bytes
+    /// there are not one (a stray continuation byte, an overlong form, a surrogate, a cut sequence).
+    @inline(__always)
+    static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let lead = bytes[index]
         let length: Int
         var lowerSecond: UInt8 = 0x80
         var upperSecond: UInt8 = 0xBF
@@ -303,14 +293,14 @@ struct JSONScanner {
         case 0xF0: length = 4; lowerSecond = 0x90
         case 0xF1...0xF3: length = 4
         case 0xF4: length = 4; upperSecond = 0x8F
-        default: throw error("invalid UTF-8")
+        default: return 0
         }
-        guard position + length <= bytes.count else { throw error("truncated UTF-8 sequence") }
-        let second = bytes[position + 1]
-        guard second >= lowerSecond, second <= upperSecond else { throw error("invalid UTF-8") }
-        for i in 2..<length where bytes[position + i] & 0xC0 != 0x80 {
-            throw error("invalid UTF-8")
+        guard index + length <= bytes.count else { return 0 }
+        let second = bytes[index + 1]
+        guard second >= lowerSecond, second <= upperSecond else { return 0 }
+        for i in 2..<length where bytes[index + i] & 0xC0 != 0x80 {
+            return 0
         }
-        position += length
+        return length
     }
 }

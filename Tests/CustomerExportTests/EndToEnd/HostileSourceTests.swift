@@ -1,0 +1,171 @@
+import CustomersSimulator
+import Foundation
+import Testing
+import TestSupport
+
+extension ProductionScenarios {
+    /// A source that misbehaves the way real APIs do, and an environment that does: the night
+    /// still ends, with every good record loaded and no secret in any output (#19).
+    @Suite("Hostile sources and environments")
+    struct HostileSourceTests {
+        func backfill(_ harness: ExportHarness, _ extra: [String] = [], environment: [String: String]? = nil) async throws -> Executables.Outcome {
+            try await Executables.run(
+                "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01"] + harness.cliFlags + extra,
+                environment: environment ?? harness.cliEnvironment)
+        }
+
+        /// A pipeline file with these extra `api:` lines, for settings that have no flag.
+        func pipelineFile(_ api: [String]) throws -> URL {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).yaml")
+            try (["pipeline: backfill", "api:"] + api.map { "  " + $0 }).joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+            return file
+        }
+
+        func stats(_ harness: ExportHarness) async throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(try await harness.admin("/__admin/stats"))) as? [String: Any])
+        }
+
+        func requests(_ harness: ExportHarness) async throws -> Int {
+            ((try await stats(harness))["requests"] as? [String: Int] ?? [:]).values.reduce(0, +)
+        }
+
+        @Test("byte-level poison (lone surrogate, invalid UTF-8, 600-deep nesting, 1e999999) is quarantined record by record; exit 0, every other record loaded")
+        func bytePoison() async throws {
+            try await ExportHarness.with(configure: { $0.customers = 1500; $0.hostile = 8 }) { harness in
+                let outcome = try await backfill(harness)
+                #expect(outcome.status == 0, "\(outcome.stderr)")
+                let truth = try await harness.truth()
+                let hostile = truth.poison.filter { ["lone-surrogate", "invalid-utf8", "deep-nesting", "huge-number"].contains($0.kind) }
+                #expect(hostile.count == 8)
+                let comparison = try await harness.compareWithTruth(truth)
+                #expect(comparison.missing == 0 && comparison.extra == 0 && comparison.wrongVersion == 0 && comparison.wrongRaw == 0, "\(comparison)")
+                let rows = try await harness.query("SELECT source_id, reason, payload FROM \(harness.stateSchema).quarantine ORDER BY source_id")
+                #expect(rows.count == 8, "\(rows.map { $0[1] ?? "" })")
+                #expect(Set(rows.compactMap { $0[0] }) == Set(hostile.map { String($0.id) }), "each entry carries its record's id")
+                for (kind, reason) in [("lone-surrogate", "surrogate"), ("invalid-utf8", "UTF-8"), ("deep-nesting", "nesting"), ("huge-number", "numeric")] {
+                    let ids = Set(hostile.filter { $0.kind == kind }.map { String($0.id) })
+                    let entries = rows.filter { ids.contains($0[0] ?? "") }
+                    #expect(entries.count == 2 && entries.allSatisfy { $0[1]?.contains(reason) == true && $0[2]?.contains("poison-\(kind)") == true }, "\(kind): \(entries.map { $0[1] ?? "" })")
+                }
+                let windows = try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE status <> 'done' AND status <> 'split'")
+                #expect(windows == 0)
+            }
+        }
+
+        @Test("a total that ignores the filters loads exactly what the API serves, in a few times an honest run's requests")
+        func filterBlindTotal() async throws {
+            var honest = 0
+            try await ExportHarness.with(configure: { $0.customers = 6000 }) { harness in
+                #expect(try await backfill(harness).status == 0)
+                honest = try await requests(harness)
+            }
+            try await ExportHarness.with(configure: { $0.customers = 6000; $0.totalIgnoresFilters = true }) { harness in
+                let outcome = try await backfill(harness)
+                #expect(outcome.status == 0, "\(outcome.stderr)")
+                let comparison = try await harness.compareWithTruth(try await harness.truth())
+                #expect(comparison.missing == 0 && comparison.extra == 0, "\(comparison)")
+                let blind = try await requests(harness)
+                #expect(blind <= 4 * honest, "\(blind) requests against \(honest) for an honest total")
+                print("filter-blind total: \(blind) requests, honest: \(honest)")
+            }
+        }
+
+        @Test("an API that ignores offset fails the windows it would repeat, with a sentence saying so, instead of paging forever")
+        func ignoredOffset() async throws {
+            try await ExportHarness.with(configure: { $0.customers = 3000; $0.envelope = .array; $0.ignoresOffset = true }) { harness in
+                let file = try pipelineFile(["envelope: array", "pageSize: 5"])
+                defer { try? FileManager.default.removeItem(at: file) }
+                let outcome = try await backfill(harness, ["--pipeline", file.path])
+                #expect(outcome.status == 1, "\(outcome.stderr)")
+                #expect(outcome.stderr.contains("ignores offset"), "\(outcome.stderr.suffix(2000))")
+                let failed = try await harness.query("SELECT last_error FROM \(harness.stateSchema).windows WHERE status = 'failed'")
+                #expect(!failed.isEmpty && failed.allSatisfy { $0[0]?.contains("ignores offset") == true }, "\(failed.prefix(3))")
+            }
+        }
+
+        @Test("a token file with a second line is exit 2 naming the file; the secret is in no output")
+        func tokenFileWithTwoLines() async throws {
+            try await ExportHarness.with { harness in
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString)")
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let tokenFile = directory.appendingPathComponent("token").path
+                try "\(harness.token)\nDATABASE_PASSWORD=s3cret-line-two\n".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+                let report = directory.appendingPathComponent("report.json").path
+                let metrics = directory.appendingPathComponent("metrics.prom").path
+                let outcome = try await backfill(harness, ["--token-file", tokenFile, "--report", report, "--metrics-file", metrics], environment: [:])
+                #expect(outcome.status == 2, "\(outcome.stderr)")
+                #expect(outcome.stderr.contains("the token file \(tokenFile) holds a line break"), "\(outcome.stderr)")
+                let written = outcome.stdout + outcome.stderr + (try String(contentsOfFile: report, encoding: .utf8)) + (try String(contentsOfFile: metrics, encoding: .utf8))
+                #expect(!written.contains(harness.token) && !written.contains("s3cret-line-two"), "a secret leaked")
+                #expect(try await requests(harness) == 0, "no request was sent")
+            }
+        }
+
+        @Test("a redirect to another origin is exit 3 naming both origins; the other origin receives no request and no credential")
+        func crossOriginRedirect() async throws {
+            let elsewhere = try await CustomersSimulator.start(SimulatorOptions(customers: 10, token: "other"))
+            let elsewhereOrigin = "http://127.0.0.1:\(elsewhere.port)"
+            do {
+                try await ExportHarness.with(configure: { $0.redirectTo = elsewhereOrigin }) { harness in
+                    let file = try pipelineFile(["authHeader: X-Api-Key", "authScheme: \"\""])
+                    defer { try? FileManager.default.removeItem(at: file) }
+                    let outcome = try await backfill(harness, ["--pipeline", file.path])
+                    #expect(outcome.status == 3, "\(outcome.stderr)")
+                    #expect(outcome.stderr.contains("127.0.0.1:\(elsewhere.port)"), "\(outcome.stderr)")
+                    #expect(outcome.stderr.contains("127.0.0.1:\(harness.simulator.port)"), "\(outcome.stderr)")
+                    #expect(!outcome.stderr.contains(harness.token))
+                }
+                let url = URL(string: "\(elsewhereOrigin)/__admin/stats")!
+                let data = try Data(contentsOf: url)
+                let stats = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+                #expect(stats["requestsWithCredentials"] as? Int == 0, "\(stats)")
+                #expect((stats["requests"] as? [String: Int] ?? [:]).values.reduce(0, +) == 0, "\(stats)")
+            } catch {
+                await elsewhere.stop()
+                throw error
+            }
+            await elsewhere.stop()
+        }
+
+        @Test("a DSN holding ': ' from a variable does not break the pipeline file, and its password is shown nowhere")
+        func dsnThatWouldBreakTheYAML() async throws {
+            try await ExportHarness.with { harness in
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("hostile-\(UUID().uuidString).yaml")
+                try """
+                    pipeline: hostile
+                    api:
+                      url: \(harness.simulator.baseURL)
+                    database:
+                      url: ${DSN}
+                      targetSchema: \(harness.targetSchema)
+                      stateSchema: \(harness.stateSchema)
+                    """.write(to: file, atomically: true, encoding: .utf8)
+                defer { try? FileManager.default.removeItem(at: file) }
+                let dsn = harness.databaseURL.replacingOccurrences(of: "export-secret", with: "wrong: pass#word")
+                let outcome = try await Executables.run(
+                    "customer-export", ["backfill", "--pipeline", file.path, "--from", "2024-01-01", "--to", "2024-02-01"],
+                    environment: harness.cliEnvironment.merging(["DSN": dsn]) { $1 })
+                #expect(outcome.status == 4, "\(outcome.stderr)")
+                #expect(outcome.stderr.contains("PostgreSQL"), "\(outcome.stderr)")
+                #expect(!outcome.stderr.contains("wrong: pass") && !outcome.stderr.contains("pass#word"), "\(outcome.stderr)")
+            }
+        }
+
+        @Test("a target table of another shape is exit 4 listing every difference with its fix, before any request")
+        func wrongShapedTarget() async throws {
+            try await ExportHarness.with { harness in
+                _ = try await harness.query("CREATE SCHEMA \(harness.targetSchema); CREATE TABLE \(harness.target) (id int, name varchar(10))")
+                let outcome = try await backfill(harness)
+                #expect(outcome.status == 4, "\(outcome.stderr)")
+                for difference in [
+                    "column id is integer, the export writes bigint", "column name is character varying(10), the export writes text",
+                    "column created_at is missing", "column updated_at is missing", "column raw is missing", "no unique key on id",
+                ] {
+                    #expect(outcome.stderr.contains(difference), "\(difference): \(outcome.stderr)")
+                }
+                #expect(try await requests(harness) == 0, "no request was sent")
+            }
+        }
+    }
+}
