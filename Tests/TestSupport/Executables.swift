@@ -33,6 +33,18 @@ public enum Executables {
         return await process.finish()
     }
 
+    /// Runs `name` to its end under `/usr/bin/time` (which `scripts/test` installs) and returns
+    /// what it left behind with its peak resident memory in kB (nil when time printed none).
+    public static func runMeasuringPeakMemory(
+        _ name: String, _ arguments: [String], environment: [String: String] = [:]
+    ) async throws -> (outcome: Outcome, peakKilobytes: Int?) {
+        let marker = "customer-export-test-peak-rss-kb"
+        let process = try ChildProcess(URL(fileURLWithPath: "/usr/bin/time"), ["-f", "\(marker) %M", url(name).path] + arguments, environment: environment)
+        let outcome = await process.finish()
+        let line = outcome.stderr.split(separator: "\n").last { $0.hasPrefix(marker) }
+        return (outcome, line.flatMap { Int($0.dropFirst(marker.count + 1)) })
+    }
+
     public static func start(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         try ChildProcess(url(name), arguments, environment: environment)
     }

@@ -13,8 +13,12 @@ import NIOSSL
 /// to refuse.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
+    private let maxBodyBytes: Int
 
-    public init(maxConnections: Int, connectTimeout: TimeSpan, caFile: String?) throws {
+    /// `maxBodyBytes` bounds every response body (after decompression): past it the response is
+    /// abandoned while it streams in, and `get` throws a `TransportError` with `bodyTooLarge`.
+    public init(maxConnections: Int, connectTimeout: TimeSpan, caFile: String?, maxBodyBytes: Int = 20 * 1024 * 1024) throws {
+        self.maxBodyBytes = maxBodyBytes
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .fullVerification
         if let caFile {
@@ -64,7 +68,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             requestHeaders.add(name: "Accept-Encoding", value: "gzip, deflate")
             requestHeaders.add(name: "Accept", value: "application/json")
             let request = try HTTPClient.Request(url: url, method: .GET, headers: requestHeaders)
-            let answer = client.execute(request: request, deadline: .now() + .nanoseconds(timeout.nanoseconds))
+            let accumulator = ResponseAccumulator(request: request, maxBodySize: maxBodyBytes)
+            let answer = client.execute(request: request, delegate: accumulator, deadline: .now() + .nanoseconds(timeout.nanoseconds)).futureResult
             // Registered before `wait`, so it runs on the event loop ahead of this thread's wake-up.
             answer.whenSuccess { whenAnswered(Int($0.status.code)) }
             let response = try answer.wait()
@@ -77,6 +82,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 headers: response.headers.map { (name: $0.name, value: $0.value) },
                 body: body
             )
+        } catch is ResponseAccumulator.ResponseTooBigError {
+            throw TransportError("the response body is over \(maxBodyBytes) bytes", bodyTooLarge: maxBodyBytes)
         } catch let error as HTTPClientError {
             throw TransportError(Self.describe(error))
         } catch {

@@ -97,6 +97,10 @@ public struct CustomersAPIClient: Sendable {
                 }
             } catch let error as ExtractError {
                 throw error
+            } catch let error as TransportError where error.bodyTooLarge != nil {
+                stats.record(outcome: "too-large", bytes: error.bodyTooLarge ?? 0, willRetry: false, isPage: false)
+                circuit.recordAnswer()
+                throw .bodyTooLarge(limit: error.bodyTooLarge ?? 0, request: url)
             } catch {
                 (problem, outcome) = ("a transport error: \(configuration.redacting(String(describing: error)))", "transport")
             }

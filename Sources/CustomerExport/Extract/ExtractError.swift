@@ -7,6 +7,9 @@ public enum ExtractError: Error, Sendable, CustomStringConvertible {
     /// The API's answers contradict each other in a way no re-read can fix (it serves the same
     /// page whatever the offset): the window fails with this reason, the run goes on.
     case inconsistent(problem: String, request: String)
+    /// The response body was over `api.maxResponseBytes` and abandoned: the page is read again
+    /// in smaller pages, down to one record.
+    case bodyTooLarge(limit: Int, request: String)
     /// The run was cancelled while this request waited or was in flight.
     case cancelled
 
@@ -18,6 +21,8 @@ public enum ExtractError: Error, Sendable, CustomStringConvertible {
             return "the API request failed \(attempts) times, last with \(lastProblem) (request: GET \(request))"
         case let .inconsistent(problem, request):
             return "the API's pages contradict each other: \(problem) (request: GET \(request))"
+        case let .bodyTooLarge(limit, request):
+            return "the response was over api.maxResponseBytes (\(limit) bytes) (request: GET \(request))"
         case .cancelled:
             return "cancelled"
         }

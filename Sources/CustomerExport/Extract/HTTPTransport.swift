@@ -18,7 +18,13 @@ public struct HTTPResult: Sendable {
 /// A failure below HTTP: refused or reset connections, timeouts, TLS errors, cut bodies.
 public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// Set when the body was abandoned for being over this many bytes: not a failure to retry,
+    /// but a page to read again in smaller pages.
+    public var bodyTooLarge: Int?
+    public init(_ description: String, bodyTooLarge: Int? = nil) {
+        self.description = description
+        self.bodyTooLarge = bodyTooLarge
+    }
 }
 
 /// The extract stage's seam to the network: one blocking GET. Blocking is deliberate: requests

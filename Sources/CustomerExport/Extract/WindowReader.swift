@@ -108,33 +108,36 @@ public struct WindowReader: Sendable {
         _ window: TimeWindow, receiver: any PageReceiver, summary: WindowTally, allowSplit: Bool, parentTotal: Int?, priority: Int
     ) throws(ExtractError) -> AttemptResult {
         let pageSize = settings.pageSize
-        let first = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: pageSize)) }
-        if let total = first.body.total, total > settings.maxWindowRows, allowSplit, total < parentTotal ?? .max, let halves = window.halves() {
+        let firstParts = try limiter.run(priority: priority) { () throws(ExtractError) in
+            try client.fetchSplittingOversized(PageRequest(window: window, offset: 0, limit: pageSize))
+        }
+        let firstTotal = firstParts.lazy.compactMap(\.body.total).first
+        if let total = firstTotal, total > settings.maxWindowRows, allowSplit, total < parentTotal ?? .max, let halves = window.halves() {
             return .tooLarge(halves: halves, total: total)
         }
-        summary.withLock { $0.apiTotal = first.body.total }
-        try absorb(first, receiver, summary)
-        let collector = PageCollector(firstPage: first)
-        let firstIsShort = first.body.entryCount < pageSize
-        collector.add(entries: first.body.entryCount, total: first.body.total, shortAt: firstIsShort ? 0 : nil)
+        summary.withLock { $0.apiTotal = firstTotal }
+        for part in firstParts { try absorb(part, receiver, summary) }
+        let collector = PageCollector(firstPage: firstParts[0])
+        collector.add(firstParts, offset: 0, pageSize: pageSize)
+        let firstIsShort = collector.shortPageOffset != nil
         // With a total, its pages are requested at once; a short page ends the window whatever
         // the total said (jobs past it send nothing), and a total reached without a short page
         // is read on ahead: the data, not the total, says where the window ends.
         var nextOffset = pageSize
-        if let total = first.body.total, !firstIsShort {
+        if let total = firstTotal, !firstIsShort {
             let offsets = Array(stride(from: pageSize, to: total, by: pageSize))
             try fetchInParallel(offsets, window, receiver, summary, collector, priority)
             nextOffset = (offsets.last ?? 0) + pageSize
         }
         // Past a total, one page at a time: an honest total ends exactly on a full page.
-        let batch = first.body.total == nil ? max(1, settings.readAhead) : 1
+        let batch = firstTotal == nil ? max(1, settings.readAhead) : 1
         while collector.shortPageOffset == nil {
             let offsets = (0..<batch).map { nextOffset + $0 * pageSize }
             nextOffset += offsets.count * pageSize
             try fetchInParallel(offsets, window, receiver, summary, collector, priority)
         }
         let isSinglePage = nextOffset == pageSize
-        if first.body.total != nil, !isSinglePage {
+        if firstTotal != nil, !isSinglePage {
             let closing = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: 1)) }
             collector.add(entries: 0, total: closing.body.total)
         }
@@ -158,14 +161,14 @@ public struct WindowReader: Sendable {
                     // `fetch` gives the slot back as soon as the answer is in: another request
                     // leaves while this page is processed.
                     let request = PageRequest(window: window, offset: offset, limit: pageSize)
-                    let page = try client.fetch(request, slot: slot)
-                    if collector.repeatsFirstPage(page) {
+                    let parts = try client.fetchSplittingOversized(request, slot: slot)
+                    if collector.repeatsFirstPage(parts[0]) {
                         throw ExtractError.inconsistent(
                             problem: "offset \(offset) returned the same first record as offset 0, so the API ignores offset; check that the deployment supports offset paging",
                             request: client.url(for: request))
                     }
-                    try absorb(page, receiver, summary)
-                    collector.add(entries: page.body.entryCount, total: page.body.total, shortAt: page.body.entryCount < pageSize ? offset : nil)
+                    for part in parts { try absorb(part, receiver, summary) }
+                    collector.add(parts, offset: offset, pageSize: pageSize)
                 } catch {
                     collector.fail(error)
                 }
@@ -227,6 +230,16 @@ final class PageCollector: Sendable {
             $0.entries += entries
             if let total { $0.totals.append(total) }
             if let offset { $0.shortPageOffset = min(offset, $0.shortPageOffset ?? .max) }
+        }
+    }
+
+    /// One page as fetched (one part, or several when it was read again in smaller pages).
+    func add(_ parts: [FetchedPage], offset: Int, pageSize: Int) {
+        let entries = parts.reduce(0) { $0 + $1.body.entryCount }
+        state.withLock {
+            $0.entries += entries
+            $0.totals += parts.compactMap(\.body.total)
+            if entries < pageSize { $0.shortPageOffset = min(offset, $0.shortPageOffset ?? .max) }
         }
     }
 

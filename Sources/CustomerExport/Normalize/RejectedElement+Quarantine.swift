@@ -6,7 +6,7 @@ extension RejectedElement {
     func quarantined(in buffer: UnsafeBufferPointer<UInt8>) -> QuarantinedRecord {
         let bytes = UnsafeBufferPointer(rebasing: buffer[range])
         let (payload, escaped) = Self.textPayload(bytes)
-        var reason = "record is not valid JSON for PostgreSQL: \(problem)"
+        var reason = self.reason
         if escaped { reason += " (bytes that are not UTF-8 text are shown as \\xNN in the payload)" }
         return QuarantinedRecord(sourceId: Self.leadingIntegerId(bytes), reason: reason, payload: payload)
     }

@@ -123,7 +123,8 @@ public struct ExportPipeline: Sendable {
     func makeTransport() throws(ExportError) -> any HTTPTransport {
         do {
             return try AsyncHTTPClientTransport(
-                maxConnections: request.concurrency, connectTimeout: request.api.connectTimeout, caFile: request.api.caFile)
+                maxConnections: request.concurrency, connectTimeout: request.api.connectTimeout, caFile: request.api.caFile,
+                maxBodyBytes: request.api.maxResponseBytes)
         } catch {
             throw .configuration("cannot set up HTTPS with the CA file \(request.api.caFile ?? "-"): \(error); check --ca-file")
         }
@@ -137,6 +138,8 @@ public struct ExportPipeline: Sendable {
         let probe = PageRequest(window: TimeWindow(field: request.field, from: range.from, to: range.to), offset: 0, limit: request.api.pageSize)
         do {
             _ = try client.fetch(probe)
+        } catch .bodyTooLarge {
+            return  // the API answered; the window holding that page reads it in smaller pages
         } catch {
             throw Self.describe(error, api: request.api)
         }
@@ -148,6 +151,8 @@ public struct ExportPipeline: Sendable {
             return APIRejection(status: status, message: message, request: request, api: api).error
         case let .exhausted(attempts, problem, _):
             return .incomplete("cannot get an answer from the API at \(api.endpoint) after \(attempts) attempts (last: \(problem)); check --api-url and that the API is up")
+        case .bodyTooLarge:
+            return .incomplete("the API at \(api.endpoint) answers one record in more than api.maxResponseBytes: \(error)")
         case .inconsistent:
             return .incomplete("the API at \(api.endpoint) cannot be paged: \(error)")
         case .cancelled:

@@ -16,7 +16,7 @@ enum ParallelProbe {
                 guard failure.withLock({ $0 == nil }) else { return }
                 let started = Timestamp.now()
                 do throws(ExtractError) {
-                    let page = try client.fetch(request)
+                    let page = try client.fetchProbe(request)
                     let seconds = Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
                     answers.withLock { $0[index] = (page.body, seconds) }
                 } catch {

@@ -39,6 +39,8 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
         /// An optional cap on attempts per request, on top of `retryFor`.
         public var maxAttempts: Int?
         public var readAhead: Int?
+        /// The largest response body read; larger pages are read again in smaller ones.
+        public var maxResponseBytes: Int?
         public var filters: CustomerFilters?
     }
 
@@ -275,7 +277,7 @@ enum PipelineKeys {
         "api": .mapping([
             "url": .leaf, "path": .leaf, "tokenEnv": .leaf, "tokenFile": .leaf, "authHeader": .leaf, "authScheme": .leaf,
             "envelope": .leaf, "pageSize": .leaf, "arrayStyle": .leaf, "timeout": .leaf, "connectTimeout": .leaf,
-            "caFile": .leaf, "retryFor": .leaf, "maxAttempts": .leaf, "readAhead": .leaf, "filters": filters,
+            "caFile": .leaf, "retryFor": .leaf, "maxAttempts": .leaf, "readAhead": .leaf, "maxResponseBytes": .leaf, "filters": filters,
         ]),
         "database": .mapping(["url": .leaf, "targetSchema": .leaf, "targetTable": .leaf, "stateSchema": .leaf, "history": .leaf, "retryFor": .leaf]),
         "backfill": .mapping(["from": .leaf, "to": .leaf, "window": .leaf]),

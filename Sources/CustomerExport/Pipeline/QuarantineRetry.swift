@@ -71,7 +71,8 @@ public struct QuarantineRetry {
                 transport = injected
             } else {
                 do {
-                    transport = try AsyncHTTPClientTransport(maxConnections: 2, connectTimeout: request.api.connectTimeout, caFile: request.api.caFile)
+                    transport = try AsyncHTTPClientTransport(
+                        maxConnections: 2, connectTimeout: request.api.connectTimeout, caFile: request.api.caFile, maxBodyBytes: request.api.maxResponseBytes)
                 } catch {
                     throw .configuration("cannot set up HTTPS with the CA file \(request.api.caFile ?? "-"): \(error); check --ca-file")
                 }
@@ -116,14 +117,14 @@ public struct QuarantineRetry {
         var records: [NormalizedRecord] = []
         var offset = 0
         while true {
-            let page: FetchedPage
+            let parts: [FetchedPage]
             do {
-                page = try client.fetch(PageRequest(window: allTime, offset: offset, limit: api.pageSize))
+                parts = try client.fetchSplittingOversized(PageRequest(window: allTime, offset: offset, limit: api.pageSize))
             } catch {
                 throw ExportPipeline.describe(error, api: api)
             }
-            records += request.normalizer.normalize(page: page.body)
-            guard page.body.entryCount >= api.pageSize else { return records }
+            for part in parts { records += request.normalizer.normalize(page: part.body) }
+            guard parts.reduce(0, { $0 + $1.body.entryCount }) >= api.pageSize else { return records }
             offset += api.pageSize
         }
     }

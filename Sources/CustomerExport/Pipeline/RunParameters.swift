@@ -18,6 +18,8 @@ public struct RunParameters: Sendable, Codable, Equatable {
     public var arrayStyle: ArrayParameterStyle
     public var filters: CustomerFilters
     public var readAhead: Int
+    /// Optional: runs stored by earlier versions have none, and take the default.
+    public var maxResponseBytes: Int?
     public var requestTimeoutSeconds: Double
     public var maxAttempts: Int?
     public var retryForSeconds: Double?
@@ -46,6 +48,7 @@ public struct RunParameters: Sendable, Codable, Equatable {
         arrayStyle = request.api.arrayStyle
         filters = request.api.filters
         readAhead = request.api.readAhead
+        maxResponseBytes = request.api.maxResponseBytes
         requestTimeoutSeconds = request.api.requestTimeout.seconds
         maxAttempts = request.api.retry.maxAttempts
         retryForSeconds = request.api.retry.retryFor.seconds
@@ -79,6 +82,7 @@ public struct RunParameters: Sendable, Codable, Equatable {
         api.arrayStyle = arrayStyle
         api.filters = filters
         api.readAhead = readAhead
+        if let maxResponseBytes { api.maxResponseBytes = maxResponseBytes }
         api.requestTimeout = TimeSpan(nanoseconds: Int64(requestTimeoutSeconds * 1e9))
         api.retry.maxAttempts = maxAttempts
         if let retryForSeconds { api.retry.retryFor = TimeSpan(nanoseconds: Int64(retryForSeconds * 1e9)) }

@@ -81,6 +81,9 @@ public struct RunRequest: Sendable {
         if let windowSize, windowSize.nanoseconds <= 0 { throw .configuration("--window must be longer than zero (it is \(windowSize)); try 1d") }
         guard api.pageSize >= 1 else { throw .configuration("--page-size must be at least 1 (it is \(api.pageSize)); use the server's maximum, usually 200") }
         guard targetWindowRows >= 1 else { throw .configuration("--window-rows (windowRows in a pipeline file) must be at least 1 (it is \(targetWindowRows)); the default is 20000") }
+        guard api.maxResponseBytes >= 65_536 else {
+            throw .configuration("api.maxResponseBytes must be at least 65536 (it is \(api.maxResponseBytes)); the default is 20971520 (20 MiB)")
+        }
         guard maxWindowRows >= api.pageSize else { throw .configuration("max-window-rows (\(maxWindowRows)) must be at least the page size (\(api.pageSize))") }
         guard lookback.nanoseconds >= 0, lag.nanoseconds >= 0 else { throw .configuration("--lookback and --lag cannot be negative") }
         guard !api.token.isEmpty else {

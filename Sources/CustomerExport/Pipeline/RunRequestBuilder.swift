@@ -89,6 +89,7 @@ public enum RunRequestBuilder {
             api.retry.retryFor = try span(budget, "api.retryFor")
         }
         if let readAhead = file?.api?.readAhead { api.readAhead = readAhead }
+        if let limit = file?.api?.maxResponseBytes { api.maxResponseBytes = limit }
         var fileFilters = file?.api?.filters ?? CustomerFilters()
         fileFilters.search = try fromFile(fileFilters.search, "api.filters.search", flag: "--search")
         api.filters = overrides.filters.replacing(in: fileFilters)

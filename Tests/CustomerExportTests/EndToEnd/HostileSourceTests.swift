@@ -52,6 +52,22 @@ extension ProductionScenarios {
             }
         }
 
+        @Test("two 50 MB records at default settings: each quarantined by its position, every other record loaded, peak memory under 200 MB")
+        func hugeRecords() async throws {
+            try await ExportHarness.with(configure: { $0.customers = 2000; $0.hugeRecords = 2 }) { harness in
+                let (outcome, peak) = try await Executables.runMeasuringPeakMemory(
+                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01"] + harness.cliFlags, environment: harness.cliEnvironment)
+                #expect(outcome.status == 0, "\(outcome.stderr.suffix(3000))")
+                let peakKB = try #require(peak, "no peak from /usr/bin/time: \(outcome.stderr.suffix(500))")
+                #expect(peakKB < 200 * 1024, "peak RSS \(peakKB / 1024) MB")
+                print("two 50 MB records: peak RSS \(peakKB / 1024) MB, \(try await requests(harness)) requests")
+                let comparison = try await harness.compareWithTruth(try await harness.truth())
+                #expect(comparison.missing == 0 && comparison.extra == 0 && comparison.wrongVersion == 0, "\(comparison)")
+                let reasons = try await harness.query("SELECT reason, payload FROM \(harness.stateSchema).quarantine")
+                #expect(reasons.count == 2 && reasons.allSatisfy { $0[0]?.contains("a single record over api.maxResponseBytes (20971520 bytes)") == true && $0[1]?.contains("oversizedRecord") == true }, "\(reasons)")
+            }
+        }
+
         @Test("a total that ignores the filters loads exactly what the API serves, in a few times an honest run's requests")
         func filterBlindTotal() async throws {
             var honest = 0

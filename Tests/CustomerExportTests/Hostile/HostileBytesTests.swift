@@ -33,7 +33,7 @@ struct HostileBytesTests {
         #expect(body.total == 3)
         let rejected = try #require(body.rejected.first)
         #expect(Array(body.bytes[rejected.range]) == poison, "\(name): the element's bytes exactly")
-        #expect(rejected.problem.contains(reason), "\(name): \(rejected.problem)")
+        #expect(rejected.reason.contains(reason), "\(name): \(rejected.reason)")
     }
 
     @Test("the normalizer quarantines the rejected element with its id, reason and text payload")

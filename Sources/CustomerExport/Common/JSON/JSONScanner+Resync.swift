@@ -117,7 +117,8 @@ extension JSONScanner {
                 position = start
                 let range = try skipElementLeniently()
                 guard !range.isEmpty else { throw self.error("an empty element in the record array") }
-                rejected.append(RejectedElement(range: range, problem: "\(error.problem) at byte \(error.offset - start) of the record"))
+                rejected.append(RejectedElement(
+                    range: range, reason: "record is not valid JSON for PostgreSQL: \(error.problem) at byte \(error.offset - start) of the record"))
             }
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input in an array") }

@@ -8,6 +8,15 @@ public struct PageBody: Sendable {
     public var rejected: [RejectedElement]
     public var total: Int?
 
+    /// A page that stands for one record the API could not send within the body limit: its
+    /// `bytes` describe where the record sits (`placeholder`), and it is one rejected element.
+    public init(placeholder: [UInt8], reason: String) {
+        bytes = placeholder
+        records = []
+        rejected = [RejectedElement(range: 0..<placeholder.count, reason: reason)]
+        total = nil
+    }
+
     /// Every element of the record array, good or rejected: what the API's `total` counts.
     public var entryCount: Int { records.count + rejected.count }
 

@@ -5,6 +5,6 @@
 public struct RejectedElement: Sendable, Equatable {
     /// Where the element sits in the page body.
     public var range: Range<Int>
-    /// What strict scanning found, with the offset inside the element.
-    public var problem: String
+    /// Why it is quarantined: what strict scanning found, with the offset inside the element.
+    public var reason: String
 }
