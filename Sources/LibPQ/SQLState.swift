@@ -15,6 +15,12 @@ public enum SQLState {
     public static let serializationFailure = "40001"
     /// `55006`: the object is in use (here: a run's windows are still held by a worker).
     public static let objectInUse = "55006"
+    /// `55P03`: a lock could not be had within `lock_timeout` (or `NOWAIT`): another session
+    /// holds it; the statement can be run again later.
+    public static let lockNotAvailable = "55P03"
+    /// `57014`: the statement was cancelled, by a cancel request (`PQcancel`) or by
+    /// `statement_timeout`.
+    public static let queryCanceled = "57014"
     /// `57P01`: the server is shutting down (fast or smart shutdown, a restart, a failover).
     public static let adminShutdown = "57P01"
     /// `57P02`: another backend crashed and the server is resetting every session.

@@ -24,6 +24,11 @@ public struct PostgresLoader: Loading {
     /// Reopens a lost connection within the run's budget; nil: a lost connection ends the load.
     var reconnector: DatabaseReconnector?
     var health: ServiceHealth?
+    /// Bounds each statement's wait for another session's lock, and tries again (`LockWaits`).
+    var lockWaits: LockWaits?
+    /// Set when a stop signal is cancelling statements: a statement cancelled then is an
+    /// interruption (exit 5), not a database failure.
+    var cancellation: CancellationToken?
     /// Called after each window commits, for progress output and metrics.
     var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
 
@@ -59,6 +64,9 @@ public struct PostgresLoader: Loading {
                 return
             } catch let error where error.isConnectionFailure && reconnector != nil {
                 try recover(from: error, cutting: batch)
+                do { try lockWaits?.configure(connection) } catch { throw DatabaseSession.describe(error, connectionString: "") }
+            } catch let error where [SQLState.queryCanceled, SQLState.lockNotAvailable].contains(error.sqlState) && cancellation?.isCancelled == true {
+                throw .interrupted("a statement on \(target.displayName) was cancelled to stop in time; its window stays to be read again")
             } catch {
                 throw .database("loading into \(target.displayName) failed: \(DatabaseSession.describe(error, connectionString: "").message)")
             }
@@ -149,7 +157,8 @@ public struct PostgresLoader: Loading {
         let context = self.context
         let target = self.target
         let state = self.state
-        let committed = try Self.retryingConflicts { () throws(PostgresError) -> ExportCounts? in
+        let connection = self.connection
+        let commit = { () throws(PostgresError) -> ExportCounts? in try Self.retryingConflicts { () throws(PostgresError) -> ExportCounts? in
             try connection.transaction { () throws(PostgresError) -> ExportCounts? in
                 guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
                 var load = ExportCounts()
@@ -178,7 +187,9 @@ public struct PostgresLoader: Loading {
                 }
                 return load
             }
-        }
+        } }
+        let committed: ExportCounts?
+        if let lockWaits { committed = try lockWaits.retrying(commit) } else { committed = try commit() }
         context.claims.remove(window)
         guard let load = committed else {
             try dropStaging(window)

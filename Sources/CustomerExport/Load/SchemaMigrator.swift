@@ -31,7 +31,11 @@ public struct SchemaMigrator {
     /// given its schemas by a DBA does not have. With `grantTo`, the role named there gets
     /// exactly the privileges a run needs (`SchemaObjects.grants`), in the same transaction.
     @discardableResult
-    public func migrate(_ connection: PostgresConnection, grantTo role: String? = nil) throws(PostgresError) -> Int {
+    ///
+    /// With `lockTimeout`, each DDL statement waits at most that long for its lock (`ALTER TABLE`
+    /// takes ACCESS EXCLUSIVE, and every reader that comes later queues behind a waiting one);
+    /// the caller tries the migration again (`LockWaits`).
+    public func migrate(_ connection: PostgresConnection, grantTo role: String? = nil, lockTimeout: TimeSpan? = nil) throws(PostgresError) -> Int {
         let current = try isCurrent(connection)
         try PrivilegeCheck(objects: objects).verify(connection, migrating: current == false)
         if current != false, role == nil { return 0 }
@@ -40,6 +44,7 @@ public struct SchemaMigrator {
         var applied = 0
         try connection.transaction { () throws(PostgresError) in
             _ = try connection.execute("SELECT pg_advisory_xact_lock(hashtext('customer-export:migrate'))")
+            if let lockTimeout { _ = try connection.execute("SET LOCAL lock_timeout = \(max(1, lockTimeout.nanoseconds / 1_000_000))") }
             for schema in objects.schemas {
                 let exists = try connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = $1", parameters: [schema])
                 if exists.rows.isEmpty {

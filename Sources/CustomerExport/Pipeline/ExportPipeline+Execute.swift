@@ -208,6 +208,7 @@ extension ExportPipeline {
         if status == .done {
             report.lastSuccessAt = Timestamp.now().rfc3339
         } else {
+            _ = try? control.perform(reconnecting: false) { store throws(PostgresError) in try store.releaseClaims(runId: run.id, worker: Self.workerName) }
             let last = try? control.perform(reconnecting: false) { store throws(PostgresError) in
                 try store.lastSuccess(pipeline: run.pipeline, target: request.target)
             }

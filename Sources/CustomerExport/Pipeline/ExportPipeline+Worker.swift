@@ -38,9 +38,7 @@ extension ExportPipeline {
         defer { control.close() }
         control.reconnector = makeReconnector()
         try TargetShape(target: request.target).verify(control.connection)
-        try control.perform { store throws(PostgresError) in
-            try SchemaMigrator(target: request.target, state: request.state).migrate(store.connection)
-        }
+        try migrate(control)
         guard let run = try control.perform({ store throws(PostgresError) in try store.run(id: runId) }) else {
             throw .configuration("there is no run \(runId) in \(request.state.name).runs")
         }

@@ -49,9 +49,7 @@ public struct ExportPipeline: Sendable {
         let range = try RangeResolver(request: request, now: started).resolve(control.connection)
         try TargetShape(target: request.target).verify(control.connection)
         try preflight(client, range)
-        try control.perform { store throws(PostgresError) in
-            try SchemaMigrator(target: request.target, state: request.state).migrate(store.connection)
-        }
+        try migrate(control)
         // One writer per pipeline. Planning for workers takes only a short planning lock, so
         // that pods planning the same run at once find one run, not two.
         let lockKey = DatabaseSession.lockKey(state: request.state, target: request.target, pipeline: request.pipeline)
@@ -102,6 +100,19 @@ public struct ExportPipeline: Sendable {
     }
 
     /// Reopens lost connections for every part of this run, within `--retry-for`.
+    /// Creates or upgrades the tables; its DDL waits for readers' locks in short tries
+    /// (`LockWaits`), so the readers that come later never queue behind it for long.
+    func migrate(_ control: ControlConnection) throws(ExportError) {
+        let waits = LockWaits(
+            lockTimeout: TimeSpan(nanoseconds: min(request.lockTimeout.nanoseconds, 3_000_000_000)), retryFor: request.databaseRetryFor,
+            what: "a lock to add columns to \(request.target.displayName)", cancellation: cancellation, health: health, logger: logger)
+        try control.perform { store throws(PostgresError) in
+            try waits.retrying { () throws(PostgresError) in
+                try SchemaMigrator(target: request.target, state: request.state).migrate(store.connection, lockTimeout: waits.lockTimeout)
+            }
+        }
+    }
+
     func makeReconnector() -> DatabaseReconnector {
         DatabaseReconnector(
             connectionString: request.databaseURL, retryFor: request.databaseRetryFor, health: health, logger: logger, cancellation: cancellation)

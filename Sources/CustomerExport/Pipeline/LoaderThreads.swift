@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Logging
 import Synchronization
 
 /// The load stage's threads: one per channel of the router, each with a PostgreSQL connection of
@@ -17,6 +18,7 @@ final class LoaderThreads: Sendable {
     private let reconnector: DatabaseReconnector?
     private let health: ServiceHealth
     private let onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
+    private let logger = Logger(label: "customer-export.load")
     private let results: Mutex<[Result<ExportCounts, ExportError>]> = Mutex([])
     private let finished = DispatchGroup()
 
@@ -48,8 +50,17 @@ final class LoaderThreads: Sendable {
     private func load(_ channel: BoundedChannel<LoadEvent>) -> Result<ExportCounts, ExportError> {
         do throws(ExportError) {
             let connection = try DatabaseSession.connect(request.databaseURL)
+            let waits = LockWaits(
+                lockTimeout: request.lockTimeout, retryFor: request.databaseRetryFor, what: "a lock on \(request.target.displayName)",
+                cancellation: cancellation, health: health, logger: logger)
+            do { try waits.configure(connection) } catch { throw DatabaseSession.describe(error, connectionString: request.databaseURL) }
+            let canceller = connection.makeCanceller()
+            let registration = cancellation.registerInterrupter { canceller?.cancel() }
+            defer { cancellation.unregister(registration) }
             var loader = PostgresLoader(connection: connection, target: request.target, context: context)
             defer { loader.connection.close() }
+            loader.lockWaits = waits
+            loader.cancellation = cancellation
             loader.reconnector = reconnector
             loader.health = health
             loader.onWindowCommitted = onWindowCommitted

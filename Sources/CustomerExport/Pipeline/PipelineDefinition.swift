@@ -52,6 +52,8 @@ public struct PipelineDefinition: Sendable, Equatable, Codable {
         public var history: Bool?
         /// How long a lost connection is reopened before the run ends, e.g. `10m` (default).
         public var retryFor: String?
+        /// How long one statement waits for another session's lock before trying again (`10s`).
+        public var lockTimeout: String?
     }
 
     public struct Backfill: Sendable, Equatable, Codable {
@@ -279,7 +281,7 @@ enum PipelineKeys {
             "envelope": .leaf, "pageSize": .leaf, "arrayStyle": .leaf, "timeout": .leaf, "connectTimeout": .leaf,
             "caFile": .leaf, "retryFor": .leaf, "maxAttempts": .leaf, "readAhead": .leaf, "maxResponseBytes": .leaf, "filters": filters,
         ]),
-        "database": .mapping(["url": .leaf, "targetSchema": .leaf, "targetTable": .leaf, "stateSchema": .leaf, "history": .leaf, "retryFor": .leaf]),
+        "database": .mapping(["url": .leaf, "targetSchema": .leaf, "targetTable": .leaf, "stateSchema": .leaf, "history": .leaf, "retryFor": .leaf, "lockTimeout": .leaf]),
         "backfill": .mapping(["from": .leaf, "to": .leaf, "window": .leaf]),
         "incremental": .mapping(["start": .leaf, "lookback": .leaf, "lag": .leaf, "window": .leaf]),
     ]

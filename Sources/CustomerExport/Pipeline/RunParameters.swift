@@ -24,6 +24,7 @@ public struct RunParameters: Sendable, Codable, Equatable {
     public var maxAttempts: Int?
     public var retryForSeconds: Double?
     public var databaseRetryForSeconds: Double?
+    public var lockTimeoutSeconds: Double?
     public var caFile: String?
     public var tokenEnv: String?
     public var tokenFile: String?
@@ -53,6 +54,7 @@ public struct RunParameters: Sendable, Codable, Equatable {
         maxAttempts = request.api.retry.maxAttempts
         retryForSeconds = request.api.retry.retryFor.seconds
         databaseRetryForSeconds = request.databaseRetryFor.seconds
+        lockTimeoutSeconds = request.lockTimeout.seconds
         caFile = request.api.caFile
         tokenEnv = request.api.tokenEnv
         tokenFile = request.api.tokenFile
@@ -94,6 +96,7 @@ public struct RunParameters: Sendable, Codable, Equatable {
         request.maxReadAttempts = maxReadAttempts
         request.normalizer = CustomerNormalizer(maxStringBytes: maxStringBytes)
         if let databaseRetryForSeconds { request.databaseRetryFor = TimeSpan(nanoseconds: Int64(databaseRetryForSeconds * 1e9)) }
+        if let lockTimeoutSeconds { request.lockTimeout = TimeSpan(nanoseconds: Int64(lockTimeoutSeconds * 1e9)) }
         if let budget = overrides.retryFor {
             let span = try RunRequestBuilder.span(budget, "--retry-for")
             request.api.retry.retryFor = span

@@ -32,6 +32,9 @@ public struct RunRequest: Sendable {
     /// How long a lost database connection is retried before the run ends (`database.retryFor`,
     /// `--retry-for`); the API's budget is `api.retry.retryFor`.
     public var databaseRetryFor: TimeSpan = .minutes(10)
+    /// The longest one statement waits for another session's lock before it is tried again
+    /// (`database.lockTimeout`); the tries go on for `databaseRetryFor`.
+    public var lockTimeout: TimeSpan = .seconds(10)
     public var maxReadAttempts: Int = 5
     /// Read the range again even if an earlier identical run finished it.
     public var restart = false
@@ -81,6 +84,9 @@ public struct RunRequest: Sendable {
         if let windowSize, windowSize.nanoseconds <= 0 { throw .configuration("--window must be longer than zero (it is \(windowSize)); try 1d") }
         guard api.pageSize >= 1 else { throw .configuration("--page-size must be at least 1 (it is \(api.pageSize)); use the server's maximum, usually 200") }
         guard targetWindowRows >= 1 else { throw .configuration("--window-rows (windowRows in a pipeline file) must be at least 1 (it is \(targetWindowRows)); the default is 20000") }
+        guard lockTimeout.nanoseconds >= 1_000_000 else {
+            throw .configuration("database.lockTimeout must be at least 1ms (it is \(lockTimeout)); the default is 10s")
+        }
         guard api.maxResponseBytes >= 65_536 else {
             throw .configuration("api.maxResponseBytes must be at least 65536 (it is \(api.maxResponseBytes)); the default is 20971520 (20 MiB)")
         }

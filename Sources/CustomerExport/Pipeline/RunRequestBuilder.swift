@@ -122,6 +122,9 @@ public enum RunRequestBuilder {
         } else if let budget = try fromFile(database?.retryFor, "database.retryFor", flag: "--retry-for") {
             request.databaseRetryFor = try span(budget, "database.retryFor")
         }
+        if let timeout = try fromFile(database?.lockTimeout, "database.lockTimeout", flag: nil) {
+            request.lockTimeout = try span(timeout, "database.lockTimeout")
+        }
         request.restart = overrides.restart
         request.waitForLock = overrides.wait
         request.planOnly = overrides.planOnly

@@ -59,6 +59,13 @@ extension StateStore {
     /// claim whose answer was lost with a connection.
     func prepareFinalPass(runId: Int64, worker: String) throws(PostgresError) {
         try retryFailedWindows(runId: runId)
+        try releaseClaims(runId: runId, worker: worker)
+    }
+
+    /// Gives back every pending window this worker holds: at the end of a run that did not
+    /// finish (a signal, a failure), so the next run or another worker claims them at once
+    /// instead of waiting for the lease to run out.
+    func releaseClaims(runId: Int64, worker: String) throws(PostgresError) {
         _ = try connection.execute(
             "UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND claimed_by = $2",
             parameters: [String(runId), worker])

@@ -162,8 +162,11 @@ final class SignalTrap {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if cancellation.isCancelled { _exit(ExportError.interrupted("").exitCode) }
-                console.notice("\(name) received; finishing the windows in hand (send it again to stop at once)")
+                console.notice("\(name) received; finishing the windows in hand for up to \(Int(Self.grace.seconds)) s (send it again to stop at once)")
                 cancellation.cancel("interrupted by \(name)")
+                // A merge blocked on another session's lock would hold the exit past any
+                // orchestrator's patience (Kubernetes kills after 30 s): what still runs then is cancelled.
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.grace.seconds) { cancellation.interruptStatements() }
             }
             source.resume()
             sources.append(source)
@@ -174,4 +177,7 @@ final class SignalTrap {
     func release() {
         for source in sources { source.cancel() }
     }
+
+    /// How long the statements in flight may finish after a signal before they are cancelled.
+    static let grace = TimeSpan.seconds(5)
 }

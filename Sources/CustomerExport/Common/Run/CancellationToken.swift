@@ -8,8 +8,37 @@ public final class CancellationToken: Sendable {
     // `nonisolated(unsafe)` safe.
     private let condition = NSCondition()
     nonisolated(unsafe) private var reason: String?
+    /// What cancels the statements in flight, by registration number; guarded by `condition`
+    /// like `reason`.
+    nonisolated(unsafe) private var interrupters: [Int: @Sendable () -> Void] = [:]
+    nonisolated(unsafe) private var nextInterrupter = 0
 
     public init() {}
+
+    /// Registers `interrupt` (e.g. a libpq cancel request) to run when `interruptStatements()`
+    /// is called; returns the number to pass to `unregister` once the statement's connection is done.
+    public func registerInterrupter(_ interrupt: @escaping @Sendable () -> Void) -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        nextInterrupter += 1
+        interrupters[nextInterrupter] = interrupt
+        return nextInterrupter
+    }
+
+    public func unregister(_ number: Int) {
+        condition.lock()
+        interrupters[number] = nil
+        condition.unlock()
+    }
+
+    /// Cancels the database statements still running (a merge waiting on a reader's lock), for
+    /// a stop that must not wait for them: they roll back and their windows stay to be read again.
+    public func interruptStatements() {
+        condition.lock()
+        let actions = Array(interrupters.values)
+        condition.unlock()
+        for action in actions { action() }
+    }
 
     /// Records why the run stops (the first reason wins) and wakes every sleeper.
     public func cancel(_ why: String) {

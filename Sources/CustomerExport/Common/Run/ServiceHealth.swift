@@ -36,6 +36,17 @@ public final class ServiceHealth: Sendable {
     }
 
     private let state = Mutex(State())
+    /// A statement waiting for another session's lock, and since when (see `LockWaits`).
+    private let lockWait = Mutex<(what: String, since: Timestamp)?>(nil)
+
+    /// A statement started waiting for `what`; the first of concurrent waits sets the time.
+    public func lockWaitStarted(_ what: String, at now: Timestamp = .now()) {
+        lockWait.withLock { if $0 == nil { $0 = (what, now) } }
+    }
+
+    public func lockWaitEnded() {
+        lockWait.withLock { $0 = nil }
+    }
 
     public init() {}
 
@@ -98,7 +109,11 @@ public final class ServiceHealth: Sendable {
             guard let outage = current[side] else { return nil }
             return "waiting for \(side.rawValue) (down \(Self.clock(now.nanosecondsSinceEpoch - outage.since.nanosecondsSinceEpoch)))"
         }
-        return parts.isEmpty ? nil : parts.joined(separator: " · ")
+        var waits = parts
+        if let lock = lockWait.withLock({ $0 }) {
+            waits.append("waiting for \(lock.what) (since \(Self.clock(now.nanosecondsSinceEpoch - lock.since.nanosecondsSinceEpoch)))")
+        }
+        return waits.isEmpty ? nil : waits.joined(separator: " · ")
     }
 
     /// `m:ss` (or `h:mm:ss`) of a duration in nanoseconds.
