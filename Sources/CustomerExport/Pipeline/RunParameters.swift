@@ -25,6 +25,9 @@ public struct RunParameters: Sendable, Codable, Equatable {
     public var retryForSeconds: Double?
     public var databaseRetryForSeconds: Double?
     public var lockTimeoutSeconds: Double?
+    /// HMAC-SHA256, keyed by the token, over the settings that decide where the token goes
+    /// (`CredentialSignature`); a worker trusts those settings only when it verifies.
+    public var credentialMAC: String?
     public var caFile: String?
     public var tokenEnv: String?
     public var tokenFile: String?
@@ -65,6 +68,7 @@ public struct RunParameters: Sendable, Codable, Equatable {
         maxWindowRows = request.maxWindowRows
         maxReadAttempts = request.maxReadAttempts
         maxStringBytes = request.normalizer.maxStringBytes
+        credentialMAC = CredentialSignature(self).mac(token: request.api.token)
     }
 
     /// The request a worker runs: these parameters, with what the worker's own flags set
@@ -74,6 +78,7 @@ public struct RunParameters: Sendable, Codable, Equatable {
         file.tokenEnv = tokenEnv
         file.tokenFile = tokenFile
         var api = APIConfiguration(baseURL: overrides.apiURL ?? apiBaseURL, token: try RunRequestBuilder.token(file, overrides, environment))
+        try checkCredentialSettings(token: api.token, overrides: overrides)
         api.tokenFile = overrides.tokenFile ?? tokenFile
         api.tokenEnv = api.tokenFile == nil ? (tokenEnv ?? "CUSTOMERS_API_TOKEN") : nil
         api.path = apiPath
@@ -110,6 +115,21 @@ public struct RunParameters: Sendable, Codable, Equatable {
 }
 
 extension RunParameters {
+    /// Refuses stored settings that decide where the token goes unless they are signed with the
+    /// token just read, or the worker's own flags replace them: whoever can write `runs.params`
+    /// must not be able to send a worker's token to another host, or another secret as its token.
+    func checkCredentialSettings(token: String, overrides: RunOverrides) throws(ExportError) {
+        if let credentialMAC, CredentialSignature(self).verifies(credentialMAC, token: token) { return }
+        var unvouched: [String] = []
+        if overrides.apiURL == nil { unvouched.append("api.url (\(apiBaseURL))") }
+        if overrides.tokenFile == nil { unvouched.append(tokenFile.map { "api.tokenFile (\($0))" } ?? "api.tokenEnv (\(tokenEnv ?? "CUSTOMERS_API_TOKEN"))") }
+        if overrides.caFile == nil, let caFile { unvouched.append("api.caFile (\(caFile))") }
+        guard !unvouched.isEmpty else { return }
+        let why = credentialMAC == nil ? "carry no signature (planned by an earlier version)" : "are not signed with the token this worker read"
+        throw .configuration(
+            "the run's stored \(unvouched.joined(separator: ", ")) \(why), so they may have been written by someone else than the planner; pass the worker's own --api-url and --token-file (and --ca-file), or plan the run again")
+    }
+
     /// The parameters stored with a run, or nil for runs planned before they were kept.
     static func stored(in store: StateStore, runId: Int64) throws(PostgresError) -> RunParameters? {
         guard let json = try store.parametersJSON(runId: runId) else { return nil }

@@ -185,3 +185,55 @@ extension ProductionScenarios {
         }
     }
 }
+
+extension ProductionScenarios.HostileSourceTests {
+    @Test("stored run parameters pointing a worker's token elsewhere are refused (exit 2 naming them); the planner's own are accepted")
+    func tamperedRunParameters() async throws {
+        let elsewhere = try await CustomersSimulator.start(SimulatorOptions(customers: 10, token: "other"))
+        do {
+            try await ExportHarness.with(configure: { $0.customers = 300 }) { harness in
+                let planned = try await Executables.run(
+                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--plan-only"] + harness.cliFlags,
+                    environment: harness.cliEnvironment)
+                #expect(planned.status == 0, "\(planned.stderr)")
+                let runId = try #require(planned.stdout.split(separator: "\n").last.map(String.init))
+                let worker = ["worker", "--run", runId, "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema]
+                // Someone who can write the state tables sends the token to their own host.
+                _ = try await harness.query("""
+                    UPDATE \(harness.stateSchema).runs SET params = jsonb_set(params, '{apiBaseURL}', '"\(elsewhere.baseURL)"') WHERE id = \(runId)
+                    """)
+                let refused = try await Executables.run("customer-export", worker, environment: harness.cliEnvironment)
+                #expect(refused.status == 2, "\(refused.stderr)")
+                #expect(refused.stderr.contains("api.url (\(elsewhere.baseURL))") && refused.stderr.contains("not signed"), "\(refused.stderr)")
+                #expect(!refused.stderr.contains(harness.token))
+                // Or reads another secret as the token: the key changes, the signature fails.
+                _ = try await harness.query("""
+                    UPDATE \(harness.stateSchema).runs SET params = jsonb_set(jsonb_set(params, '{apiBaseURL}', '"\(harness.simulator.baseURL)"'), '{tokenEnv}', '"OTHER_SECRET"') WHERE id = \(runId)
+                    """)
+                let other = try await Executables.run(
+                    "customer-export", worker, environment: harness.cliEnvironment.merging(["OTHER_SECRET": "database-password"]) { $1 })
+                #expect(other.status == 2 && other.stderr.contains("api.tokenEnv (OTHER_SECRET)"), "\(other.stderr)")
+                // The worker's own flags replace what the state says: then it works.
+                let own = try await Executables.run(
+                    "customer-export", worker + ["--api-url", harness.simulator.baseURL, "--token-file", try tokenFile(harness.token)],
+                    environment: [:])
+                #expect(own.status == 0, "\(own.stderr.suffix(2000))")
+                let comparison = try await harness.compareWithTruth(try await harness.truth())
+                #expect(comparison.missing == 0 && comparison.extra == 0, "\(comparison)")
+            }
+            let requests = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(string: "\(elsewhere.baseURL)/__admin/stats")!)) as? [String: Any]
+            #expect((requests?["requests"] as? [String: Int] ?? [:]).values.reduce(0, +) == 0, "\(String(describing: requests))")
+        } catch {
+            await elsewhere.stop()
+            throw error
+        }
+        await elsewhere.stop()
+    }
+
+    func tokenFile(_ token: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)").path
+        try token.write(toFile: path, atomically: true, encoding: .utf8)
+        _ = chmod(path, 0o600)
+        return path
+    }
+}

@@ -109,3 +109,40 @@ struct ContradictingTotalsTests {
         #expect(plan.probes < RowSizedPlanner.probeBudget(firstTotals: [100_000], partRows: 50_000))
     }
 }
+
+@Suite("Hostile environment: stored run parameters are signed with the token")
+struct CredentialSignatureTests {
+    func parameters() throws -> RunParameters {
+        var overrides = RunOverrides()
+        overrides.apiURL = "https://api.example.com"
+        overrides.databaseURL = "postgresql://u@h/db"
+        overrides.from = "2024-01-01"
+        overrides.to = "2024-02-01"
+        return RunParameters(try RunRequestBuilder.build(definition: nil, overrides: overrides, environment: ["CUSTOMERS_API_TOKEN": "tok-1"]))
+    }
+
+    @Test("the planner's signature verifies with its token, and with no other")
+    func verifies() throws {
+        let stored = try parameters()
+        let mac = try #require(stored.credentialMAC)
+        #expect(CredentialSignature(stored).verifies(mac, token: "tok-1"))
+        #expect(!CredentialSignature(stored).verifies(mac, token: "tok-2"))
+    }
+
+    @Test("changing any setting that decides where the token goes breaks it", arguments: ["url", "path", "header", "scheme", "env", "file", "ca"])
+    func tampered(_ field: String) throws {
+        var stored = try parameters()
+        let mac = try #require(stored.credentialMAC)
+        switch field {
+        case "url": stored.apiBaseURL = "https://evil.example.net"
+        case "path": stored.apiPath = "/collect"
+        case "header": stored.authHeaderName = "X-Forward-To"
+        case "scheme": stored.authScheme = "Basic"
+        case "env": stored.tokenEnv = "DATABASE_URL"
+        case "file": stored.tokenFile = "/etc/shadow"
+        default: stored.caFile = "/tmp/evil-ca.pem"
+        }
+        #expect(!CredentialSignature(stored).verifies(mac, token: "tok-1"))
+        #expect(throws: ExportError.self) { try stored.checkCredentialSettings(token: "tok-1", overrides: RunOverrides()) }
+    }
+}
