@@ -152,46 +152,15 @@ public struct PostgresLoader: Loading {
 
     private mutating func complete(_ window: TimeWindow, _ summary: WindowReadSummary) throws(PostgresError) {
         let started = Timestamp.now()
-        let staging = stagingTables[window]
-        let records = quarantined[window] ?? []
-        let context = self.context
-        let target = self.target
-        let state = self.state
-        let connection = self.connection
-        let commit = { () throws(PostgresError) -> ExportCounts? in try Self.retryingConflicts { () throws(PostgresError) -> ExportCounts? in
-            try connection.transaction { () throws(PostgresError) -> ExportCounts? in
-                guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
-                var load = ExportCounts()
-                if let staging {
-                    load = try WindowMerge(target: target, stagingTable: staging, newRowsFirst: context.newRowsFirst).run(on: connection)
-                }
-                if context.marksDeletions {
-                    load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging)
-                        .mark(window: window, rangeEnd: context.rangeEnd, quarantined: records, on: connection)
-                }
-                if let staging {
-                    _ = try connection.execute("DROP TABLE \(staging)")
-                }
-                if !records.isEmpty {
-                    try state.recordQuarantine(runId: context.runId, window: window, target: target, records)
-                }
-                try state.markDone(runId: context.runId, window: window, read: summary, load: load, worker: context.worker)
-                if let watermark = context.watermarkOnCompletion {
-                    // Commits of the run's last windows queue here; the one that gets the lock
-                    // last sees every other window done (a fresh snapshot per statement), so
-                    // exactly one of them moves the watermark.
-                    try state.lockRun(context.runId)
-                    if try state.remainingWindows(runId: context.runId) == 0 {
-                        try state.advanceWatermark(runId: context.runId, pipeline: context.pipeline, target: target, to: watermark)
-                    }
-                }
-                return load
-            }
-        } }
-        let committed: ExportCounts?
-        if let lockWaits { committed = try lockWaits.retrying(commit) } else { committed = try commit() }
+        let stopping = cancellation?.isCancelled ?? false
+        let committed: (load: ExportCounts, quarantined: Int)?
+        do {
+            committed = try commitRetrying(window, summary, inParts: false)
+        } catch where stagingTables[window] != nil && PartedMerge.canHelp(with: error, stopping: stopping || cancellation?.isCancelled == true) {
+            committed = try commitRetrying(window, summary, inParts: true)
+        }
         context.claims.remove(window)
-        guard let load = committed else {
+        guard let (load, quarantinedCount) = committed else {
             try dropStaging(window)
             totals.windowsLost += 1
             return
@@ -199,11 +168,64 @@ public struct PostgresLoader: Loading {
         stagingTables[window] = nil
         quarantined[window] = nil
         var committedCounts = load
-        committedCounts.quarantineStored = records.count
+        committedCounts.quarantineStored = quarantinedCount
         committedCounts.windowsDone = 1
         committedCounts.mergeSeconds = Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
         totals += committedCounts
         onWindowCommitted?(window, summary, load)
+    }
+
+    /// The window's transaction (see `commit`), tried again while another session's lock is
+    /// in the way (`LockWaits`) or PostgreSQL broke a lock cycle.
+    private func commitRetrying(
+        _ window: TimeWindow, _ summary: WindowReadSummary, inParts: Bool
+    ) throws(PostgresError) -> (load: ExportCounts, quarantined: Int)? {
+        let attempt = { () throws(PostgresError) -> (load: ExportCounts, quarantined: Int)? in
+            try Self.retryingConflicts { () throws(PostgresError) in try commit(window, summary, inParts: inParts) }
+        }
+        if let lockWaits { return try lockWaits.retrying(attempt) }
+        return try attempt()
+    }
+
+    /// Merge, deletions, quarantine and checkpoint of one window in one transaction; nil when the
+    /// window is no longer this worker's to complete. `inParts` merges by ranges of ids, setting
+    /// aside the records the target refuses (`PartedMerge`).
+    private func commit(_ window: TimeWindow, _ summary: WindowReadSummary, inParts: Bool) throws(PostgresError) -> (load: ExportCounts, quarantined: Int)? {
+        let staging = stagingTables[window]
+        var records = quarantined[window] ?? []
+        let (context, target, state) = (self.context, self.target, self.state)
+        return try connection.transaction { () throws(PostgresError) -> (load: ExportCounts, quarantined: Int)? in
+            guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
+            var load = ExportCounts()
+            if let staging, inParts {
+                let parted = try PartedMerge(target: target, stagingTable: staging).run(on: connection)
+                load = parted.load
+                records += parted.refused
+            } else if let staging {
+                load = try WindowMerge(target: target, stagingTable: staging, newRowsFirst: context.newRowsFirst).run(on: connection)
+            }
+            if context.marksDeletions {
+                load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging)
+                    .mark(window: window, rangeEnd: context.rangeEnd, quarantined: records, on: connection)
+            }
+            if let staging {
+                _ = try connection.execute("DROP TABLE \(staging)")
+            }
+            if !records.isEmpty {
+                try state.recordQuarantine(runId: context.runId, window: window, target: target, records)
+            }
+            try state.markDone(runId: context.runId, window: window, read: summary, load: load, worker: context.worker)
+            if let watermark = context.watermarkOnCompletion {
+                // Commits of the run's last windows queue here; the one that gets the lock
+                // last sees every other window done (a fresh snapshot per statement), so
+                // exactly one of them moves the watermark.
+                try state.lockRun(context.runId)
+                if try state.remainingWindows(runId: context.runId) == 0 {
+                    try state.advanceWatermark(runId: context.runId, pipeline: context.pipeline, target: target, to: watermark)
+                }
+            }
+            return (load, records.count)
+        }
     }
 
     /// Merges of different loaders and workers run concurrently and may touch the same rows (a

@@ -80,5 +80,44 @@ extension ProductionScenarios {
                 #expect(comparison.missing == 0 && comparison.extra == 0 && comparison.wrongVersion == 0, "\(comparison)")
             }
         }
+
+        @Test("a CHECK the target's owner added refuses some records: each is quarantined with PostgreSQL's message, the rest of its window loads, exit 0")
+        func targetRefusesSomeRecords() async throws {
+            try await ExportHarness.with(configure: { $0.customers = 2000 }) { harness in
+                try await migrate(harness)
+                _ = try await harness.query("ALTER TABLE \(harness.target) ADD CONSTRAINT no_multiples_of_97 CHECK (id % 97 <> 0)")
+                let outcome = try await Executables.run(
+                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01"] + harness.cliFlags, environment: harness.cliEnvironment)
+                #expect(outcome.status == 0, "\(outcome.stderr.suffix(2000))")
+                let truth = try await harness.truth()
+                let refused = Set(truth.customers.map(\.id).filter { $0 % 97 == 0 }.map(String.init))
+                #expect(!refused.isEmpty)
+                let rows = try await harness.query("SELECT source_id, reason FROM \(harness.stateSchema).quarantine")
+                #expect(Set(rows.compactMap { $0[0] }) == refused, "\(rows.count) entries for \(refused.count) refused ids")
+                #expect(rows.allSatisfy { $0[1]?.contains("SQLSTATE 23514") == true && $0[1]?.contains("no_multiples_of_97") == true }, "\(rows.prefix(2))")
+                let comparison = try await harness.compareWithTruth(truth)
+                #expect(comparison.missing == refused.count && comparison.extra == 0 && comparison.wrongVersion == 0, "\(comparison)")
+            }
+        }
+
+        @Test("a role whose statement_timeout is shorter than a window's merge: the window is merged in smaller parts, exit 0")
+        func statementTimeoutShorterThanAMerge() async throws {
+            try await ExportHarness.with(configure: { $0.customers = 2000 }) { harness in
+                try await migrate(harness)
+                _ = try await harness.query("""
+                    CREATE FUNCTION \(harness.targetSchema).slow_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.002); RETURN NEW; END $$;
+                    CREATE TRIGGER slow BEFORE INSERT OR UPDATE ON \(harness.target) FOR EACH ROW EXECUTE FUNCTION \(harness.targetSchema).slow_row();
+                    """)
+                let separator = harness.databaseURL.contains("?") ? "&" : "?"
+                let databaseURL = harness.databaseURL + separator + "options=-c%20statement_timeout%3D1000"
+                let flags = ["--api-url", harness.simulator.baseURL, "--database-url", databaseURL, "--target-schema", harness.targetSchema, "--state-schema", harness.stateSchema]
+                let outcome = try await Executables.run(
+                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01"] + flags, environment: harness.cliEnvironment)
+                #expect(outcome.status == 0, "\(outcome.stderr.suffix(2000))")
+                let comparison = try await harness.compareWithTruth(try await harness.truth())
+                #expect(comparison.missing == 0 && comparison.extra == 0 && comparison.wrongVersion == 0, "\(comparison)")
+                #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).quarantine") == 0)
+            }
+        }
     }
 }
