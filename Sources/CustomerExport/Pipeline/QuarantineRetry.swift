@@ -152,8 +152,10 @@ public struct QuarantineRetry {
         for entry in invalid { report.newReasons[entry.reason, default: 0] += 1 }
         let replaced = returned.flatMap { entries[$0] ?? [] }.map(\.id)
         let store = StateStore(schema: state, connection: connection)
-        do {
+        func attempt(inParts: Bool) throws(PostgresError) -> Report {
+            var attemptReport = report
             try connection.transaction { () throws(PostgresError) in
+                var stillInvalid = invalid
                 if !rows.isEmpty {
                     let staging = "pg_temp.customer_export_retry"
                     _ = try connection.execute(MergeStatement.createStaging(named: staging))
@@ -168,17 +170,33 @@ public struct QuarantineRetry {
                     } catch {
                         throw PostgresError(kind: .copy, message: "\(error)")
                     }
-                    let merged = try connection.execute(MergeStatement(target: request.target, stagingTable: staging).sql).rows.first ?? []
-                    let inserted = merged.first.flatMap { $0.flatMap { Int($0) } } ?? 0
-                    let updated = merged.count > 1 ? merged[1].flatMap { Int($0) } ?? 0 : 0
-                    report.inserted += inserted
-                    report.updated += updated
-                    report.merged += Set(rows.map(\.id)).count
+                    var merged = ExportCounts()
+                    if inParts {
+                        // The target refuses some of them (a CHECK, a trigger): they stay quarantined with its reason.
+                        let parted = try PartedMerge(target: request.target, stagingTable: staging).run(on: connection)
+                        merged = parted.load
+                        stillInvalid += parted.refused
+                        attemptReport.stillQuarantined += parted.refused.count
+                        for entry in parted.refused { attemptReport.newReasons[entry.reason, default: 0] += 1 }
+                    } else {
+                        merged = try WindowMerge(target: request.target, stagingTable: staging, newRowsFirst: NewRowsFirst(minConflicts: 0)).run(on: connection)
+                    }
+                    attemptReport.inserted += merged.inserted
+                    attemptReport.updated += merged.updated
+                    attemptReport.merged += Set(rows.map(\.id)).count - (stillInvalid.count - invalid.count)
                     _ = try connection.execute("DROP TABLE \(staging)")
                 }
                 try store.deleteQuarantine(ids: replaced)
                 let allTime = TimeWindow(field: .createdAt, from: Timestamp(nanosecondsSinceEpoch: 0), to: Self.endOfTime)
-                try store.recordQuarantine(runId: runId, window: allTime, target: request.target, invalid)
+                try store.recordQuarantine(runId: runId, window: allTime, target: request.target, stillInvalid)
+            }
+            return attemptReport
+        }
+        do {
+            do {
+                report = try attempt(inParts: false)
+            } catch where PartedMerge.canHelp(with: error, stopping: false) {
+                report = try attempt(inParts: true)
             }
         } catch {
             throw DatabaseSession.describe(error, connectionString: databaseURL)

@@ -97,6 +97,19 @@ extension ProductionScenarios {
                 #expect(rows.allSatisfy { $0[1]?.contains("SQLSTATE 23514") == true && $0[1]?.contains("no_multiples_of_97") == true }, "\(rows.prefix(2))")
                 let comparison = try await harness.compareWithTruth(truth)
                 #expect(comparison.missing == refused.count && comparison.extra == 0 && comparison.wrongVersion == 0, "\(comparison)")
+
+                // quarantine retry meets the same rule: they stay, with the target's reason; once the
+                // owner drops the rule, they merge.
+                let retry = ["quarantine", "retry", "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema]
+                let kept = try await Executables.run("customer-export", retry, environment: harness.cliEnvironment)
+                #expect(kept.status == 0, "\(kept.stderr.suffix(2000))")
+                #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).quarantine WHERE reason LIKE '%23514%'") == refused.count)
+                _ = try await harness.query("ALTER TABLE \(harness.target) DROP CONSTRAINT no_multiples_of_97")
+                let merged = try await Executables.run("customer-export", retry, environment: harness.cliEnvironment)
+                #expect(merged.status == 0, "\(merged.stderr.suffix(2000))")
+                #expect(try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).quarantine") == 0)
+                let after = try await harness.compareWithTruth(truth)
+                #expect(after.missing == 0 && after.extra == 0 && after.wrongVersion == 0, "\(after)")
             }
         }
 
