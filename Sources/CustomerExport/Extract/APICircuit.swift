@@ -14,7 +14,9 @@ import Synchronization
 ///   circuit and lets everyone go, its failure opens it again with a longer backoff.
 ///
 /// The circuit gives up when it has stayed open longer than the retry budget: every waiting
-/// request then fails, and the run ends as failed (exit 1) instead of waiting for ever.
+/// request then fails, and the run ends as failed (exit 1) instead of waiting for ever. The
+/// states and their transitions are `CircuitStateMachine`; this class adds the lock, the
+/// waiting, the log lines and the reports to `ServiceHealth`.
 ///
 /// ```swift
 /// let circuit = APICircuit(policy: RetryPolicy(), health: ServiceHealth(), logger: logger)
@@ -29,65 +31,37 @@ public final class APICircuit: Sendable {
         case cancelled
     }
 
-    private struct State {
-        var failuresInARow = 0
-        var firstFailure: Timestamp?
-        var openSince: Timestamp?
-        var nextProbe = Timestamp(nanosecondsSinceEpoch: 0)
-        var probeStarted: Timestamp?
-        var probes = 0
-        var lastProblem = ""
-        var lastReminder: Timestamp?
-        var gaveUp: String?
-    }
-
     public let threshold: Int
     private let policy: RetryPolicy
-    /// A probe that has not reported after this long is presumed lost; another may go.
-    private let probeTimeout: TimeSpan
     private let health: ServiceHealth
     private let logger: Logger
-    private let state = Mutex(State())
+    private let machine: Mutex<CircuitStateMachine>
 
     public init(policy: RetryPolicy, health: ServiceHealth, logger: Logger, threshold: Int = 5, probeTimeout: TimeSpan = .seconds(90)) {
         self.policy = policy
         self.health = health
         self.logger = logger
         self.threshold = max(1, threshold)
-        self.probeTimeout = probeTimeout
+        machine = Mutex(CircuitStateMachine(threshold: threshold, retryFor: policy.retryFor, probeTimeout: probeTimeout))
     }
 
     /// Whether the circuit gave up on the API (then reading failed windows again is pointless).
-    public var hasGivenUp: Bool { state.withLock { $0.gaveUp != nil } }
+    public var hasGivenUp: Bool { machine.withLock { $0.hasGivenUp } }
 
     /// Whether requests are being held back right now.
-    public var isOpen: Bool { state.withLock { $0.openSince != nil } }
+    public var isOpen: Bool { machine.withLock { $0.isOpen } }
 
     /// Blocks while the circuit is open, waking at least every quarter second for cancellation.
     public func admit(cancellation: CancellationToken) -> Admission {
         while true {
-            let now = Timestamp.now()
-            var reminder: Logger.Metadata?
-            let decision = state.withLock { state -> Admission? in
-                if let reason = state.gaveUp { return .gaveUp(reason) }
-                guard let openSince = state.openSince else { return .go(probe: false) }
-                if now.span(since: openSince) > policy.retryFor {
-                    let reason = "the API failed every request for \(now.span(since: openSince).readable) (last: \(state.lastProblem)), longer than the retry budget of \(policy.retryFor) (--retry-for)"
-                    state.gaveUp = reason
-                    return .gaveUp(reason)
-                }
-                let probeLost = state.probeStarted.map { now.span(since: $0) > probeTimeout } ?? false
-                if (state.probeStarted == nil || probeLost), now >= state.nextProbe {
-                    state.probeStarted = now
-                    return .go(probe: true)
-                }
-                reminder = reminderIfDue(&state, now: now)
-                return nil
-            }
-            if let reminder { logger.warning("still waiting for the API", metadata: reminder) }
-            if let decision {
-                if case let .gaveUp(reason) = decision { logOnce(reason) }
-                return decision
+            switch machine.withLock({ $0.admit(now: .now()) }) {
+            case let .go(probe):
+                return .go(probe: probe)
+            case let .gaveUp(reason, firstTime):
+                if firstTime { logger.error("giving up on the API", metadata: ["reason": "\(reason)"]) }
+                return .gaveUp(reason)
+            case let .wait(reminder):
+                if let reminder { logger.warning("still waiting for the API", metadata: reminder.mapValues { .string($0) }) }
             }
             guard cancellation.sleep(TimeSpan(nanoseconds: 250_000_000)) else { return .cancelled }
         }
@@ -96,16 +70,7 @@ public final class APICircuit: Sendable {
     /// An answer from the API (a page, or a 4xx that is the API's own verdict): it is up.
     public func recordAnswer() {
         let now = Timestamp.now()
-        let ended = state.withLock { state -> (TimeSpan, Int)? in
-            state.failuresInARow = 0
-            state.firstFailure = nil
-            guard let openSince = state.openSince else { return nil }
-            state.openSince = nil
-            state.probeStarted = nil
-            defer { state.probes = 0 }
-            return (now.span(since: openSince), state.probes)
-        }
-        if let (paused, probes) = ended {
+        if case let .closed(paused, probes) = machine.withLock({ $0.answer(now: now) }) {
             health.up(.api, at: now)
             logger.warning("the API answers again; requests resume", metadata: [
                 "paused": "\(paused.readable)", "probes": "\(probes)",
@@ -116,26 +81,8 @@ public final class APICircuit: Sendable {
     /// A retryable failure (5xx, 429, transport error, cut body). `probe` if it was the probe's.
     public func recordFailure(_ problem: String, retryAfter: TimeSpan?, probe: Bool) {
         let now = Timestamp.now()
-        let opened = state.withLock { state -> Bool in
-            state.lastProblem = problem
-            state.failuresInARow += 1
-            if state.firstFailure == nil { state.firstFailure = now }
-            if state.openSince == nil {
-                guard state.failuresInARow >= threshold else { return false }
-                state.openSince = state.firstFailure ?? now
-                state.probes = 0
-                state.nextProbe = now.adding(backoff(probes: 0, retryAfter: retryAfter))
-                state.lastReminder = now
-                return true
-            }
-            if probe {
-                state.probes += 1
-                state.probeStarted = nil
-                state.nextProbe = now.adding(backoff(probes: state.probes, retryAfter: retryAfter))
-            }
-            return false
-        }
-        if opened {
+        let action = machine.withLock { $0.failure(problem, probe: probe, now: now) { probes in backoff(probes: probes, retryAfter: retryAfter) } }
+        if action == .opened {
             health.down(.api, problem: problem, at: now)
             logger.warning("the API is failing every request; pausing all requests and probing it with backoff", metadata: [
                 "failures_in_a_row": "\(threshold)", "last": "\(problem)", "budget": "\(policy.retryFor)",
@@ -145,20 +92,5 @@ public final class APICircuit: Sendable {
 
     private func backoff(probes: Int, retryAfter: TimeSpan?) -> TimeSpan {
         policy.delay(afterAttempt: probes + 1, retryAfter: retryAfter, unitRandom: Double.random(in: 0..<1))
-    }
-
-    /// Every minute of an open circuit, one line saying how long it has been waiting.
-    private func reminderIfDue(_ state: inout State, now: Timestamp) -> Logger.Metadata? {
-        guard let openSince = state.openSince, let last = state.lastReminder, now.span(since: last) >= .seconds(60) else { return nil }
-        state.lastReminder = now
-        return ["down_for": "\(now.span(since: openSince).readable)", "budget": "\(policy.retryFor)", "last": "\(state.lastProblem)"]
-    }
-
-    private let loggedGiveUp = Atomic<Bool>(false)
-
-    private func logOnce(_ reason: String) {
-        if loggedGiveUp.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
-            logger.error("giving up on the API", metadata: ["reason": "\(reason)"])
-        }
     }
 }
