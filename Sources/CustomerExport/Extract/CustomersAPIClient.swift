@@ -46,7 +46,6 @@ public struct CustomersAPIClient: Sendable {
     /// moment a 200 is in (before this thread wakes to parse it) and taken again before any retry.
     public func fetch(_ request: PageRequest, slot: RequestSlot? = nil) throws(ExtractError) -> FetchedPage {
         let url = query.url(for: request)
-        let headers = [configuration.authorizationHeader]
         let whenAnswered: @Sendable (Int) -> Void = { status in if status == 200 { slot?.release() } }
         let policy = configuration.retry
         var attempt = 0
@@ -63,52 +62,17 @@ public struct CustomersAPIClient: Sendable {
             case let .go(probe): isProbe = probe
             }
             if let rateLimiter, !rateLimiter.acquire(cancellation: cancellation) { throw .cancelled }
-            let problem: String
-            var retryAfter: TimeSpan?
-            var outcome: String
-            var bytes = 0
-            do {
-                let result = try transport.get(url: url, headers: headers, timeout: configuration.requestTimeout, whenAnswered: whenAnswered)
-                bytes = result.body.count
-                switch result.status {
-                case 200:
-                    do {
-                        let body = try PageBody(bytes: result.body, envelope: configuration.envelope)
-                        stats.record(outcome: "200", bytes: bytes, willRetry: false, isPage: true)
-                        circuit.recordAnswer()
-                        return FetchedPage(request: request, body: body, attempts: attempt)
-                    } catch {
-                        (problem, outcome) = ("an unparseable 200 body (\(error))", "unparseable")
-                        brokenEnvelopes += 1
-                    }
-                case 300...399:
-                    // Only a redirect the transport would not follow gets here: to another origin.
-                    stats.record(outcome: String(result.status), bytes: bytes, willRetry: false, isPage: false)
-                    circuit.recordAnswer()
-                    let target = RedirectPolicy.location(of: result, requestedURL: url).flatMap(RedirectPolicy.origin(of:)) ?? "an address it did not give"
-                    throw ExtractError.rejected(status: result.status, message: "a redirect from \(RedirectPolicy.origin(of: url) ?? url) to \(target)", request: url)
-                case 429, 500...599:
-                    (problem, outcome) = ("HTTP \(result.status)", String(result.status))
-                    retryAfter = RetryPolicy.parseRetryAfter(result.header("Retry-After"))
-                default:
-                    stats.record(outcome: String(result.status), bytes: bytes, willRetry: false, isPage: false)
-                    circuit.recordAnswer()
-                    throw ExtractError.rejected(status: result.status, message: Self.message(in: result.body), request: url)
-                }
-            } catch let error as ExtractError {
-                throw error
-            } catch let error as TransportError where error.bodyTooLarge != nil {
-                stats.record(outcome: "too-large", bytes: error.bodyTooLarge ?? 0, willRetry: false, isPage: false)
-                circuit.recordAnswer()
-                throw .bodyTooLarge(limit: error.bodyTooLarge ?? 0, request: url)
-            } catch {
-                (problem, outcome) = ("a transport error: \(configuration.redacting(String(describing: error)))", "transport")
+            let failure: AttemptFailure
+            switch try self.attempt(request, url: url, attempt: attempt, whenAnswered: whenAnswered) {
+            case let .page(page): return page
+            case let .failed(failed): failure = failed
             }
+            let (problem, outcome, retryAfter, bytes) = (failure.problem, failure.outcome, failure.retryAfter, failure.bytes)
+            if failure.envelopeBroken { brokenEnvelopes += 1 }
             // A 200 whose envelope is broken means the API is up: it must not open the circuit
             // meant for outages, and a body broken the same way every time is the window's
             // failure after a few tries, not the retry budget's.
-            let envelopeBroken = outcome == "unparseable"
-            if envelopeBroken {
+            if failure.envelopeBroken {
                 circuit.recordAnswer()
                 if brokenEnvelopes >= Self.brokenEnvelopeAttempts {
                     stats.record(outcome: outcome, bytes: bytes, willRetry: false, isPage: false)

@@ -77,92 +77,21 @@ extension ExportPipeline {
         keeper.start()
 
         let limiter = RequestLimiter(limit: request.concurrency)
-        let windowLimiter = RequestLimiter(limit: request.concurrency, label: "customer-export.windows")
         let settings = WindowReadSettings(
             pageSize: request.api.pageSize, maxWindowRows: request.maxWindowRows, maxReadAttempts: request.maxReadAttempts,
             readAhead: request.api.readAhead)
         let chain = PageChain(normalizer: request.normalizer, router: router, excludeFrom: range.to)
-        let logger = self.logger
-        let totalWarned = Atomic(false)
-        let events = WindowReadEvents(
-            fatal: { error in
-                fatal.withLock { if $0 == nil { $0 = error } }
-                cancellation.cancel("the API rejected a request")
-            },
-            failed: { window, reason in
-                logger.warning("window failed; the run reads it once more at its end, then reports it", metadata: [
-                    "window": "\(window.from) – \(window.to)", "reason": "\(reason)",
-                ])
-            },
-            reread: { window, totals, entries in
-                logger.info("window changed while read; reading it again", metadata: [
-                    "window": "\(window.from) – \(window.to)", "totals": "\(totals.map(String.init).joined(separator: ","))", "entries": "\(entries)",
-                ])
-            },
-            totalDisagrees: { window, total, entries in
-                guard totalWarned.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-                logger.warning("the API's total disagrees with its pages; windows are read to their last page and checked by reading twice (logged once)", metadata: [
-                    "window": "\(window.from) – \(window.to)", "total": "\(total)", "entries": "\(entries)",
-                ])
-            })
-        let reader = WindowReader(client: client, limiter: limiter, sink: chain, settings: settings, events: events)
-        let readCounts = Mutex(ExportCounts())
-        let inFlight = Mutex(0)
-        let group = DispatchGroup()
-        var stateError: ExportError?
-        var claimNumber = 0
-        while !cancellation.isCancelled {
-            // Claim another window only when the windows in hand are about to leave request
-            // slots idle: fewer windows in flight means each finishes sooner, merges spread over
-            // the run, and other workers find windows left to claim. "About to" is fewer queued
-            // requests than slots: the new window's first page (which must come back before its
-            // other pages can be queued) then goes out while the last pages of the current one
-            // are still in flight, instead of after them with slots idle for a whole round trip.
-            if inFlight.withLock({ $0 }) > 0, limiter.backlog >= request.concurrency {
-                cancellation.sleep(TimeSpan(nanoseconds: 2_000_000))
-                continue
-            }
-            let claimed: TimeWindow?
-            do {
-                claimed = try control.perform { store throws(PostgresError) in
-                    try store.claimWindow(runId: run.id, worker: worker, lease: request.lease, field: request.field)
-                }
-            } catch {
-                if case .interrupted = error { break }
-                stateError = error
-                cancellation.cancel("the state tables could not be read")
-                break
-            }
-            guard let window = claimed else {
-                // Nothing to claim now. Wait while our own windows are in flight or not yet
-                // settled by a loader (a split adds more; a window cut by a lost connection comes
-                // back to be claimed again), or while another worker holds some under a live
-                // lease (it may die; then we take over).
-                let busy = inFlight.withLock { $0 } > 0 || !claims.isEmpty
-                let othersHold = ((try? control.store.windowsHeldByOthers(runId: run.id, worker: worker)) ?? 0) > 0
-                guard busy || othersHold else { break }
-                // Others' windows are checked every half second (one indexed count): the run is
-                // over as soon as they commit, and a dead worker's lease expiring is noticed.
-                cancellation.sleep(TimeSpan(nanoseconds: busy ? 100_000_000 : min(500_000_000, max(request.lease.nanoseconds / 4, 100_000_000))))
-                continue
-            }
-            claims.add(window)
-            router.pin(window)
-            inFlight.withLock { $0 += 1 }
-            claimNumber += 1
-            let priority = claimNumber
-            windowLimiter.submit(group: group) {
-                let summaries = reader.read(window, priority: priority)
-                readCounts.withLock { for summary in summaries { $0 += summary.counts } }
-                inFlight.withLock { $0 -= 1 }
-            }
-        }
-        group.wait()
+        let reader = WindowReader(client: client, limiter: limiter, sink: chain, settings: settings, events: readEvents { error in fatal.withLock { if $0 == nil { $0 = error } } })
+        let (readCounts, stateError) = ClaimLoop(
+            request: request, runId: run.id, worker: worker, control: control, reader: reader, limiter: limiter,
+            windowLimiter: RequestLimiter(limit: request.concurrency, label: "customer-export.windows"), router: router, claims: claims,
+            cancellation: cancellation
+        ).run()
         router.close()
         let loaded = loaders.wait()
         keeper.finish()
 
-        var outcome = ExecutionOutcome(counts: readCounts.withLock { $0 }, loadError: nil, fatal: fatal.withLock { $0 }, stateError: stateError)
+        var outcome = ExecutionOutcome(counts: readCounts, loadError: nil, fatal: fatal.withLock { $0 }, stateError: stateError)
         switch loaded {
         case let .success(totals): outcome.counts += totals
         case let .failure(error): outcome.loadError = error
