@@ -10,7 +10,7 @@ import Testing
 /// type (or to a LibPQ type) belongs in the lowest folder that uses it.
 @Suite("Architecture: folder dependencies")
 struct FolderDependencyTests {
-    /// Who may use whom. The README's "How it works" draws this graph.
+    /// Who may use whom. docs/architecture.md ("How it works") draws this graph.
     static let allowed: [String: Set<String>] = [
         "Common": [],
         "State": ["Common"],
@@ -68,7 +68,7 @@ struct FolderDependencyTests {
     @Test("every folder is placed in the dependency table")
     func everyFolderIsPlaced() throws {
         let folders = Set(try Self.files().map(\.folder))
-        #expect(folders == Set(Self.allowed.keys), "add new folders to FolderDependencyTests.allowed and the README")
+        #expect(folders == Set(Self.allowed.keys), "add new folders to FolderDependencyTests.allowed and docs/architecture.md")
     }
 
     @Test("no file names a type of a folder it may not use")
