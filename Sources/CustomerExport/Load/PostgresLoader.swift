@@ -134,19 +134,11 @@ public struct PostgresLoader: Loading {
     private mutating func copy(_ window: TimeWindow, _ events: [LoadEvent]) throws(PostgresError) {
         let table = try stagingTable(for: window)
         let started = Timestamp.now()
-        let columns = CustomerColumns.names.joined(separator: ", ")
-        do {
-            let rows = try connection.copyIn("COPY \(table) (\(columns)) FROM STDIN") { writer in
-                for case let .stage(_, bytes, _) in events {
-                    try bytes.withUnsafeBytes { try writer.write($0) }
-                }
-            }
-            totals.rowsStaged += rows
-        } catch let error as PostgresError {
-            throw error
-        } catch {
-            throw PostgresError(kind: .copy, sqlState: nil, message: "\(error)", detail: nil, hint: nil)
+        let chunks = events.compactMap { event -> [UInt8]? in
+            if case let .stage(_, bytes, _) = event { return bytes }
+            return nil
         }
+        totals.rowsStaged += try StagingCopy.copy(chunks, into: table, on: connection)
         totals.copySeconds += Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
     }
 

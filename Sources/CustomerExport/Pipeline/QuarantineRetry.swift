@@ -151,55 +151,61 @@ public struct QuarantineRetry {
         report.stillQuarantined += invalid.count
         for entry in invalid { report.newReasons[entry.reason, default: 0] += 1 }
         let replaced = returned.flatMap { entries[$0] ?? [] }.map(\.id)
-        let store = StateStore(schema: state, connection: connection)
-        func attempt(inParts: Bool) throws(PostgresError) -> Report {
-            var attemptReport = report
-            try connection.transaction { () throws(PostgresError) in
-                var stillInvalid = invalid
-                if !rows.isEmpty {
-                    let staging = "pg_temp.customer_export_retry"
-                    _ = try connection.execute(MergeStatement.createStaging(named: staging))
-                    var bytes: [UInt8] = []
-                    for row in rows { CustomerColumns.encode(row, to: &bytes) }
-                    do {
-                        _ = try connection.copyIn("COPY \(staging) (\(CustomerColumns.names.joined(separator: ", "))) FROM STDIN") { writer in
-                            try bytes.withUnsafeBytes { try writer.write($0) }
-                        }
-                    } catch let error as PostgresError {
-                        throw error
-                    } catch {
-                        throw PostgresError(kind: .copy, message: "\(error)")
-                    }
-                    var merged = ExportCounts()
-                    if inParts {
-                        // The target refuses some of them (a CHECK, a trigger): they stay quarantined with its reason.
-                        let parted = try PartedMerge(target: request.target, stagingTable: staging).run(on: connection)
-                        merged = parted.load
-                        stillInvalid += parted.refused
-                        attemptReport.stillQuarantined += parted.refused.count
-                        for entry in parted.refused { attemptReport.newReasons[entry.reason, default: 0] += 1 }
-                    } else {
-                        merged = try WindowMerge(target: request.target, stagingTable: staging, newRowsFirst: NewRowsFirst(minConflicts: 0)).run(on: connection)
-                    }
-                    attemptReport.inserted += merged.inserted
-                    attemptReport.updated += merged.updated
-                    attemptReport.merged += Set(rows.map(\.id)).count - (stillInvalid.count - invalid.count)
-                    _ = try connection.execute("DROP TABLE \(staging)")
-                }
-                try store.deleteQuarantine(ids: replaced)
-                let allTime = TimeWindow(field: .createdAt, from: Timestamp(nanosecondsSinceEpoch: 0), to: Self.endOfTime)
-                try store.recordQuarantine(runId: runId, window: allTime, target: request.target, stillInvalid)
-            }
-            return attemptReport
-        }
+        let batch = RetriedBatch(rows: rows, invalid: invalid, replaced: replaced, runId: runId, target: request.target)
         do {
             do {
-                report = try attempt(inParts: false)
+                report = try batch.commit(inParts: false, state: state, on: connection, report: report)
             } catch where PartedMerge.canHelp(with: error, stopping: false) {
-                report = try attempt(inParts: true)
+                report = try batch.commit(inParts: true, state: state, on: connection, report: report)
             }
         } catch {
             throw DatabaseSession.describe(error, connectionString: databaseURL)
         }
+    }
+}
+
+/// The records one `quarantine retry` fetched again, and how they reach the target: through
+/// Load's staging COPY and merge, in one transaction with the quarantine entries they replace.
+struct RetriedBatch {
+    let rows: [CustomerRow]
+    let invalid: [QuarantinedRecord]
+    /// The quarantine entries of every id the API returned.
+    let replaced: [Int64]
+    let runId: Int64
+    let target: TargetTable
+
+    /// Merges the valid rows and replaces the entries; `inParts` merges by ranges of ids and
+    /// keeps the rows the target refuses (a CHECK, a trigger) quarantined with its reason.
+    func commit(inParts: Bool, state: StateSchema, on connection: PostgresConnection, report: QuarantineRetry.Report) throws(PostgresError) -> QuarantineRetry.Report {
+        var report = report
+        let store = StateStore(schema: state, connection: connection)
+        try connection.transaction { () throws(PostgresError) in
+            var stillInvalid = invalid
+            if !rows.isEmpty {
+                let staging = "pg_temp.customer_export_retry"
+                _ = try connection.execute(MergeStatement.createStaging(named: staging))
+                var bytes: [UInt8] = []
+                for row in rows { CustomerColumns.encode(row, to: &bytes) }
+                _ = try StagingCopy.copy([bytes], into: staging, on: connection)
+                var merged = ExportCounts()
+                if inParts {
+                    let parted = try PartedMerge(target: target, stagingTable: staging).run(on: connection)
+                    merged = parted.load
+                    stillInvalid += parted.refused
+                    report.stillQuarantined += parted.refused.count
+                    for entry in parted.refused { report.newReasons[entry.reason, default: 0] += 1 }
+                } else {
+                    merged = try WindowMerge(target: target, stagingTable: staging, newRowsFirst: NewRowsFirst(minConflicts: 0)).run(on: connection)
+                }
+                report.inserted += merged.inserted
+                report.updated += merged.updated
+                report.merged += Set(rows.map(\.id)).count - (stillInvalid.count - invalid.count)
+                _ = try connection.execute("DROP TABLE \(staging)")
+            }
+            try store.deleteQuarantine(ids: replaced)
+            let allTime = TimeWindow(field: .createdAt, from: Timestamp(nanosecondsSinceEpoch: 0), to: QuarantineRetry.endOfTime)
+            try store.recordQuarantine(runId: runId, window: allTime, target: target, stillInvalid)
+        }
+        return report
     }
 }
