@@ -213,6 +213,14 @@ extension ProductionScenarios.HostileSourceTests {
                 let other = try await Executables.run(
                     "customer-export", worker, environment: harness.cliEnvironment.merging(["OTHER_SECRET": "database-password"]) { $1 })
                 #expect(other.status == 2 && other.stderr.contains("api.tokenEnv (OTHER_SECRET)"), "\(other.stderr)")
+                #expect(!other.stderr.contains("database-password"))
+                // Neither secret reached the state tables either.
+                let stored = try await harness.query("""
+                    SELECT coalesce(string_agg(coalesce(r.last_error, '') || coalesce(r.report::text, '') || coalesce(r.params::text, ''), ''), '')
+                      || coalesce((SELECT string_agg(coalesce(last_error, ''), '') FROM \(harness.stateSchema).windows), '')
+                    FROM \(harness.stateSchema).runs r
+                    """).first?.first ?? nil
+                #expect(!(stored ?? "").contains(harness.token) && !(stored ?? "").contains("database-password"), "a secret reached the state tables")
                 // The worker's own flags replace what the state says: then it works.
                 let own = try await Executables.run(
                     "customer-export", worker + ["--api-url", harness.simulator.baseURL, "--token-file", try tokenFile(harness.token)],
