@@ -43,7 +43,8 @@ let package = Package(
             dependencies: ["CLibPQ"],
             swiftSettings: strictSettings
         ),
-        // The export pipeline: Common/, Extract/, Normalize/, Dedupe/, Load/, State/, Pipeline/.
+        // The export pipeline: the stages (Common/, Extract/, Normalize/, Dedupe/, Load/, State/) and the
+        // rooms above them (Configuration/, Reporting/, Run/, Administration/).
         .target(
             name: "CustomerExport",
             dependencies: [
