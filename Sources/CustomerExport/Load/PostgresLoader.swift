@@ -138,7 +138,10 @@ public struct PostgresLoader: Loading {
             if case let .stage(_, bytes, _) = event { return bytes }
             return nil
         }
-        totals.rowsStaged += try StagingCopy.copy(chunks, into: table, on: connection)
+        // Values PostgreSQL refuses are set aside one line at a time, not the window's failure.
+        let copied = try StagingCopy.copyBisecting(chunks, into: table, on: connection)
+        totals.rowsStaged += copied.rows
+        if !copied.refused.isEmpty { quarantined[window, default: []] += copied.refused.map(\.quarantined) }
         totals.copySeconds += Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
     }
 

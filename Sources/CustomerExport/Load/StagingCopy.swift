@@ -18,3 +18,49 @@ enum StagingCopy {
         }
     }
 }
+
+extension StagingCopy {
+    /// A line of COPY text PostgreSQL refused, with its error.
+    struct RefusedLine {
+        var line: [UInt8]
+        var error: PostgresError
+
+        /// The quarantine entry: the id (the line's first field), the server's reason, the line.
+        var quarantined: QuarantinedRecord {
+            let id = line.prefix { $0 != 0x09 }
+            return QuarantinedRecord(
+                sourceId: String(decoding: id, as: UTF8.self),
+                reason: "PostgreSQL refused the row in COPY (SQLSTATE \(error.sqlState ?? "?")): \(error.message)",
+                payload: Array(line.prefix { $0 != 0x0A }))
+        }
+    }
+
+    /// Copies what PostgreSQL accepts: when the COPY fails on a value (SQLSTATE class 22 or 23),
+    /// its lines are copied again in halves, down to single lines, and the lines still refused are
+    /// returned instead of failing the window. A failed COPY writes nothing, so no line is copied twice.
+    static func copyBisecting(_ chunks: [[UInt8]], into table: String, on connection: PostgresConnection) throws(PostgresError) -> (rows: Int, refused: [RefusedLine]) {
+        do {
+            return (try copy(chunks, into: table, on: connection), [])
+        } catch where isDataError(error) {
+            let lines = chunks.flatMap { chunk in chunk.split(separator: 0x0A, omittingEmptySubsequences: true).map { Array($0) + [0x0A] } }
+            return try bisect(lines[...], into: table, on: connection)
+        }
+    }
+
+    private static func bisect(_ lines: ArraySlice<[UInt8]>, into table: String, on connection: PostgresConnection) throws(PostgresError) -> (rows: Int, refused: [RefusedLine]) {
+        do {
+            return (try copy([Array(lines.joined())], into: table, on: connection), [])
+        } catch where isDataError(error) {
+            guard lines.count > 1 else { return (0, lines.first.map { [RefusedLine(line: $0, error: error)] } ?? []) }
+            let middle = lines.startIndex + lines.count / 2
+            let first = try bisect(lines[..<middle], into: table, on: connection)
+            let second = try bisect(lines[middle...], into: table, on: connection)
+            return (first.rows + second.rows, first.refused + second.refused)
+        }
+    }
+
+    static func isDataError(_ error: PostgresError) -> Bool {
+        guard let state = error.sqlState else { return false }
+        return state.hasPrefix("22") || state.hasPrefix("23")
+    }
+}
