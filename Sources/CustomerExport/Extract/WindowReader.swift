@@ -138,8 +138,9 @@ public struct WindowReader: Sendable {
         }
         let isSinglePage = nextOffset == pageSize
         if firstTotal != nil, !isSinglePage {
-            let closing = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetch(PageRequest(window: window, offset: 0, limit: 1)) }
-            collector.add(entries: 0, total: closing.body.total)
+            // A count like the planner's: it steps past a record over the body limit at offset 0.
+            let closing = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetchProbe(PageRequest(window: window, offset: 0, limit: 1)) }
+            collector.addTotal(closing.body.total)
         }
         let seen = collector.snapshot
         return .read(entries: seen.entries, totals: seen.totals, isSinglePage: isSinglePage)
@@ -225,12 +226,10 @@ final class PageCollector: Sendable {
         firstEntry = (body.records.first ?? body.rejected.first?.range).map { Array(body.bytes[$0]) }
     }
 
-    func add(entries: Int, total: Int?, shortAt offset: Int? = nil) {
-        state.withLock {
-            $0.entries += entries
-            if let total { $0.totals.append(total) }
-            if let offset { $0.shortPageOffset = min(offset, $0.shortPageOffset ?? .max) }
-        }
+    /// The total a closing count reported (it holds no entries of its own).
+    func addTotal(_ total: Int?) {
+        guard let total else { return }
+        state.withLock { $0.totals.append(total) }
     }
 
     /// One page as fetched (one part, or several when it was read again in smaller pages).

@@ -76,4 +76,39 @@ struct WindowReaderSinkTests {
         #expect(summaries.reduce(0) { $0 + $1.rowsFetched } == truth.count)
         #expect(seen.opened.count == summaries.count + seen.split.count, "each window read was opened once, split or not")
     }
+
+    @Test("a window whose first record is over the body limit: the record comes back as one rejected entry, the closing count steps past it, the window completes")
+    func oversizedFirstRecord() async throws {
+        var options = SimulatorOptions(customers: 300, seed: 12, token: "t")
+        options.hugeRecords = 1
+        options.hugeRecordBytes = 200_000
+        let simulator = try await CustomersSimulator.start(options)
+        defer { Task { await simulator.stop() } }
+        let unbounded = try AsyncHTTPClientTransport(maxConnections: 1, connectTimeout: .seconds(5), caFile: nil)
+        defer { unbounded.shutdown() }
+        // The huge record's own createdAt, so that the window starts at it.
+        let start = try await runBlocking { () throws -> String in
+            let truth = try SimulatorTruth(jsonLines: try unbounded.get(url: simulator.baseURL + "/__admin/truth", headers: [], timeout: .seconds(30)).body)
+            let huge = try #require(truth.poison.first { $0.kind == "huge-record" })
+            let page = try unbounded.get(
+                url: simulator.baseURL + "/v1/customers?customerIds=\(huge.id)", headers: [("Authorization", "Bearer t")], timeout: .seconds(30))
+            let object = try JSONSerialization.jsonObject(with: Data(page.body)) as? [String: Any]
+            return try #require(((object?["data"] as? [[String: Any]])?.first?["createdAt"]) as? String)
+        }
+        let transport = try AsyncHTTPClientTransport(maxConnections: 4, connectTimeout: .seconds(5), caFile: nil, maxBodyBytes: 100_000)
+        defer { transport.shutdown() }
+        var configuration = APIConfiguration(baseURL: simulator.baseURL, token: "t")
+        configuration.pageSize = 5
+        let client = CustomersAPIClient(configuration: configuration, transport: transport, stats: RequestStats(), cancellation: CancellationToken())
+        let sink = CollectingSink()
+        let reader = WindowReader(
+            client: client, limiter: RequestLimiter(limit: 4), sink: sink,
+            settings: WindowReadSettings(pageSize: 5), events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
+        let window = TimeWindow(field: .createdAt, from: try #require(Timestamp(rfc3339: start)), to: try #require(Timestamp(dateOrTimestamp: "2100-01-01")))
+
+        let summaries = try await runBlocking { reader.read(window) }
+
+        #expect(summaries.count == 1 && sink.seen.withLock { $0.completed.count } == 1, "the window completed (fail() records an issue)")
+        #expect((summaries.first?.apiTotal ?? 0) > 5, "the window spans several pages, so its read ends with a closing count")
+    }
 }
