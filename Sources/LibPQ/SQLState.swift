@@ -33,6 +33,14 @@ public enum SQLState {
         state == deadlockDetected || state == serializationFailure
     }
 
+    /// Whether `state` is a data exception (class 22: a value out of range, of the wrong form)
+    /// or an integrity violation (class 23: a CHECK, a unique key, NOT NULL): the row is at fault,
+    /// not the statement or the server.
+    public static func isDataError(_ state: String?) -> Bool {
+        guard let state else { return false }
+        return state.hasPrefix("22") || state.hasPrefix("23")
+    }
+
     /// Whether `state` says the object is missing (a first run, before any migration).
     public static func isMissingObject(_ state: String?) -> Bool {
         state == undefinedTable || state == invalidSchemaName

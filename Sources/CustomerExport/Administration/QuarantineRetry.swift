@@ -67,16 +67,7 @@ public struct QuarantineRetry {
             let fetchable = group.filter { $0.sourceId.flatMap { Int64($0) } != nil }
             report.notFetchable += group.count - fetchable.count
             let transport: any HTTPTransport
-            if let injected = self.transport {
-                transport = injected
-            } else {
-                do {
-                    transport = try AsyncHTTPClientTransport(
-                        maxConnections: 2, connectTimeout: request.api.connectTimeout, caFile: request.api.caFile, maxBodyBytes: request.api.maxResponseBytes)
-                } catch {
-                    throw .configuration("cannot set up HTTPS with the CA file \(request.api.caFile ?? "-"): \(error); check --ca-file")
-                }
-            }
+            if let injected = self.transport { transport = injected } else { transport = try ExportPipeline.makeTransport(for: request.api, maxConnections: 2) }
             defer { if self.transport == nil { transport.shutdown() } }
             let byID = Dictionary(grouping: fetchable, by: { Int64($0.sourceId ?? "") ?? 0 })
             let ids = byID.keys.sorted()

@@ -88,7 +88,7 @@ public struct RunRequest: Sendable {
             throw .configuration("database.lockTimeout must be at least 1ms (it is \(lockTimeout)); the default is 10s")
         }
         guard api.maxResponseBytes >= 65_536 else {
-            throw .configuration("api.maxResponseBytes must be at least 65536 (it is \(api.maxResponseBytes)); the default is 20971520 (20 MiB)")
+            throw .configuration("api.maxResponseBytes must be at least 65536 (it is \(api.maxResponseBytes)); the default is \(APIConfiguration.defaultMaxResponseBytes) (20 MiB)")
         }
         guard maxWindowRows >= api.pageSize else { throw .configuration("max-window-rows (\(maxWindowRows)) must be at least the page size (\(api.pageSize))") }
         guard lookback.nanoseconds >= 0, lag.nanoseconds >= 0 else { throw .configuration("--lookback and --lag cannot be negative") }

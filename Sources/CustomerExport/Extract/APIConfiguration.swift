@@ -28,7 +28,8 @@ public struct APIConfiguration: Sendable {
     /// The largest response body read (after decompression). A body past it is abandoned while it
     /// streams in and its page read again in smaller pages, so one huge record cannot take the
     /// process's memory: 20 MiB is a hundred times a page of ordinary customers.
-    public var maxResponseBytes: Int = 20 * 1024 * 1024
+    public var maxResponseBytes: Int = Self.defaultMaxResponseBytes
+    public static let defaultMaxResponseBytes = 20 * 1024 * 1024
 
     public init(baseURL: String, token: String) {
         self.baseURL = baseURL

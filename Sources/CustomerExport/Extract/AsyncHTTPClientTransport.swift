@@ -17,7 +17,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     /// `maxBodyBytes` bounds every response body (after decompression): past it the response is
     /// abandoned while it streams in, and `get` throws a `TransportError` with `bodyTooLarge`.
-    public init(maxConnections: Int, connectTimeout: TimeSpan, caFile: String?, maxBodyBytes: Int = 20 * 1024 * 1024) throws {
+    public init(maxConnections: Int, connectTimeout: TimeSpan, caFile: String?, maxBodyBytes: Int = APIConfiguration.defaultMaxResponseBytes) throws {
         self.maxBodyBytes = maxBodyBytes
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .fullVerification

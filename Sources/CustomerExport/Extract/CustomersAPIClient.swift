@@ -68,11 +68,11 @@ public struct CustomersAPIClient: Sendable {
             case let .failed(failed): failure = failed
             }
             let (problem, outcome, retryAfter, bytes) = (failure.problem, failure.outcome, failure.retryAfter, failure.bytes)
-            if failure.envelopeBroken { brokenEnvelopes += 1 }
             // A 200 whose envelope is broken means the API is up: it must not open the circuit
             // meant for outages, and a body broken the same way every time is the window's
             // failure after a few tries, not the retry budget's.
             if failure.envelopeBroken {
+                brokenEnvelopes += 1
                 circuit.recordAnswer()
                 if brokenEnvelopes >= Self.brokenEnvelopeAttempts {
                     stats.record(outcome: outcome, bytes: bytes, willRetry: false, isPage: false)

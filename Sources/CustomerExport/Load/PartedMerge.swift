@@ -21,9 +21,8 @@ struct PartedMerge {
     /// Whether `error` is one a merge in parts can get around: a value the target refuses, or a
     /// statement cancelled by `statement_timeout` (our own cancel requests come with a stopping run).
     static func canHelp(with error: PostgresError, stopping: Bool) -> Bool {
-        guard let state = error.sqlState else { return false }
-        if state == SQLState.queryCanceled { return !stopping }
-        return state.hasPrefix("22") || state.hasPrefix("23")
+        if error.sqlState == SQLState.queryCanceled { return !stopping }
+        return SQLState.isDataError(error.sqlState)
     }
 
     /// Merges every staged row it can; returns the counts and one quarantine entry per refused id.

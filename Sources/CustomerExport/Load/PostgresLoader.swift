@@ -147,11 +147,10 @@ public struct PostgresLoader: Loading {
 
     private mutating func complete(_ window: TimeWindow, _ summary: WindowReadSummary) throws(PostgresError) {
         let started = Timestamp.now()
-        let stopping = cancellation?.isCancelled ?? false
         let committed: (load: ExportCounts, quarantined: Int)?
         do {
             committed = try commitRetrying(window, summary, inParts: false)
-        } catch where stagingTables[window] != nil && PartedMerge.canHelp(with: error, stopping: stopping || cancellation?.isCancelled == true) {
+        } catch where stagingTables[window] != nil && PartedMerge.canHelp(with: error, stopping: cancellation?.isCancelled == true) {
             committed = try commitRetrying(window, summary, inParts: true)
         }
         context.claims.remove(window)

@@ -44,7 +44,7 @@ public struct SchemaMigrator {
         var applied = 0
         try connection.transaction { () throws(PostgresError) in
             _ = try connection.execute("SELECT pg_advisory_xact_lock(hashtext('customer-export:migrate'))")
-            if let lockTimeout { _ = try connection.execute("SET LOCAL lock_timeout = \(max(1, lockTimeout.nanoseconds / 1_000_000))") }
+            if let lockTimeout { _ = try connection.execute(LockWaits.setting(lockTimeout, local: true)) }
             for schema in objects.schemas {
                 let exists = try connection.execute("SELECT 1 FROM pg_namespace WHERE nspname = $1", parameters: [schema])
                 if exists.rows.isEmpty {

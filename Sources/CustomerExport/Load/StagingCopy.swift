@@ -41,7 +41,7 @@ extension StagingCopy {
     static func copyBisecting(_ chunks: [[UInt8]], into table: String, on connection: PostgresConnection) throws(PostgresError) -> (rows: Int, refused: [RefusedLine]) {
         do {
             return (try copy(chunks, into: table, on: connection), [])
-        } catch where isDataError(error) {
+        } catch where SQLState.isDataError(error.sqlState) {
             let lines = chunks.flatMap { chunk in chunk.split(separator: 0x0A, omittingEmptySubsequences: true).map { Array($0) + [0x0A] } }
             return try bisect(lines[...], into: table, on: connection)
         }
@@ -50,17 +50,12 @@ extension StagingCopy {
     private static func bisect(_ lines: ArraySlice<[UInt8]>, into table: String, on connection: PostgresConnection) throws(PostgresError) -> (rows: Int, refused: [RefusedLine]) {
         do {
             return (try copy([Array(lines.joined())], into: table, on: connection), [])
-        } catch where isDataError(error) {
+        } catch where SQLState.isDataError(error.sqlState) {
             guard lines.count > 1 else { return (0, lines.first.map { [RefusedLine(line: $0, error: error)] } ?? []) }
             let middle = lines.startIndex + lines.count / 2
             let first = try bisect(lines[..<middle], into: table, on: connection)
             let second = try bisect(lines[middle...], into: table, on: connection)
             return (first.rows + second.rows, first.refused + second.refused)
         }
-    }
-
-    static func isDataError(_ error: PostgresError) -> Bool {
-        guard let state = error.sqlState else { return false }
-        return state.hasPrefix("22") || state.hasPrefix("23")
     }
 }

@@ -132,12 +132,17 @@ public struct ExportPipeline: Sendable {
     }
 
     func makeTransport() throws(ExportError) -> any HTTPTransport {
+        try Self.makeTransport(for: request.api, maxConnections: request.concurrency)
+    }
+
+    /// The HTTP transport for `api`: its timeouts, CA bundle and body limit; the one place a CA
+    /// file that cannot be read becomes a sentence.
+    static func makeTransport(for api: APIConfiguration, maxConnections: Int) throws(ExportError) -> any HTTPTransport {
         do {
             return try AsyncHTTPClientTransport(
-                maxConnections: request.concurrency, connectTimeout: request.api.connectTimeout, caFile: request.api.caFile,
-                maxBodyBytes: request.api.maxResponseBytes)
+                maxConnections: maxConnections, connectTimeout: api.connectTimeout, caFile: api.caFile, maxBodyBytes: api.maxResponseBytes)
         } catch {
-            throw .configuration("cannot set up HTTPS with the CA file \(request.api.caFile ?? "-"): \(error); check --ca-file")
+            throw .configuration("cannot set up HTTPS with the CA file \(api.caFile ?? "-"): \(error); check --ca-file")
         }
     }
 

@@ -35,10 +35,14 @@ public struct LockWaits: Sendable {
         self.logger = logger
     }
 
-    /// Sets the session's `lock_timeout` (in milliseconds; 0 would mean "wait forever", so at least 1).
+    /// Sets the session's `lock_timeout`.
     public func configure(_ connection: PostgresConnection) throws(PostgresError) {
-        let milliseconds = max(1, lockTimeout.nanoseconds / 1_000_000)
-        _ = try connection.execute("SET lock_timeout = \(milliseconds)")
+        _ = try connection.execute(Self.setting(lockTimeout, local: false))
+    }
+
+    /// `SET [LOCAL] lock_timeout` to `span` in milliseconds; 0 would mean "wait forever", so at least 1.
+    public static func setting(_ span: TimeSpan, local: Bool) -> String {
+        "SET \(local ? "LOCAL " : "")lock_timeout = \(max(1, span.nanoseconds / 1_000_000))"
     }
 
     /// Runs `body`, and again after a backoff each time it fails for want of a lock (SQLSTATE
