@@ -86,14 +86,8 @@ public struct QuarantineRetry {
     private func runRequest(for target: String, _ group: [QuarantineEntry], store: StateStore) throws(ExportError) -> RunRequest {
         let runs = Set(group.compactMap(\.runId)).sorted(by: >)
         for runId in runs {
-            let parameters: RunParameters?
-            do {
-                parameters = try RunParameters.stored(in: store, runId: runId)
-            } catch {
-                throw DatabaseSession.describe(error, connectionString: databaseURL)
-            }
-            if let parameters {
-                return try parameters.request(overrides: overrides, environment: environment, databaseURL: databaseURL, state: state)
+            if let request = try RunSettings.request(forRun: runId, store: store, overrides: overrides, environment: environment, databaseURL: databaseURL) {
+                return request
             }
         }
         throw .configuration("no run with stored API settings quarantined the records of \(target); run a backfill with this version first, or select other records")
@@ -110,13 +104,13 @@ public struct QuarantineRetry {
         while true {
             let parts: [FetchedPage]
             do {
-                parts = try client.fetchSplittingOversized(PageRequest(window: allTime, offset: offset, limit: api.pageSize))
+                parts = try client.fetchSplittingOversized(PageRequest(window: allTime, offset: offset, limit: api.pageLimit))
             } catch {
                 throw ExportPipeline.describe(error, api: api)
             }
             for part in parts { records += request.normalizer.normalize(page: part.body) }
-            guard parts.reduce(0, { $0 + $1.body.entryCount }) >= api.pageSize else { return records }
-            offset += api.pageSize
+            guard parts.reduce(0, { $0 + $1.body.entryCount }) >= api.pageLimit else { return records }
+            offset += api.pageLimit
         }
     }
 

@@ -12,17 +12,15 @@ import Foundation
 /// the check fails too.
 ///
 /// ```swift
-/// let mac = CredentialSignature(parameters).mac(token: token)      // at planning
-/// CredentialSignature(parameters).verifies(mac, token: token)      // in a worker
+/// let mac = CredentialSignature(stored).mac(token: token)      // at planning
+/// CredentialSignature(stored).verifies(mac, token: token)      // in a worker
 /// ```
 struct CredentialSignature {
     let fields: [String]
 
-    init(_ parameters: RunParameters) {
-        fields = [
-            "v1", parameters.apiBaseURL, parameters.apiPath, parameters.authHeaderName, parameters.authScheme,
-            parameters.tokenEnv ?? "", parameters.tokenFile ?? "", parameters.caFile ?? "",
-        ]
+    /// Over the stored settings (`RunSettings.stored`), by their stored names.
+    init(_ stored: StoredValue) {
+        fields = ["v1"] + ["apiBaseURL", "apiPath", "authHeaderName", "authScheme", "tokenEnv", "tokenFile", "caFile"].map { stored[path: $0]?.string ?? "" }
     }
 
     /// The fields joined by the ASCII unit separator, which none of them can contain unnoticed.

@@ -16,7 +16,7 @@ public struct APIConfiguration: Sendable {
     public var authScheme: String = "Bearer"
     public var envelope: ResponseEnvelope = .dataMeta
     /// Records per request, at most the server's maximum.
-    public var pageSize: Int = 200
+    public var pageLimit: Int = 200
     public var arrayStyle: ArrayParameterStyle = .repeated
     public var filters = CustomerFilters()
     public var requestTimeout: TimeSpan = .seconds(60)

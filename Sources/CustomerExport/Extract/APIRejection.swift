@@ -25,7 +25,7 @@ struct APIRejection {
         case 400 where message.lowercased().contains("limit"):
             let maximum = Self.maximum(in: message).map { "at most \($0)" } ?? "smaller"
             return .configuration(
-                "the API refuses pages of \(api.pageSize) records (\(answered)); set --page-size (api.pageSize) \(maximum)")
+                "the API refuses pages of \(api.pageLimit) records (\(answered)); set --page-size \(maximum)")
         case 401:
             return .apiRejected(
                 "the API refused a filter for this token (\(answered)); the token read from \(tokenSource) may not use the filters sent (\(api.filters.summary)); use a token with that permission, or drop the filter")

@@ -22,24 +22,6 @@ public struct CustomerFilters: Sendable, Equatable, Codable {
 
     public var isEmpty: Bool { self == CustomerFilters() }
 
-    /// Checks the values the API would accept but that cannot be meant: a blank type or search,
-    /// an id that no customer can have. `source` names where they came from (`--type` or
-    /// `api.filters.types`) in the sentence. The contract gives type values only as examples,
-    /// so unknown types are passed on, not refused.
-    public func validate(source: (String) -> String) throws(ExportError) {
-        if let blank = types.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
-            throw .configuration("\(source("types")) has an empty value (entry \(blank + 1)); give a customer type such as business or fleet")
-        }
-        for (name, id) in [("customerIds", customerIds.min()), ("parentId", parentId), ("ownerId", ownerId), ("operatorId", operatorId)] {
-            if let id, id <= 0 {
-                throw .configuration("\(source(name)) must be a positive customer id (got \(id))")
-            }
-        }
-        if let search, search.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .configuration("\(source("search")) is empty; give the text to search for, or leave it out")
-        }
-    }
-
     /// The filters in query-string form, for plans, status and messages: `types=business,fleet operatorId=7`.
     public var summary: String {
         var parts: [String] = []
@@ -52,8 +34,7 @@ public struct CustomerFilters: Sendable, Equatable, Codable {
         return parts.isEmpty ? "none" : parts.joined(separator: " ")
     }
 
-    /// Every key is optional in a pipeline file (an empty list there is refused by
-    /// `PipelineDefinition`; stored run parameters encode "no filter" as one).
+    /// Every key is optional: "no filter" may be an empty list or absent.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         types = try container.decodeIfPresent([String].self, forKey: .types) ?? []

@@ -1,7 +1,7 @@
 /// How the extract stage reads windows: sizes, limits, and the drift re-read budget.
 public struct WindowReadSettings: Sendable {
     /// Records per page request.
-    public var pageSize: Int
+    public var pageLimit: Int
     /// A window whose API total exceeds this is split in halves, so that no single window is too
     /// large to retry or resume cheaply.
     public var maxWindowRows: Int
@@ -10,8 +10,8 @@ public struct WindowReadSettings: Sendable {
     /// Pages requested ahead in parallel when the envelope gives no total.
     public var readAhead: Int
 
-    public init(pageSize: Int = 200, maxWindowRows: Int = 50_000, maxReadAttempts: Int = 5, readAhead: Int = 4) {
-        self.pageSize = pageSize
+    public init(pageLimit: Int = 200, maxWindowRows: Int = 50_000, maxReadAttempts: Int = 5, readAhead: Int = 4) {
+        self.pageLimit = pageLimit
         self.maxWindowRows = maxWindowRows
         self.maxReadAttempts = maxReadAttempts
         self.readAhead = readAhead

@@ -107,9 +107,9 @@ public struct WindowReader: Sendable {
     private func readOnce(
         _ window: TimeWindow, receiver: any PageReceiver, summary: WindowTally, allowSplit: Bool, parentTotal: Int?, priority: Int
     ) throws(ExtractError) -> AttemptResult {
-        let pageSize = settings.pageSize
+        let pageLimit = settings.pageLimit
         let firstParts = try limiter.run(priority: priority) { () throws(ExtractError) in
-            try client.fetchSplittingOversized(PageRequest(window: window, offset: 0, limit: pageSize))
+            try client.fetchSplittingOversized(PageRequest(window: window, offset: 0, limit: pageLimit))
         }
         let firstTotal = firstParts.lazy.compactMap(\.body.total).first
         if let total = firstTotal, total > settings.maxWindowRows, allowSplit, total < parentTotal ?? .max, let halves = window.halves() {
@@ -118,25 +118,25 @@ public struct WindowReader: Sendable {
         summary.withLock { $0.apiTotal = firstTotal }
         for part in firstParts { try absorb(part, receiver, summary) }
         let collector = PageCollector(firstPage: firstParts[0])
-        collector.add(firstParts, offset: 0, pageSize: pageSize)
+        collector.add(firstParts, offset: 0, pageLimit: pageLimit)
         let firstIsShort = collector.shortPageOffset != nil
         // With a total, its pages are requested at once; a short page ends the window whatever
         // the total said (jobs past it send nothing), and a total reached without a short page
         // is read on ahead: the data, not the total, says where the window ends.
-        var nextOffset = pageSize
+        var nextOffset = pageLimit
         if let total = firstTotal, !firstIsShort {
-            let offsets = Array(stride(from: pageSize, to: total, by: pageSize))
+            let offsets = Array(stride(from: pageLimit, to: total, by: pageLimit))
             try fetchInParallel(offsets, window, receiver, summary, collector, priority)
-            nextOffset = (offsets.last ?? 0) + pageSize
+            nextOffset = (offsets.last ?? 0) + pageLimit
         }
         // Past a total, one page at a time: an honest total ends exactly on a full page.
         let batch = firstTotal == nil ? max(1, settings.readAhead) : 1
         while collector.shortPageOffset == nil {
-            let offsets = (0..<batch).map { nextOffset + $0 * pageSize }
-            nextOffset += offsets.count * pageSize
+            let offsets = (0..<batch).map { nextOffset + $0 * pageLimit }
+            nextOffset += offsets.count * pageLimit
             try fetchInParallel(offsets, window, receiver, summary, collector, priority)
         }
-        let isSinglePage = nextOffset == pageSize
+        let isSinglePage = nextOffset == pageLimit
         if firstTotal != nil, !isSinglePage {
             // A count like the planner's: it steps past a record over the body limit at offset 0.
             let closing = try limiter.run(priority: priority) { () throws(ExtractError) in try client.fetchProbe(PageRequest(window: window, offset: 0, limit: 1)) }
@@ -151,8 +151,8 @@ public struct WindowReader: Sendable {
         _ priority: Int
     ) throws(ExtractError) {
         let group = DispatchGroup()
-        let pageSize = settings.pageSize
-        // All offsets are queued at once (a window holds at most maxWindowRows / pageSize pages):
+        let pageLimit = settings.pageLimit
+        // All offsets are queued at once (a window holds at most maxWindowRows / pageLimit pages):
         // a slot coming free starts the next one directly. Jobs queued behind a failure or a
         // cancellation end without a request.
         for offset in offsets {
@@ -161,7 +161,7 @@ public struct WindowReader: Sendable {
                 do throws(ExtractError) {
                     // `fetch` gives the slot back as soon as the answer is in: another request
                     // leaves while this page is processed.
-                    let request = PageRequest(window: window, offset: offset, limit: pageSize)
+                    let request = PageRequest(window: window, offset: offset, limit: pageLimit)
                     let parts = try client.fetchSplittingOversized(request, slot: slot)
                     if collector.repeatsFirstPage(parts[0]) {
                         throw ExtractError.inconsistent(
@@ -169,7 +169,7 @@ public struct WindowReader: Sendable {
                             request: client.url(for: request))
                     }
                     for part in parts { try absorb(part, receiver, summary) }
-                    collector.add(parts, offset: offset, pageSize: pageSize)
+                    collector.add(parts, offset: offset, pageLimit: pageLimit)
                 } catch {
                     collector.fail(error)
                 }
@@ -233,12 +233,12 @@ final class PageCollector: Sendable {
     }
 
     /// One page as fetched (one part, or several when it was read again in smaller pages).
-    func add(_ parts: [FetchedPage], offset: Int, pageSize: Int) {
+    func add(_ parts: [FetchedPage], offset: Int, pageLimit: Int) {
         let entries = parts.reduce(0) { $0 + $1.body.entryCount }
         state.withLock {
             $0.entries += entries
             $0.totals += parts.compactMap(\.body.total)
-            if entries < pageSize { $0.shortPageOffset = min(offset, $0.shortPageOffset ?? .max) }
+            if entries < pageLimit { $0.shortPageOffset = min(offset, $0.shortPageOffset ?? .max) }
         }
     }
 

@@ -78,7 +78,7 @@ extension ExportPipeline {
 
         let limiter = RequestLimiter(limit: request.concurrency)
         let settings = WindowReadSettings(
-            pageSize: request.api.pageSize, maxWindowRows: request.maxWindowRows, maxReadAttempts: request.maxReadAttempts,
+            pageLimit: request.api.pageLimit, maxWindowRows: request.maxWindowRows, maxReadAttempts: request.maxReadAttempts,
             readAhead: request.api.readAhead)
         let chain = PageChain(normalizer: request.normalizer, router: router, excludeFrom: range.to)
         let reader = WindowReader(client: client, limiter: limiter, sink: chain, settings: settings, events: readEvents { error in fatal.withLock { if $0 == nil { $0 = error } } })

@@ -72,10 +72,10 @@ extension ExportPipeline {
         var preview = PlanPreview(pipeline: request.pipeline, mode: request.mode.rawValue, rangeFrom: range.from.rfc3339, rangeTo: range.to.rfc3339)
         preview.filters = request.api.filters.summary
         preview.sizing = sizing.reason
-        let pageSize = request.api.pageSize
+        let pageLimit = request.api.pageLimit
         for (index, window) in windows.enumerated() {
             let total = measured[index].body.total
-            let pages = total.map { max(1, ($0 + pageSize - 1) / pageSize) } ?? 1
+            let pages = total.map { max(1, ($0 + pageLimit - 1) / pageLimit) } ?? 1
             preview.windows.append(.init(from: window.from.rfc3339, to: window.to.rfc3339, total: total, pages: pages))
             preview.totalRows += total ?? 0
             preview.totalPages += pages

@@ -8,23 +8,10 @@ extension ExportPipeline {
     ) throws(ExportError) -> RunRequest {
         let connection = try DatabaseSession.connect(databaseURL)
         defer { connection.close() }
-        let parameters: RunParameters?
-        do {
-            parameters = try RunParameters.stored(in: StateStore(schema: state, connection: connection), runId: runId)
-        } catch where SQLState.isMissingObject(error.sqlState) {
-            parameters = nil
-        } catch {
-            throw DatabaseSession.describe(error, connectionString: databaseURL)
-        }
-        guard let parameters else {
+        let store = StateStore(schema: state, connection: connection)
+        guard let request = try RunSettings.request(forRun: runId, store: store, overrides: overrides, environment: environment, databaseURL: databaseURL) else {
             throw .configuration("there is no run \(runId) with stored parameters in \(state.name).runs; create one with `customer-export backfill ... --plan-only`")
         }
-        var request = try parameters.request(overrides: overrides, environment: environment, databaseURL: databaseURL, state: state)
-        request.pipeline = parameters.pipeline
-        if let concurrency = overrides.concurrency { request.concurrency = concurrency }
-        if let loaders = overrides.loaders { request.loaders = loaders }
-        request.maxRequestsPerSecond = overrides.maxRequestsPerSecond
-        request.globalMaxRequestsPerSecond = overrides.globalMaxRequestsPerSecond
         return request
     }
 

@@ -91,7 +91,7 @@ public struct ExportPipeline: Sendable {
         [
             "run": "\(opened.run.id)", "pipeline": "\(request.pipeline)", "mode": "\(request.mode.rawValue)",
             "range": "\(opened.range.from) – \(opened.range.to)", "windows": "\(opened.windows.count)",
-            "api": "\(request.api.endpoint)", "filters": "\(request.api.filters.summary)", "page_size": "\(request.api.pageSize)",
+            "api": "\(request.api.endpoint)", "filters": "\(request.api.filters.summary)", "page_size": "\(request.api.pageLimit)",
             "window": "\(request.windowSize.map { "\($0) (calendar)" } ?? "about \(request.targetWindowRows) rows")", "concurrency": "\(request.concurrency)", "loaders": "\(request.loaders)",
             "retry_for": "api \(request.api.retry.retryFor), database \(request.databaseRetryFor)",
             "target": "\(request.target.displayName)", "state": "\(request.state.name)",
@@ -151,7 +151,7 @@ public struct ExportPipeline: Sendable {
     /// unreachable API fails here with a clear message instead of after a half-recorded run.
     func preflight(_ client: CustomersAPIClient, _ range: ResolvedRange) throws(ExportError) {
         guard range.from < range.to else { return }
-        let probe = PageRequest(window: TimeWindow(field: request.field, from: range.from, to: range.to), offset: 0, limit: request.api.pageSize)
+        let probe = PageRequest(window: TimeWindow(field: request.field, from: range.from, to: range.to), offset: 0, limit: request.api.pageLimit)
         do {
             _ = try client.fetch(probe)
         } catch .bodyTooLarge {

@@ -40,7 +40,7 @@ struct RunRegistry {
         let id = try store.createRun(
             pipeline: request.pipeline, identity: identity, mode: request.mode, field: request.field,
             from: range.from, to: range.to, target: request.target, status: request.planOnly ? .planned : .running, windows: windows,
-            paramsJSON: (try? JSONEncoder().encode(RunParameters(request))).map { String(decoding: $0, as: UTF8.self) })
+            paramsJSON: RunSettings.storedJSON(request))
         let run = RunRecord(id: id, pipeline: request.pipeline, identity: identity, mode: request.mode, field: request.field,
                             rangeFrom: range.from, rangeTo: range.to, status: .running)
         return Opened(run: run, windows: windows, range: range)

@@ -24,13 +24,13 @@ struct Migrate: ParsableCommand {
     @Option(help: ArgumentHelp("PostgreSQL connection string. Default: DATABASE_URL, else libpq's PG* variables.", valueName: "dsn"))
     var databaseURL: String?
 
-    @Option(help: ArgumentHelp("Target table's schema (default public).", valueName: "name"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--target-schema"), valueName: "name"))
     var targetSchema: String?
 
-    @Option(help: ArgumentHelp("Target table (default customers).", valueName: "name"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--target-table"), valueName: "name"))
     var targetTable: String?
 
-    @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--state-schema"), valueName: "name"))
     var stateSchema: String?
 
     @Option(help: ArgumentHelp("Grant this role what a run needs (USAGE on the schemas, SELECT/INSERT/UPDATE on the tables, USAGE on the sequences).", valueName: "role"))
@@ -38,13 +38,12 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let database = try pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }?.database
-        let target = try TargetTable(
-            schema: targetSchema ?? database?.targetSchema ?? "public",
-            table: targetTable ?? database?.targetTable ?? "customers",
-            history: database?.history ?? false)
-        let state = try StateSchema(stateSchema ?? database?.stateSchema ?? "customer_export")
-        let url = databaseURL ?? database?.url ?? environment["DATABASE_URL"] ?? ""
-        print(try AdminOperations.migrate(databaseURL: url, target: target, state: state, grantTo: grantTo))
+        let file = try pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }
+        var overrides = RunOverrides()
+        for (flag, value) in [("--database-url", databaseURL), ("--target-schema", targetSchema), ("--target-table", targetTable), ("--state-schema", stateSchema)] {
+            overrides.set(flag, value)
+        }
+        let settings = try RunSettings.database(file: file, overrides: overrides, environment: environment)
+        print(try AdminOperations.migrate(databaseURL: settings.databaseURL, target: settings.target, state: settings.state, grantTo: grantTo))
     }
 }

@@ -19,13 +19,13 @@ struct Plan: ParsableCommand {
     @Argument(help: ArgumentHelp("The pipeline file.", valueName: "file"))
     var file: String
 
-    @Option(help: ArgumentHelp("Backfill start, overriding the file.", valueName: "date"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--from"), valueName: "date"))
     var from: String?
 
-    @Option(help: ArgumentHelp("Backfill end, overriding the file.", valueName: "date"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--to"), valueName: "date"))
     var to: String?
 
-    @Option(help: ArgumentHelp("Incremental: look-back before the watermark.", valueName: "duration"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--lookback"), valueName: "duration"))
     var lookback: String?
 
     @OptionGroup var connection: ConnectionOptions
@@ -35,11 +35,11 @@ struct Plan: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let definition = try PipelineDefinition.load(path: file, environment: environment)
-        var overrides = RunOverrides(connection: connection, tuning: tuning, filters: filters)
-        overrides.from = from
-        overrides.to = to
-        overrides.lookback = lookback
-        let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: environment)
+        var overrides = RunOverrides(mode: nil, connection: connection, tuning: tuning, filters: filters)
+        for (flag, value) in [("--from", from), ("--to", to), ("--lookback", lookback)] {
+            overrides.set(flag, value)
+        }
+        let request = try RunSettings.build(file: definition, overrides: overrides, environment: environment)
         let pipeline = ExportPipeline(request: request, cancellation: CancellationToken(), logger: .init(label: "customer-export"))
         print(try pipeline.plan().rendered)
     }

@@ -109,9 +109,9 @@ struct QuarantineRetryCommand: ParsableCommand {
 
     func run() throws {
         var overrides = RunOverrides()
-        overrides.apiURL = apiURL
-        overrides.tokenFile = tokenFile
-        overrides.caFile = caFile
+        overrides.set("--api-url", apiURL)
+        overrides.set("--token-file", tokenFile)
+        overrides.set("--ca-file", caFile)
         let retry = QuarantineRetry(
             databaseURL: options.database.url, state: try options.database.state, selection: options.selection, overrides: overrides,
             environment: ProcessInfo.processInfo.environment)

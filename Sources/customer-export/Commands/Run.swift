@@ -20,19 +20,19 @@ struct Run: ParsableCommand {
     @Argument(help: ArgumentHelp("The pipeline file, e.g. pipelines/nightly.yml.", valueName: "file"))
     var file: String
 
-    @Option(help: ArgumentHelp("Backfill start, overriding the file.", valueName: "date"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--from"), valueName: "date"))
     var from: String?
 
-    @Option(help: ArgumentHelp("Backfill end, overriding the file.", valueName: "date"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--to"), valueName: "date"))
     var to: String?
 
-    @Option(help: ArgumentHelp("Incremental: where the first run starts when no watermark exists.", valueName: "date"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--start"), valueName: "date"))
     var start: String?
 
-    @Option(help: ArgumentHelp("Incremental: re-read this much before the watermark, for late writes (default 1h).", valueName: "duration"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--lookback"), valueName: "duration"))
     var lookback: String?
 
-    @Option(help: ArgumentHelp("End the range this long before now, so no window is read while records can still enter it (default 1m).", valueName: "duration"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--lag"), valueName: "duration"))
     var lag: String?
 
     @OptionGroup var connection: ConnectionOptions
@@ -47,14 +47,12 @@ struct Run: ParsableCommand {
         try RunExecution.reportingEveryExit(output: output, pipeline: name, mode: .incremental) { context in
             let definition = try PipelineDefinition.load(path: file)
             context.pipeline = definition.pipeline
-            context.mode = definition.mode ?? .backfill
-            var overrides = RunOverrides(connection: connection, tuning: tuning, filters: filters)
-            overrides.from = from
-            overrides.to = to
-            overrides.start = start
-            overrides.lookback = lookback
-            overrides.lag = lag
-            let request = try RunRequestBuilder.build(definition: definition, overrides: overrides, environment: ProcessInfo.processInfo.environment)
+            var overrides = RunOverrides(mode: nil, connection: connection, tuning: tuning, filters: filters)
+            for (flag, value) in [("--from", from), ("--to", to), ("--start", start), ("--lookback", lookback), ("--lag", lag)] {
+                overrides.set(flag, value)
+            }
+            let request = try RunSettings.build(file: definition, overrides: overrides, environment: ProcessInfo.processInfo.environment)
+            context.mode = request.mode
             try RunExecution.perform(request, output: output, context: context)
         }
     }

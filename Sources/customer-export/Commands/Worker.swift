@@ -31,13 +31,13 @@ struct Worker: ParsableCommand {
     @Option(help: ArgumentHelp("Read the run id from this file (written by `backfill --plan-only --run-file FILE`), e.g. in a Kubernetes init step.", valueName: "file"))
     var runFile: String?
 
-    @Option(help: ArgumentHelp("How long a claimed window stays this worker's without renewal (default 30s).", valueName: "duration"))
-    var lease: String = "30s"
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--lease"), valueName: "duration"))
+    var lease: String?
 
     @OptionGroup var access: AccessOptions
 
-    @Option(help: ArgumentHelp("Schema of the state tables (default customer_export).", valueName: "name"))
-    var stateSchema: String = "customer_export"
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--state-schema"), valueName: "name"))
+    var stateSchema: String?
 
     @OptionGroup var throughput: ThroughputOptions
 
@@ -45,9 +45,6 @@ struct Worker: ParsableCommand {
 
     func validate() throws {
         guard (runId == nil) != (runFile == nil) else { throw ValidationError("pass either --run ID or --run-file FILE") }
-        guard let span = TimeSpan(parsing: lease), span >= .seconds(1) else {
-            throw ValidationError("--lease \"\(lease)\" must be a duration of at least 1s, e.g. 30s")
-        }
     }
 
     func run() throws {
@@ -57,10 +54,11 @@ struct Worker: ParsableCommand {
             var overrides = RunOverrides()
             access.apply(to: &overrides)
             throughput.apply(to: &overrides)
-            var request = try ExportPipeline.workerRequest(
-                runId: id, databaseURL: access.databaseURL ?? environment["DATABASE_URL"] ?? "", state: try StateSchema(stateSchema),
-                overrides: overrides, environment: environment)
-            request.lease = TimeSpan(parsing: lease) ?? .seconds(30)
+            overrides.set("--lease", lease)
+            overrides.set("--state-schema", stateSchema)
+            let database = try RunSettings.database(file: nil, overrides: overrides, environment: environment)
+            let request = try ExportPipeline.workerRequest(
+                runId: id, databaseURL: database.databaseURL, state: database.state, overrides: overrides, environment: environment)
             context.known(request)
             try RunExecution.withPipeline(request, output: output) { pipeline in
                 try RunExecution.perform(pipeline, output: output, context: context) { try $0.work(runId: id) }

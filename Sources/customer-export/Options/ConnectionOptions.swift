@@ -6,78 +6,66 @@ import CustomerExport
 struct ConnectionOptions: ParsableArguments {
     @OptionGroup var access: AccessOptions
 
-    @Option(help: ArgumentHelp("Target table's schema (default public).", valueName: "name"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--target-schema"), valueName: "name"))
     var targetSchema: String?
 
-    @Option(help: ArgumentHelp("Target table (default customers).", valueName: "name"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--target-table"), valueName: "name"))
     var targetTable: String?
 
-    @Option(help: ArgumentHelp("Schema of the state tables: runs, windows, quarantine, watermarks (default customer_export).", valueName: "name"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--state-schema"), valueName: "name"))
     var stateSchema: String?
 
-    @Flag(inversion: .prefixedNo, help: "Keep every version of each customer in <table>_history (SCD type 2), overriding database.history.")
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp(RunSettings.help(flag: "--history")))
     var history: Bool?
 
     func apply(to overrides: inout RunOverrides) {
         access.apply(to: &overrides)
-        overrides.targetSchema = targetSchema
-        overrides.targetTable = targetTable
-        overrides.stateSchema = stateSchema
-        overrides.history = history
+        overrides.set("--target-schema", targetSchema)
+        overrides.set("--target-table", targetTable)
+        overrides.set("--state-schema", stateSchema)
+        overrides.set("--history", history)
     }
 }
 
-/// How hard to pull and how to slice the range.
+/// How hard to pull and how to slice the range. Values are checked by their declarations when
+/// the request is built, with the same sentences as the pipeline file's.
 struct TuningOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Window size: 90s, 15m, 1h, 1d (default 1d).", valueName: "duration"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--window"), valueName: "duration"))
     var window: String?
 
-    @Option(help: "Records per request, at most the server's maximum (default 200).")
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--page-size"), valueName: "n"))
     var pageSize: Int?
 
-    @Option(help: "Size windows to about this many records each, from the API's counts (default 20000).")
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--window-rows"), valueName: "n"))
     var windowRows: Int?
 
-    @Option(help: "Split a window whose API total exceeds this many rows (default 50000).")
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--max-window-rows"), valueName: "n"))
     var maxWindowRows: Int?
 
-    @Flag(help: "Read the range again even if an identical earlier run finished it.")
+    @Flag(help: ArgumentHelp(RunSettings.help(flag: "--restart")))
     var restart = false
 
-    @Flag(help: "If another run of this pipeline is active, wait for it instead of failing.")
+    @Flag(help: ArgumentHelp(RunSettings.help(flag: "--wait")))
     var wait = false
 
     @OptionGroup var throughput: ThroughputOptions
 
-    func validate() throws {
-        if let windowRows, windowRows < 1 {
-            throw ValidationError("--window-rows must be at least 1 (got \(windowRows)); the default is 20000")
-        }
-        if let pageSize, pageSize < 1 {
-            throw ValidationError("--page-size must be at least 1 (got \(pageSize)); use the server's maximum, usually 200")
-        }
-        if let window {
-            guard let span = TimeSpan(parsing: window), span.nanoseconds > 0 else {
-                throw ValidationError("--window \"\(window)\" is not a positive duration; use e.g. 1h or 1d")
-            }
-        }
-    }
-
     func apply(to overrides: inout RunOverrides) {
-        overrides.window = window
+        overrides.set("--window", window)
+        overrides.set("--page-size", pageSize)
+        overrides.set("--window-rows", windowRows)
+        overrides.set("--max-window-rows", maxWindowRows)
+        overrides.set("--restart", switch: restart)
+        overrides.set("--wait", switch: wait)
         throughput.apply(to: &overrides)
-        overrides.pageSize = pageSize
-        overrides.maxWindowRows = maxWindowRows
-        overrides.windowRows = windowRows
-        overrides.restart = restart
-        overrides.wait = wait
     }
 }
 
 extension RunOverrides {
     /// The flags every run-like command shares, in one place.
-    init(connection: ConnectionOptions, tuning: TuningOptions, filters: FilterOptions) {
+    init(mode: RunMode?, connection: ConnectionOptions, tuning: TuningOptions, filters: FilterOptions) {
         self.init()
+        self.mode = mode
         connection.apply(to: &self)
         tuning.apply(to: &self)
         filters.apply(to: &self)

@@ -8,30 +8,30 @@ import CustomerExport
 /// The exact-instant filters `createdAt`/`updatedAt` (and their From/To) are not offered: the
 /// run's windows set those bounds on every request, and a fixed filter would fight them.
 struct FilterOptions: ParsableArguments {
-    @Option(name: .customLong("type"), help: ArgumentHelp("Only customers of this type (repeatable: --type business --type fleet).", valueName: "type"))
+    @Option(name: .customLong("type"), help: ArgumentHelp(RunSettings.help(flag: "--type"), valueName: "type"))
     var types: [String] = []
 
-    @Option(name: .customLong("customer-id"), help: ArgumentHelp("Only this customer id (repeatable).", valueName: "id"))
+    @Option(name: .customLong("customer-id"), help: ArgumentHelp(RunSettings.help(flag: "--customer-id"), valueName: "id"))
     var customerIds: [Int64] = []
 
-    @Option(help: ArgumentHelp("Only direct children of this customer.", valueName: "id"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--parent-id"), valueName: "id"))
     var parentId: Int64?
 
-    @Option(help: ArgumentHelp("Only descendants (any depth) of this customer.", valueName: "id"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--owner-id"), valueName: "id"))
     var ownerId: Int64?
 
-    @Option(help: ArgumentHelp("Only customers under this operator (CPO); the token must be allowed to use it.", valueName: "id"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--operator-id"), valueName: "id"))
     var operatorId: Int64?
 
-    @Option(help: ArgumentHelp("Only customers whose name, id or external id contains this text (case-insensitive).", valueName: "text"))
+    @Option(help: ArgumentHelp(RunSettings.help(flag: "--search"), valueName: "text"))
     var search: String?
 
     func apply(to overrides: inout RunOverrides) {
-        overrides.filters.types = types
-        overrides.filters.customerIds = customerIds
-        overrides.filters.parentId = parentId
-        overrides.filters.ownerId = ownerId
-        overrides.filters.operatorId = operatorId
-        overrides.filters.search = search
+        overrides.set("--type", list: types)
+        overrides.set("--customer-id", list: customerIds)
+        overrides.set("--parent-id", parentId)
+        overrides.set("--owner-id", ownerId)
+        overrides.set("--operator-id", operatorId)
+        overrides.set("--search", search)
     }
 }

@@ -7,10 +7,9 @@ import TestSupport
 /// flag any subcommand's `--help` lists, and every key a pipeline file may hold, must appear in it.
 @Suite("docs/configuration.md covers every flag and pipeline key")
 struct ConfigurationDocsTests {
-    static let docs: String = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return (try? String(contentsOf: root.appendingPathComponent("docs/configuration.md"), encoding: .utf8)) ?? ""
-    }()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let docsURL = root.appendingPathComponent("docs/configuration.md")
+    static let docs: String = (try? String(contentsOf: docsURL, encoding: .utf8)) ?? ""
 
     /// The subcommands `--help` lists under SUBCOMMANDS (the first word of each entry).
     static func subcommands(in help: String) -> [String] {
@@ -42,14 +41,7 @@ struct ConfigurationDocsTests {
 
     @Test("every pipeline file key is in docs/configuration.md")
     func everyKey() {
-        func leaves(_ shape: [String: PipelineKeys.Shape], _ path: String) -> [String] {
-            shape.flatMap { key, value -> [String] in
-                let here = path.isEmpty ? key : path + "." + key
-                if case let .mapping(children) = value { return [here] + leaves(children, here) }
-                return [here]
-            }
-        }
-        let keys = leaves(PipelineKeys.root, "")
+        let keys = PipelineKeys.leaves.union(PipelineKeys.sections).union(["pipeline"])
         #expect(keys.count > 30)
         // A key appears as `name:` in the YAML reference or as `section.name` in the text.
         let missing = keys.filter { key in
@@ -57,5 +49,49 @@ struct ConfigurationDocsTests {
             return !Self.docs.contains("\(name):") && !Self.docs.contains("`\(key)`")
         }.sorted()
         #expect(missing.isEmpty, "pipeline keys missing from docs/configuration.md: \(missing)")
+    }
+
+    @Test("every declared flag is offered by a subcommand, with the declaration's help line")
+    func declaredFlagsAreOffered() async throws {
+        let help = try await Executables.run("customer-export", ["backfill", "--help"]).stdout
+            + (try await Executables.run("customer-export", ["run", "--help"]).stdout)
+            + (try await Executables.run("customer-export", ["worker", "--help"]).stdout)
+        let offered = Self.flags(in: help)
+        let declared = Set(RunSettings.all.compactMap(\.flag))
+        #expect(declared.subtracting(offered).isEmpty, "declared but offered by no command: \(declared.subtracting(offered).sorted())")
+        // The first words of each flag's help line (as --help wraps it), from the flag's first declaration.
+        let unfolded = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        var seen: Set<String> = []
+        for setting in RunSettings.all {
+            guard let flag = setting.flag, seen.insert(flag).inserted else { continue }
+            let opening = setting.help.split(separator: " ").prefix(3).joined(separator: " ").trimmingCharacters(in: .punctuationCharacters)
+            let shown = unfolded.contains(opening)
+            #expect(shown, "\(flag): \"\(opening)\" is not in --help")
+        }
+    }
+
+    @Test("the settings reference in docs/configuration.md is the one the declarations write")
+    func generatedReference() throws {
+        let docs = Self.docs
+        let start = try #require(docs.range(of: RunSettings.referenceStart), "the reference's start marker is missing")
+        let end = try #require(docs.range(of: RunSettings.referenceEnd, range: start.upperBound..<docs.endIndex), "the reference's end marker is missing")
+        let written = docs[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+        let expected = RunSettings.referenceTable
+        if written != expected, ProcessInfo.processInfo.environment["CUSTOMER_EXPORT_UPDATE_DOCS"] == "1" {
+            let updated = docs[..<start.upperBound] + "\n" + expected + "\n" + docs[end.lowerBound...]
+            try String(updated).write(to: Self.docsURL, atomically: true, encoding: .utf8)
+            return
+        }
+        #expect(written == expected, "docs/configuration.md's settings reference is out of date; run CUSTOMER_EXPORT_UPDATE_DOCS=1 scripts/test --filter ConfigurationDocsTests")
+    }
+
+    @Test("the commented example pipeline file shows every key")
+    func exampleFileHasEveryKey() throws {
+        let example = try String(contentsOf: Self.root.appendingPathComponent("pipelines/backfill-example.yml"), encoding: .utf8)
+        let missing = PipelineKeys.leaves.filter { key in
+            let name = key.split(separator: ".").last.map(String.init) ?? key
+            return !example.contains("\(name):")
+        }
+        #expect(missing.isEmpty, "pipelines/backfill-example.yml does not show: \(missing.sorted())")
     }
 }

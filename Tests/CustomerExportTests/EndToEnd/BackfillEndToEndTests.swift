@@ -39,7 +39,7 @@ struct BackfillEndToEndTests {
             #expect(again.exitCode == 0)
             #expect(again.pages == 0 && again.rows.inserted == 0 && again.rows.updated == 0)
             // --restart reads everything again and still changes nothing.
-            let restarted = try await harness.run(try harness.backfill { $0.restart = true })
+            let restarted = try await harness.run(try harness.backfill { $0.set("--restart", switch: true) })
             #expect(restarted.exitCode == 0)
             #expect(restarted.rows.inserted == 0 && restarted.rows.updated == 0)
             #expect(restarted.rows.unchanged >= 20_000)
@@ -59,7 +59,7 @@ struct BackfillEndToEndTests {
             $0.slowMilliseconds = 200
         }
         defer { Task { await harness.cleanup() } }
-        let report = try await harness.run(try harness.backfill { $0.window = "30d"; $0.pageSize = 50 })
+        let report = try await harness.run(try harness.backfill { $0.set("--window", "30d"); $0.set("--page-size", 50) })
         #expect(report.exitCode == 0, "\(report.summary)")
         #expect(report.requests.retriesByStatus.values.reduce(0, +) > 0)
         #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
@@ -68,7 +68,7 @@ struct BackfillEndToEndTests {
     @Test("windows over the row limit are split in halves and the table still equals the truth")
     func splitting() async throws {
         try await ExportHarness.with(configure: { $0.customers = 4000 }) { harness in
-            let report = try await harness.run(try harness.backfill { $0.window = "365d"; $0.maxWindowRows = 400; $0.pageSize = 100 })
+            let report = try await harness.run(try harness.backfill { $0.set("--window", "365d"); $0.set("--max-window-rows", 400); $0.set("--page-size", 100) })
             #expect(report.exitCode == 0, "\(report.summary)")
             #expect(report.windows.split > 0)
             #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
@@ -78,7 +78,7 @@ struct BackfillEndToEndTests {
     @Test("the bare-array envelope (no total) is read ahead until a short page and equals the truth")
     func arrayEnvelope() async throws {
         try await ExportHarness.with(configure: { $0.customers = 3000; $0.envelope = .array }) { harness in
-            var request = try harness.backfill { $0.window = "90d"; $0.pageSize = 50 }
+            var request = try harness.backfill { $0.set("--window", "90d"); $0.set("--page-size", 50) }
             request.api.envelope = .array
             let report = try await harness.run(request)
             #expect(report.exitCode == 0, "\(report.summary)")

@@ -54,14 +54,12 @@ struct ExportHarness: Sendable {
     func backfill(from: String = "2023-01-01", to: String = "2026-01-01", _ adjust: (inout RunOverrides) -> Void = { _ in }) throws -> RunRequest {
         var overrides = RunOverrides()
         overrides.mode = .backfill
-        overrides.apiURL = simulator.baseURL
-        overrides.databaseURL = databaseURL
-        overrides.targetSchema = targetSchema
-        overrides.stateSchema = stateSchema
-        overrides.from = from
-        overrides.to = to
+        for (flag, value) in [("--api-url", simulator.baseURL), ("--database-url", databaseURL), ("--target-schema", targetSchema),
+                              ("--state-schema", stateSchema), ("--from", from), ("--to", to)] {
+            overrides.set(flag, value)
+        }
         adjust(&overrides)
-        return try RunRequestBuilder.build(definition: nil, overrides: overrides, environment: ["CUSTOMERS_API_TOKEN": token])
+        return try RunSettings.build(file: nil, overrides: overrides, environment: ["CUSTOMERS_API_TOKEN": token])
     }
 
     /// Runs the pipeline in this process, off the cooperative thread pool.

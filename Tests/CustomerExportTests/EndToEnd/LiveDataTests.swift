@@ -44,7 +44,7 @@ struct LiveDataTests {
         try await ExportHarness.with(configure: { $0.customers = 3000 }) { harness in
             let url = harness.simulator.baseURL + Self.deletions
             var pipeline = ExportPipeline(
-                request: try harness.backfill { $0.window = "3650d"; $0.pageSize = 100; $0.concurrency = 1; $0.maxWindowRows = 100_000 },
+                request: try harness.backfill { $0.set("--window", "3650d"); $0.set("--page-size", 100); $0.set("--concurrency", 1); $0.set("--max-window-rows", 100_000) },
                 cancellation: CancellationToken(), logger: Logger(label: "drift"))
             // Request 1 is the preflight, 2 the first page (an explicit --window plans by the
             // calendar, without counting): delete right after it, before page two.
@@ -66,7 +66,7 @@ struct LiveDataTests {
         try await ExportHarness.with(configure: { $0.customers = 3000 }) { harness in
             let url = harness.simulator.baseURL + Self.deletions
             var pipeline = ExportPipeline(
-                request: try harness.backfill { $0.windowRows = 1000; $0.pageSize = 100; $0.concurrency = 1 },
+                request: try harness.backfill { $0.set("--window-rows", 1000); $0.set("--page-size", 100); $0.set("--concurrency", 1) },
                 cancellation: CancellationToken(), logger: Logger(label: "drift"))
             // The planner's requests are limit=1; the deletion goes right before the first
             // window's second page, after the planner has cut the windows by rank.

@@ -11,13 +11,11 @@ import TestSupport
 struct NightlyTests {
     func incremental(_ harness: ExportHarness) throws -> RunRequest {
         try harness.backfill { overrides in
+            // --from and --to, set by `backfill`, are not read in an incremental run.
             overrides.mode = .incremental
-            overrides.from = nil
-            overrides.to = nil
-            overrides.start = "2023-01-01"
-            overrides.lag = "0s"
-            overrides.lookback = "1h"
-            overrides.window = "30d"
+            for (flag, value) in [("--start", "2023-01-01"), ("--lag", "0s"), ("--lookback", "1h"), ("--window", "30d")] {
+                overrides.set(flag, value)
+            }
         }
     }
 

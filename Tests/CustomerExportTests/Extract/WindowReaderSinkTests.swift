@@ -58,13 +58,13 @@ struct WindowReaderSinkTests {
         }
         #expect(truth.count == 500)
         var configuration = APIConfiguration(baseURL: simulator.baseURL, token: "t")
-        configuration.pageSize = 50
+        configuration.pageLimit = 50
         let cancellation = CancellationToken()
         let client = CustomersAPIClient(configuration: configuration, transport: transport, stats: RequestStats(), cancellation: cancellation)
         let sink = CollectingSink()
         let reader = WindowReader(
             client: client, limiter: RequestLimiter(limit: 4), sink: sink,
-            settings: WindowReadSettings(pageSize: 50, maxWindowRows: 300), events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
+            settings: WindowReadSettings(pageLimit: 50, maxWindowRows: 300), events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
         let all = TimeWindow(field: .createdAt, from: try #require(Timestamp(dateOrTimestamp: "2000-01-01")), to: try #require(Timestamp(dateOrTimestamp: "2100-01-01")))
 
         let summaries = try await runBlocking { reader.read(all) }
@@ -98,12 +98,12 @@ struct WindowReaderSinkTests {
         let transport = try AsyncHTTPClientTransport(maxConnections: 4, connectTimeout: .seconds(5), caFile: nil, maxBodyBytes: 100_000)
         defer { transport.shutdown() }
         var configuration = APIConfiguration(baseURL: simulator.baseURL, token: "t")
-        configuration.pageSize = 5
+        configuration.pageLimit = 5
         let client = CustomersAPIClient(configuration: configuration, transport: transport, stats: RequestStats(), cancellation: CancellationToken())
         let sink = CollectingSink()
         let reader = WindowReader(
             client: client, limiter: RequestLimiter(limit: 4), sink: sink,
-            settings: WindowReadSettings(pageSize: 5), events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
+            settings: WindowReadSettings(pageLimit: 5), events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
         let window = TimeWindow(field: .createdAt, from: try #require(Timestamp(rfc3339: start)), to: try #require(Timestamp(dateOrTimestamp: "2100-01-01")))
 
         let summaries = try await runBlocking { reader.read(window) }

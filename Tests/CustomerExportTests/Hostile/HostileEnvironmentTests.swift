@@ -28,10 +28,8 @@ struct HostileEnvironmentTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("token-\(UUID().uuidString)").path
         try "tok-123\nPASSWORD=hunter2\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
-        var overrides = RunOverrides()
-        overrides.tokenFile = path
         #expect(throws: ExportError.configuration("the token file \(path) holds a line break inside the token, so it is more than one token (or not one); put only the token in it")) {
-            _ = try RunRequestBuilder.token(nil, overrides, [:])
+            _ = try RunSettings.token(file: path, variable: "CUSTOMERS_API_TOKEN", environment: [:])
         }
     }
 
@@ -59,9 +57,14 @@ struct HostileEnvironmentTests {
             """
         let dsn = "postgresql://u:pa: ss#word@h/db"
         let definition = try PipelineDefinition.parse(yaml, source: "p.yaml", environment: ["DSN": dsn, "CONC": "3", "API": "http://h:1"])
-        #expect(definition.database?.url == dsn)
-        #expect(definition.concurrency == 3)
-        #expect(definition.api?.url == "http://h:1")
+        #expect(definition.values["database.url"] == .text(dsn))
+        #expect(definition.values["concurrency"] == .text("3"))
+        #expect(definition.values["api.url"] == .text("http://h:1"))
+        var overrides = RunOverrides()
+        overrides.set("--from", "2024-01-01")
+        overrides.set("--to", "2024-02-01")
+        let request = try RunSettings.build(file: definition, overrides: overrides, environment: ["CUSTOMERS_API_TOKEN": "t"])
+        #expect(request.databaseURL == dsn && request.concurrency == 3 && request.api.baseURL == "http://h:1")
     }
 
     @Test("a YAML error names the line and column, never the line's text")
@@ -112,37 +115,37 @@ struct ContradictingTotalsTests {
 
 @Suite("Hostile environment: stored run parameters are signed with the token")
 struct CredentialSignatureTests {
-    func parameters() throws -> RunParameters {
+    func parameters() throws -> StoredValue {
         var overrides = RunOverrides()
-        overrides.apiURL = "https://api.example.com"
-        overrides.databaseURL = "postgresql://u@h/db"
-        overrides.from = "2024-01-01"
-        overrides.to = "2024-02-01"
-        return RunParameters(try RunRequestBuilder.build(definition: nil, overrides: overrides, environment: ["CUSTOMERS_API_TOKEN": "tok-1"]))
+        for (flag, value) in [("--api-url", "https://api.example.com"), ("--database-url", "postgresql://u@h/db"), ("--from", "2024-01-01"), ("--to", "2024-02-01")] {
+            overrides.set(flag, value)
+        }
+        return RunSettings.stored(try RunSettings.build(file: nil, overrides: overrides, environment: ["CUSTOMERS_API_TOKEN": "tok-1"]))
     }
 
     @Test("the planner's signature verifies with its token, and with no other")
     func verifies() throws {
         let stored = try parameters()
-        let mac = try #require(stored.credentialMAC)
+        let mac = try #require(stored[path: "credentialMAC"]?.string)
         #expect(CredentialSignature(stored).verifies(mac, token: "tok-1"))
         #expect(!CredentialSignature(stored).verifies(mac, token: "tok-2"))
+        try RunSettings.checkCredentialSettings(stored, token: "tok-1", overrides: RunOverrides())
     }
 
     @Test("changing any setting that decides where the token goes breaks it", arguments: ["url", "path", "header", "scheme", "env", "file", "ca"])
     func tampered(_ field: String) throws {
         var stored = try parameters()
-        let mac = try #require(stored.credentialMAC)
+        let mac = try #require(stored[path: "credentialMAC"]?.string)
         switch field {
-        case "url": stored.apiBaseURL = "https://evil.example.net"
-        case "path": stored.apiPath = "/collect"
-        case "header": stored.authHeaderName = "X-Forward-To"
-        case "scheme": stored.authScheme = "Basic"
-        case "env": stored.tokenEnv = "DATABASE_URL"
-        case "file": stored.tokenFile = "/etc/shadow"
-        default: stored.caFile = "/tmp/evil-ca.pem"
+        case "url": stored.set(.string("https://evil.example.net"), at: "apiBaseURL")
+        case "path": stored.set(.string("/collect"), at: "apiPath")
+        case "header": stored.set(.string("X-Forward-To"), at: "authHeaderName")
+        case "scheme": stored.set(.string("Basic"), at: "authScheme")
+        case "env": stored.set(.string("DATABASE_URL"), at: "tokenEnv")
+        case "file": stored.set(.string("/etc/shadow"), at: "tokenFile")
+        default: stored.set(.string("/tmp/evil-ca.pem"), at: "caFile")
         }
         #expect(!CredentialSignature(stored).verifies(mac, token: "tok-1"))
-        #expect(throws: ExportError.self) { try stored.checkCredentialSettings(token: "tok-1", overrides: RunOverrides()) }
+        #expect(throws: ExportError.self) { try RunSettings.checkCredentialSettings(stored, token: "tok-1", overrides: RunOverrides()) }
     }
 }

@@ -11,6 +11,11 @@ public struct StateSchema: Sendable, Equatable {
         self.name = valid
     }
 
+    /// `customer_export`, the default: valid by construction, so it needs no check.
+    public static let standard = StateSchema(checked: "customer_export")
+
+    private init(checked name: String) { self.name = name }
+
     public var quoted: String { SQLIdentifier.quoted(name) }
     public func table(_ table: String) -> String { quoted + "." + SQLIdentifier.quoted(table) }
 }

@@ -20,6 +20,15 @@ public struct TargetTable: Sendable, Equatable {
         self.history = history
     }
 
+    /// `public.customers`, the default target: valid by construction, so it needs no check.
+    public static let standard = TargetTable(checked: "public", table: "customers")
+
+    private init(checked schema: String, table: String) {
+        self.schema = schema
+        self.table = table
+        history = false
+    }
+
     public var qualifiedName: String { SQLIdentifier.quoted(schema) + "." + SQLIdentifier.quoted(table) }
     public var historyName: String { SQLIdentifier.quoted(schema) + "." + SQLIdentifier.quoted(table + "_history") }
     /// `schema.table`, as stored in state rows and shown to people.

@@ -77,21 +77,10 @@ public struct RunRequest: Sendable {
         return parts.joined(separator: "|")
     }
 
-    /// Checks that need no network, with the sentence a user needs to fix each.
+    /// The checks between settings (each value alone was checked by its declaration in
+    /// `RunSettings`), with the sentence a user needs to fix each.
     public func validate() throws(ExportError) {
-        guard concurrency >= 1 else { throw .configuration("--concurrency must be at least 1 (it is \(concurrency)); try 8") }
-        guard loaders >= 1 else { throw .configuration("--loaders must be at least 1 (it is \(loaders)); try 4") }
-        if let windowSize, windowSize.nanoseconds <= 0 { throw .configuration("--window must be longer than zero (it is \(windowSize)); try 1d") }
-        guard api.pageSize >= 1 else { throw .configuration("--page-size must be at least 1 (it is \(api.pageSize)); use the server's maximum, usually 200") }
-        guard targetWindowRows >= 1 else { throw .configuration("--window-rows (windowRows in a pipeline file) must be at least 1 (it is \(targetWindowRows)); the default is 20000") }
-        guard lockTimeout.nanoseconds >= 1_000_000 else {
-            throw .configuration("database.lockTimeout must be at least 1ms (it is \(lockTimeout)); the default is 10s")
-        }
-        guard api.maxResponseBytes >= 65_536 else {
-            throw .configuration("api.maxResponseBytes must be at least 65536 (it is \(api.maxResponseBytes)); the default is \(APIConfiguration.defaultMaxResponseBytes) (20 MiB)")
-        }
-        guard maxWindowRows >= api.pageSize else { throw .configuration("max-window-rows (\(maxWindowRows)) must be at least the page size (\(api.pageSize))") }
-        guard lookback.nanoseconds >= 0, lag.nanoseconds >= 0 else { throw .configuration("--lookback and --lag cannot be negative") }
+        guard maxWindowRows >= api.pageLimit else { throw .configuration("--max-window-rows (\(maxWindowRows)) must be at least the page size (\(api.pageLimit))") }
         guard !api.token.isEmpty else {
             throw .configuration("no API token: set CUSTOMERS_API_TOKEN or pass --token-file FILE")
         }
