@@ -27,48 +27,24 @@ public enum AdminOperations {
         let connection = try DatabaseSession.connect(databaseURL)
         defer { connection.close() }
         do {
-            let runs = try connection.execute(
-                """
-                SELECT r.id, r.pipeline, r.mode, r.status, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
-                       to_char(r.range_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), to_char(r.range_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                       count(w.*) FILTER (WHERE w.status = \(WindowStatus.done.sql)), count(w.*) FILTER (WHERE w.status = \(WindowStatus.pending.sql)),
-                       count(w.*) FILTER (WHERE w.status = \(WindowStatus.failed.sql)), coalesce(sum(w.rows_fetched), 0),
-                       coalesce(sum(w.rows_inserted + w.rows_updated), 0), coalesce(sum(w.rows_quarantined), 0), r.last_error
-                FROM \(state.table("runs")) r LEFT JOIN \(state.table("windows")) w ON w.run_id = r.id
-                WHERE ($1::bigint IS NULL OR r.id = $1::bigint)
-                GROUP BY r.id ORDER BY r.id DESC LIMIT \(max(1, limit))
-                """, parameters: [runId.map(String.init)])
-            guard !runs.rows.isEmpty else {
+            let store = StateStore(schema: state, connection: connection)
+            let runs = try store.runListings(runId: runId, limit: limit)
+            guard !runs.isEmpty else {
                 return runId.map { "no run \($0) in \(state.name).runs" } ?? "no runs recorded in \(state.name).runs yet"
             }
             var lines = ["RUN  PIPELINE      MODE         STATUS       STARTED (UTC)        RANGE                                       DONE  PEND  FAIL  FETCHED  WRITTEN  QUAR"]
-            for r in runs.rows {
-                func v(_ i: Int) -> String { r[i] ?? "" }
+            for r in runs {
                 lines.append(
-                    [pad(v(0), 4), pad(v(1), 13), pad(v(2), 12), pad(v(3), 12), pad(v(4), 20), pad(v(5) + " – " + v(6), 43),
-                     pad(v(7), 5), pad(v(8), 5), pad(v(9), 5), pad(v(10), 8), pad(v(11), 8), v(12)].joined(separator: " "))
-                if let error = r[13], !error.isEmpty { lines.append("     last error: \(error)") }
+                    [pad(r.id, 4), pad(r.pipeline, 13), pad(r.mode, 12), pad(r.status, 12), pad(r.startedAt, 20), pad(r.range, 43),
+                     pad(r.done, 5), pad(r.pending, 5), pad(r.failed, 5), pad(r.fetched, 8), pad(r.written, 8), r.quarantined].joined(separator: " "))
+                if let error = r.lastError, !error.isEmpty { lines.append("     last error: \(error)") }
             }
             if let runId {
-                let workers = try connection.execute(
-                    """
-                    SELECT coalesce(completed_by, claimed_by), count(*) FILTER (WHERE status = \(WindowStatus.done.sql)), coalesce(sum(rows_fetched), 0),
-                           count(*) FILTER (WHERE status = \(WindowStatus.pending.sql) AND claimed_by IS NOT NULL AND lease_until >= now()),
-                           count(*) FILTER (WHERE status = \(WindowStatus.pending.sql) AND claimed_by IS NOT NULL AND lease_until < now())
-                    FROM \(state.table("windows")) WHERE run_id = $1 AND coalesce(completed_by, claimed_by) IS NOT NULL
-                    GROUP BY 1 ORDER BY 1
-                    """, parameters: [String(runId)])
-                for w in workers.rows {
-                    lines.append("  worker \(w[0] ?? "?"): \(w[1] ?? "0") windows done, \(w[2] ?? "0") rows, \(w[3] ?? "0") held, \(w[4] ?? "0") stale lease(s)")
+                for w in try store.workerTallies(runId: runId) {
+                    lines.append("  worker \(w.worker): \(w.windowsDone) windows done, \(w.rows) rows, \(w.held) held, \(w.staleLeases) stale lease(s)")
                 }
-                let failed = try connection.execute(
-                    """
-                    SELECT to_char(window_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), to_char(window_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-                           status, attempts, coalesce(last_error, '')
-                    FROM \(state.table("windows")) WHERE run_id = $1 AND status IN \(WindowStatus.sqlList([.failed, .pending])) ORDER BY window_from LIMIT 20
-                    """, parameters: [String(runId)])
-                for w in failed.rows {
-                    lines.append("  window [\(w[0] ?? ""), \(w[1] ?? "")] \(w[2] ?? "") after \(w[3] ?? "0") attempt(s) \(w[4] ?? "")")
+                for w in try store.unfinishedWindows(runId: runId) {
+                    lines.append("  window [\(w.from), \(w.to)] \(w.status) after \(w.attempts) attempt(s) \(w.lastError)")
                 }
             }
             return lines.joined(separator: "\n")

@@ -167,25 +167,13 @@ struct RetriedBatch {
         try connection.transaction { () throws(PostgresError) in
             var stillInvalid = invalid
             if !rows.isEmpty {
-                let staging = "pg_temp.customer_export_retry"
-                _ = try connection.execute(MergeStatement.createStaging(named: staging))
-                var bytes: [UInt8] = []
-                for row in rows { CustomerColumns.encode(row, to: &bytes) }
-                _ = try StagingCopy.copy([bytes], into: staging, on: connection)
-                var merged = ExportCounts()
-                if inParts {
-                    let parted = try PartedMerge(target: target, stagingTable: staging).run(on: connection)
-                    merged = parted.load
-                    stillInvalid += parted.refused
-                    report.stillQuarantined += parted.refused.count
-                    for entry in parted.refused { report.newReasons[entry.reason, default: 0] += 1 }
-                } else {
-                    merged = try WindowMerge(target: target, stagingTable: staging, newRowsFirst: NewRowsFirst(minConflicts: 0)).run(on: connection)
-                }
+                let (merged, refused) = try StagingTable.merge(rows, into: target, inParts: inParts, on: connection)
+                stillInvalid += refused
+                report.stillQuarantined += refused.count
+                for entry in refused { report.newReasons[entry.reason, default: 0] += 1 }
                 report.inserted += merged.inserted
                 report.updated += merged.updated
                 report.merged += Set(rows.map(\.id)).count - (stillInvalid.count - invalid.count)
-                _ = try connection.execute("DROP TABLE \(staging)")
             }
             try store.deleteQuarantine(ids: replaced)
             let allTime = TimeWindow(field: .createdAt, from: Timestamp(nanosecondsSinceEpoch: 0), to: QuarantineRetry.endOfTime)

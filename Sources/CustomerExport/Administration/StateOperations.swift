@@ -8,7 +8,7 @@ public enum StateOperations {
     /// Every pipeline the state knows, with what an active run is doing.
     public static func status(databaseURL: String, state: StateSchema) throws(ExportError) -> [PipelineStatus] {
         try withConnection(databaseURL) { connection throws(PostgresError) in
-            try StateStore(schema: state, connection: connection).pipelineStatuses { pipeline, target throws(PostgresError) in
+            try PipelineStatus.all(in: StateStore(schema: state, connection: connection)) { pipeline, target throws(PostgresError) in
                 try isLocked(connection, DatabaseSession.lockKey(state: state, targetName: target, pipeline: pipeline))
             }
         } missing: { [] }
@@ -17,11 +17,7 @@ public enum StateOperations {
     /// Moves a pipeline's watermark to `value` (its next incremental run starts there, minus the look-back).
     public static func setWatermark(databaseURL: String, state: StateSchema, pipeline: String, target: String?, to value: Timestamp) throws(ExportError) -> String {
         try changing(databaseURL, state, pipeline: pipeline, target: target) { connection, target throws(PostgresError) in
-            _ = try connection.execute(
-                """
-                INSERT INTO \(state.table("watermarks")) (pipeline, target, watermark, run_id) VALUES ($1, $2, $3, NULL)
-                ON CONFLICT (pipeline, target) DO UPDATE SET watermark = EXCLUDED.watermark, run_id = NULL, updated_at = now()
-                """, parameters: [pipeline, target, value.rfc3339])
+            try StateStore(schema: state, connection: connection).setWatermark(pipeline: pipeline, target: target, to: value)
             return "the watermark of \(pipeline) → \(target) is now \(value.rfc3339); its next incremental run starts there, minus the look-back"
         }
     }
@@ -29,9 +25,8 @@ public enum StateOperations {
     /// Removes a pipeline's watermark: its next incremental run starts at the pipeline's `start`.
     public static func resetWatermark(databaseURL: String, state: StateSchema, pipeline: String, target: String?) throws(ExportError) -> String {
         try changing(databaseURL, state, pipeline: pipeline, target: target) { connection, target throws(PostgresError) in
-            let removed = try connection.execute(
-                "DELETE FROM \(state.table("watermarks")) WHERE pipeline = $1 AND target = $2", parameters: [pipeline, target]).rowsAffected
-            return removed == 0
+            let removed = try StateStore(schema: state, connection: connection).removeWatermark(pipeline: pipeline, target: target)
+            return !removed
                 ? "\(pipeline) → \(target) had no watermark; nothing changed"
                 : "the watermark of \(pipeline) → \(target) is removed; its next incremental run starts at the pipeline's start (or --start)"
         }
@@ -40,23 +35,19 @@ public enum StateOperations {
     /// Deletes a run and its windows, so the next identical command starts it afresh. Its rows
     /// stay in the target, and its quarantine entries stay too.
     public static func forgetRun(databaseURL: String, state: StateSchema, runId: Int64) throws(ExportError) -> String {
-        let found = try withConnection(databaseURL) { connection throws(PostgresError) -> (String, String)? in
-            let result = try connection.execute("SELECT pipeline, target FROM \(state.table("runs")) WHERE id = $1", parameters: [String(runId)])
-            guard let row = result.rows.first, let pipeline = row[0], let target = row[1] else { return nil }
-            return (pipeline, target)
+        let found = try withConnection(databaseURL) { connection throws(PostgresError) -> (pipeline: String, target: String)? in
+            try StateStore(schema: state, connection: connection).pipelineAndTarget(ofRun: runId)
         } missing: { nil }
         guard let (pipeline, target) = found else {
             throw .configuration("there is no run \(runId) in \(state.name).runs; `customer-export status` lists them")
         }
         return try changing(databaseURL, state, pipeline: pipeline, target: target) { connection, _ throws(PostgresError) in
-            let held = try connection.execute(
-                "SELECT count(*) FROM \(state.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND lease_until >= now()",
-                parameters: [String(runId)])
-            if let count = held.rows.first?[0].flatMap({ Int($0) }), count > 0 {
+            let store = StateStore(schema: state, connection: connection)
+            let count = try store.heldWindowCount(runId: runId)
+            if count > 0 {
                 throw PostgresError(kind: .query, sqlState: SQLState.objectInUse, message: "run \(runId) has \(count) window(s) in the hands of a worker; stop its workers or wait for their leases to end")
             }
-            let windows = try connection.execute("DELETE FROM \(state.table("windows")) WHERE run_id = $1", parameters: [String(runId)]).rowsAffected
-            _ = try connection.execute("DELETE FROM \(state.table("runs")) WHERE id = $1", parameters: [String(runId)])
+            let windows = try store.forgetRun(runId)
             return "run \(runId) of \(pipeline) → \(target) and its \(windows) window(s) are forgotten; the rows it loaded stay in \(target)"
         }
     }
@@ -98,11 +89,7 @@ public enum StateOperations {
         }
         let targets: [String]
         do {
-            targets = try connection.execute(
-                """
-                SELECT target FROM \(state.table("runs")) WHERE pipeline = $1
-                UNION SELECT target FROM \(state.table("watermarks")) WHERE pipeline = $1 ORDER BY 1
-                """, parameters: [pipeline]).rows.compactMap { $0[0] }
+            targets = try StateStore(schema: state, connection: connection).targets(ofPipeline: pipeline)
         } catch where SQLState.isMissingObject(error.sqlState) {
             throw .configuration("no state tables in schema \(state.name) yet; run `customer-export migrate` or a first run")
         } catch {

@@ -14,7 +14,7 @@ public struct PostgresLoader: Loading {
     /// The checkpoint writes on `connection`; made anew when the connection is reopened.
     var state: any WindowCheckpoints
     let context: CommitContext
-    var stagingTables: [TimeWindow: String] = [:]
+    var stagingTables: [TimeWindow: StagingTable] = [:]
     var quarantined: [TimeWindow: [QuarantinedRecord]] = [:]
     private var nextStagingNumber = 0
     var totals = ExportCounts()
@@ -122,13 +122,12 @@ public struct PostgresLoader: Loading {
         }
     }
 
-    private mutating func stagingTable(for window: TimeWindow) throws(PostgresError) -> String {
-        if let name = stagingTables[window] { return name }
+    private mutating func stagingTable(for window: TimeWindow) throws(PostgresError) -> StagingTable {
+        if let table = stagingTables[window] { return table }
         nextStagingNumber += 1
-        let name = "pg_temp.customer_export_stage_\(nextStagingNumber)"
-        _ = try connection.execute(MergeStatement.createStaging(named: name))
-        stagingTables[window] = name
-        return name
+        let table = try StagingTable.create("pg_temp.customer_export_stage_\(nextStagingNumber)", on: connection)
+        stagingTables[window] = table
+        return table
     }
 
     private mutating func copy(_ window: TimeWindow, _ events: [LoadEvent]) throws(PostgresError) {
@@ -139,7 +138,7 @@ public struct PostgresLoader: Loading {
             return nil
         }
         // Values PostgreSQL refuses are set aside one line at a time, not the window's failure.
-        let copied = try StagingCopy.copyBisecting(chunks, into: table, on: connection)
+        let copied = try StagingCopy.copyBisecting(chunks, into: table.name, on: connection)
         totals.rowsStaged += copied.rows
         if !copied.refused.isEmpty { quarantined[window, default: []] += copied.refused.map(\.quarantined) }
         totals.copySeconds += Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
@@ -191,20 +190,16 @@ public struct PostgresLoader: Loading {
         return try connection.transaction { () throws(PostgresError) -> (load: ExportCounts, quarantined: Int)? in
             guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
             var load = ExportCounts()
-            if let staging, inParts {
-                let parted = try PartedMerge(target: target, stagingTable: staging).run(on: connection)
-                load = parted.load
-                records += parted.refused
-            } else if let staging {
-                load = try WindowMerge(target: target, stagingTable: staging, newRowsFirst: context.newRowsFirst).run(on: connection)
+            if let staging {
+                let merged = try staging.merge(into: target, inParts: inParts, newRowsFirst: context.newRowsFirst, on: connection)
+                load = merged.load
+                records += merged.refused
             }
             if context.marksDeletions {
-                load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging)
+                load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging?.name)
                     .mark(window: window, rangeEnd: context.rangeEnd, quarantined: records, on: connection)
             }
-            if let staging {
-                _ = try connection.execute("DROP TABLE \(staging)")
-            }
+            try staging?.drop(on: connection)
             if !records.isEmpty {
                 try state.recordQuarantine(runId: context.runId, window: window, target: target, records)
             }
@@ -240,8 +235,6 @@ public struct PostgresLoader: Loading {
 
     private mutating func dropStaging(_ window: TimeWindow) throws(PostgresError) {
         quarantined[window] = nil
-        if let staging = stagingTables.removeValue(forKey: window) {
-            _ = try connection.execute("DROP TABLE IF EXISTS \(staging)")
-        }
+        try stagingTables.removeValue(forKey: window)?.drop(on: connection)
     }
 }

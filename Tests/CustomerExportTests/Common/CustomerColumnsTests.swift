@@ -28,7 +28,7 @@ struct CustomerColumnsTests {
         let target = try TargetTable(schema: "reporting", table: "customers")
         let staging = MergeStatement.createStaging(named: "pg_temp.stage_1")
         #expect(staging == "CREATE TEMP TABLE pg_temp.stage_1 (\(CustomerColumns.definitions))")
-        let statements = SchemaMigrator(target: target, state: try StateSchema()).targetStatements()
+        let statements = target.creationStatements
         let create = try #require(statements.first)
         for column in CustomerColumns.all {
             #expect(create.contains(column.definition), "\(column.name) in the target's CREATE TABLE")

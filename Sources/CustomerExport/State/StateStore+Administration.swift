@@ -1,0 +1,51 @@
+import LibPQ
+
+/// The changes `customer-export state` makes by hand: move or remove a watermark, forget a run.
+/// The caller holds the pipeline's lock and runs each in a transaction (`StateOperations`).
+extension StateStore {
+    /// Sets a pipeline's watermark; no run moved it, so it names none.
+    public func setWatermark(pipeline: String, target: String, to value: Timestamp) throws(PostgresError) {
+        _ = try connection.execute(
+            """
+            INSERT INTO \(schema.table("watermarks")) (pipeline, target, watermark, run_id) VALUES ($1, $2, $3, NULL)
+            ON CONFLICT (pipeline, target) DO UPDATE SET watermark = EXCLUDED.watermark, run_id = NULL, updated_at = now()
+            """, parameters: [pipeline, target, value.rfc3339])
+    }
+
+    /// Removes a pipeline's watermark; false when it had none.
+    public func removeWatermark(pipeline: String, target: String) throws(PostgresError) -> Bool {
+        try connection.execute(
+            "DELETE FROM \(schema.table("watermarks")) WHERE pipeline = $1 AND target = $2", parameters: [pipeline, target]).rowsAffected > 0
+    }
+
+    /// The pipeline and target of a run, or nil when there is no such run.
+    public func pipelineAndTarget(ofRun runId: Int64) throws(PostgresError) -> (pipeline: String, target: String)? {
+        let result = try connection.execute("SELECT pipeline, target FROM \(schema.table("runs")) WHERE id = $1", parameters: [String(runId)])
+        guard let row = result.rows.first, let pipeline = row[0], let target = row[1] else { return nil }
+        return (pipeline, target)
+    }
+
+    /// Pending windows of a run that a worker holds under a live lease.
+    public func heldWindowCount(runId: Int64) throws(PostgresError) -> Int {
+        let held = try connection.execute(
+            "SELECT count(*) FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND lease_until >= now()",
+            parameters: [String(runId)])
+        return held.rows.first?[0].flatMap { Int($0) } ?? 0
+    }
+
+    /// Deletes a run and its windows; returns how many windows went. Its quarantine entries stay.
+    public func forgetRun(_ runId: Int64) throws(PostgresError) -> Int {
+        let windows = try connection.execute("DELETE FROM \(schema.table("windows")) WHERE run_id = $1", parameters: [String(runId)]).rowsAffected
+        _ = try connection.execute("DELETE FROM \(schema.table("runs")) WHERE id = $1", parameters: [String(runId)])
+        return windows
+    }
+
+    /// The targets a pipeline's runs and watermark name.
+    public func targets(ofPipeline pipeline: String) throws(PostgresError) -> [String] {
+        try connection.execute(
+            """
+            SELECT target FROM \(schema.table("runs")) WHERE pipeline = $1
+            UNION SELECT target FROM \(schema.table("watermarks")) WHERE pipeline = $1 ORDER BY 1
+            """, parameters: [pipeline]).rows.compactMap { $0[0] }
+    }
+}

@@ -1,0 +1,90 @@
+import LibPQ
+
+/// What `customer-export status` reads from the state tables: each pipeline's newest run, its
+/// windows by status, and the watermarks. Times come back as text in UTC, as status shows them.
+extension StateStore {
+    /// The newest run of one pipeline into one target.
+    public struct LatestRun: Sendable, Equatable {
+        public var pipeline: String
+        public var target: String
+        public var id: Int64
+        public var mode: String
+        public var status: String
+        public var startedAt: String
+        public var finishedAt: String?
+        /// `createdAt [from, to)`.
+        public var range: String
+        /// The filters the run was planned with, as stored in its parameters (JSON).
+        public var filtersJSON: String?
+        public var lastError: String?
+        public var heartbeatAt: String?
+    }
+
+    public struct StoredWatermark: Sendable, Equatable {
+        public var pipeline: String
+        public var target: String
+        public var value: String
+        public var movedAt: String
+        public var byRun: Int64?
+    }
+
+    static func utcText(_ column: String) -> String { "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"')" }
+    static func isoText(_ column: String) -> String { "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')" }
+
+    /// The newest run of every pipeline/target pair.
+    public func latestRuns() throws(PostgresError) -> [LatestRun] {
+        let (time, iso) = (Self.utcText, Self.isoText)
+        let result = try connection.execute(
+            """
+            SELECT DISTINCT ON (pipeline, target) pipeline, target, id, mode, status, \(time("started_at")), \(time("finished_at")),
+                   window_field || ' [' || \(iso("range_from")) || ', ' || \(iso("range_to")) || ')', params->'filters', last_error, \(time("heartbeat_at"))
+            FROM \(schema.table("runs")) ORDER BY pipeline, target, id DESC
+            """)
+        return result.rows.compactMap { row in
+            guard let pipeline = row[0], let target = row[1], let id = row[2].flatMap({ Int64($0) }) else { return nil }
+            return LatestRun(pipeline: pipeline, target: target, id: id, mode: row[3] ?? "", status: row[4] ?? "", startedAt: row[5] ?? "",
+                             finishedAt: row[6], range: row[7] ?? "", filtersJSON: row[8], lastError: row[9], heartbeatAt: row[10])
+        }
+    }
+
+    public func storedWatermarks() throws(PostgresError) -> [StoredWatermark] {
+        let result = try connection.execute(
+            "SELECT pipeline, target, \(Self.isoText("watermark")), \(Self.utcText("updated_at")), run_id FROM \(schema.table("watermarks"))")
+        return result.rows.compactMap { row in
+            guard let pipeline = row[0], let target = row[1] else { return nil }
+            return StoredWatermark(pipeline: pipeline, target: target, value: row[2] ?? "", movedAt: row[3] ?? "", byRun: row[4].flatMap { Int64($0) })
+        }
+    }
+
+    /// One run's windows by status, who holds them, and when the last one committed.
+    public func windowTally(runId: Int64) throws(PostgresError) -> RunWindowTally {
+        let result = try connection.execute(
+            """
+            SELECT count(*) FILTER (WHERE status = \(WindowStatus.done.sql)), count(*) FILTER (WHERE status = \(WindowStatus.pending.sql)),
+                   count(*) FILTER (WHERE status = \(WindowStatus.failed.sql)), count(*) FILTER (WHERE status = \(WindowStatus.split.sql)),
+                   count(*) FILTER (WHERE status = \(WindowStatus.pending.sql) AND lease_until >= now()),
+                   count(DISTINCT claimed_by) FILTER (WHERE status = \(WindowStatus.pending.sql) AND lease_until >= now()),
+                   coalesce(sum(rows_fetched), 0),
+                   \(Self.utcText("max(updated_at) FILTER (WHERE status = \(WindowStatus.done.sql))"))
+            FROM \(schema.table("windows")) WHERE run_id = $1
+            """, parameters: [String(runId)])
+        let row = result.rows.first ?? []
+        func int(_ index: Int) -> Int { row.count > index ? row[index].flatMap { Int($0) } ?? 0 : 0 }
+        return RunWindowTally(done: int(0), pending: int(1), failed: int(2), split: int(3), held: int(4), workers: int(5), rowsFetched: int(6),
+                           lastCommitAt: row.count > 7 ? row[7] : nil)
+    }
+}
+
+/// A run's windows by status (`status`, `status --json`).
+public struct RunWindowTally: Sendable, Codable, Equatable {
+    public var done = 0
+    public var pending = 0
+    public var failed = 0
+    public var split = 0
+    /// Pending windows some worker holds under a live lease, and how many workers hold them.
+    public var held = 0
+    public var workers = 0
+    public var rowsFetched = 0
+    /// When the run last committed a window.
+    public var lastCommitAt: String?
+}
