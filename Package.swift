@@ -9,6 +9,21 @@ let strictSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+/// What every stage may use: the shared vocabulary and the libraries under it.
+let common: [Target.Dependency] = [
+    "CustomerExportVocabulary", "CustomerExportJSON", "CustomerExportConcurrency", "CustomerExportDatabase", "LibPQ", logging,
+]
+/// The stages, which the rooms above them compose.
+let stages: [Target.Dependency] = [
+    "CustomerExportAPI", "CustomerExportExtract", "CustomerExportNormalize", "CustomerExportDedupe", "CustomerExportLoad", "CustomerExportState",
+]
+
+/// One stage or room of the exporter: `Sources/CustomerExport/<path>`, module `CustomerExport<name>`.
+func exportTarget(_ name: String, _ path: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: "CustomerExport" + name, dependencies: dependencies, path: "Sources/CustomerExport/" + path, swiftSettings: strictSettings)
+}
+
 let package = Package(
     name: "customer-export",
     platforms: [.macOS(.v14)],
@@ -43,23 +58,43 @@ let package = Package(
             dependencies: ["CLibPQ"],
             swiftSettings: strictSettings
         ),
-        // The export pipeline: the stages (Common/, Extract/, Normalize/, Dedupe/, Load/, State/) and the
-        // rooms above them (Configuration/, Reporting/, Run/, Administration/).
+        // The export pipeline, one target per stage and room so that the compiler keeps the flow
+        // one-way: a stage that names a later stage's type does not build. Common/ is four small
+        // targets (the vocabulary, the JSON scanner, concurrency, database sessions); the stages
+        // (Extract/API and Extract/Windows, Normalize, Dedupe, Load, State) see only those; the
+        // rooms above (Configuration, Reporting, Run, Administration) see everything below them.
+        // Types that cross a target are `package`, or `public` where the CLI uses them.
+        exportTarget("Vocabulary", "Common/Vocabulary", ["LibPQ", logging]),
+        exportTarget("JSON", "Common/JSON", []),
+        exportTarget("Concurrency", "Common/Concurrency", ["CustomerExportVocabulary"]),
+        exportTarget("Database", "Common/Database", ["CustomerExportVocabulary", "LibPQ", logging]),
+        exportTarget("API", "Extract/API", common + [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        exportTarget("Extract", "Extract/Windows", common + ["CustomerExportAPI"]),
+        exportTarget("Normalize", "Normalize", common),
+        exportTarget("Dedupe", "Dedupe", common),
+        exportTarget("Load", "Load", common),
+        exportTarget("State", "State", common),
+        exportTarget("Configuration", "Configuration", common + stages + [
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        exportTarget("Reporting", "Reporting", common + stages + ["CustomerExportConfiguration",
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
+        exportTarget("Run", "Run", common + stages + ["CustomerExportConfiguration", "CustomerExportReporting"]),
+        exportTarget("Administration", "Administration", common + stages + ["CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun"]),
+        // `import CustomerExport`: every target above, re-exported, for the CLI and the tests.
         .target(
             name: "CustomerExport",
-            dependencies: [
-                "LibPQ",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: common + stages + ["CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration"],
+            path: "Sources/CustomerExport/Exports",
             swiftSettings: strictSettings
         ),
         .executableTarget(

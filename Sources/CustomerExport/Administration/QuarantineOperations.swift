@@ -1,5 +1,18 @@
 import Foundation
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
+import CustomerExportRun
 
 /// `customer-export quarantine list` and `show`: the records a run could not load, with their
 /// reasons, and each payload exactly as the API served it.
@@ -46,7 +59,7 @@ public enum QuarantineOperations {
         return payload
     }
 
-    static func pad(_ text: String, _ width: Int) -> String {
+    package static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }

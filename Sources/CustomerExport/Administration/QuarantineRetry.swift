@@ -1,6 +1,19 @@
 import Foundation
 import LibPQ
 import Logging
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
+import CustomerExportRun
 
 /// `customer-export quarantine retry`: fetches quarantined records again once the source has
 /// been fixed, merges the ones that are valid now and re-quarantines the rest with their new
@@ -49,7 +62,7 @@ public struct QuarantineRetry {
     }
 
     /// Ids per request: short enough for any URL length limit, whatever the page size.
-    static let idsPerRequest = 100
+    package static let idsPerRequest = 100
 
     public func run() throws(ExportError) -> Report {
         let connection = try DatabaseSession.connect(databaseURL)
@@ -115,7 +128,7 @@ public struct QuarantineRetry {
     }
 
     /// 2200-01-01: an upper bound no record reaches, so the window filters nothing.
-    static let endOfTime = Timestamp(nanosecondsSinceEpoch: 7_258_118_400 * 1_000_000_000)
+    package static let endOfTime = Timestamp(nanosecondsSinceEpoch: 7_258_118_400 * 1_000_000_000)
 
     /// Merges the valid records and replaces the entries of every id the API returned, in one
     /// transaction.
@@ -151,17 +164,17 @@ public struct QuarantineRetry {
 
 /// The records one `quarantine retry` fetched again, and how they reach the target: through
 /// Load's staging COPY and merge, in one transaction with the quarantine entries they replace.
-struct RetriedBatch {
-    let rows: [CustomerRow]
-    let invalid: [QuarantinedRecord]
+package struct RetriedBatch {
+    package let rows: [CustomerRow]
+    package let invalid: [QuarantinedRecord]
     /// The quarantine entries of every id the API returned.
-    let replaced: [Int64]
-    let runId: Int64
-    let target: TargetTable
+    package let replaced: [Int64]
+    package let runId: Int64
+    package let target: TargetTable
 
     /// Merges the valid rows and replaces the entries; `inParts` merges by ranges of ids and
     /// keeps the rows the target refuses (a CHECK, a trigger) quarantined with its reason.
-    func commit(inParts: Bool, state: StateSchema, on connection: PostgresConnection, report: QuarantineRetry.Report) throws(PostgresError) -> QuarantineRetry.Report {
+    package func commit(inParts: Bool, state: StateSchema, on connection: PostgresConnection, report: QuarantineRetry.Report) throws(PostgresError) -> QuarantineRetry.Report {
         var report = report
         let store = StateStore(schema: state, connection: connection)
         try connection.transaction { () throws(PostgresError) in

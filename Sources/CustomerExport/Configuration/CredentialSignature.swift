@@ -1,5 +1,15 @@
 import Crypto
 import Foundation
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
 
 /// The stored run parameters that decide where a worker sends its credential (API URL and path,
 /// auth header and scheme, where the token is read from, the CA bundle), signed with the token.
@@ -15,24 +25,24 @@ import Foundation
 /// let mac = CredentialSignature(stored).mac(token: token)      // at planning
 /// CredentialSignature(stored).verifies(mac, token: token)      // in a worker
 /// ```
-struct CredentialSignature {
-    let fields: [String]
+package struct CredentialSignature {
+    package let fields: [String]
 
     /// Over the stored settings (`RunSettings.stored`), by their stored names.
-    init(_ stored: StoredValue) {
+    package init(_ stored: StoredValue) {
         fields = ["v1"] + ["apiBaseURL", "apiPath", "authHeaderName", "authScheme", "tokenEnv", "tokenFile", "caFile"].map { stored[path: $0]?.string ?? "" }
     }
 
     /// The fields joined by the ASCII unit separator, which none of them can contain unnoticed.
     private var message: Data { Data(fields.joined(separator: "\u{1F}").utf8) }
 
-    func mac(token: String) -> String {
+    package func mac(token: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(token.utf8)))
         return Data(code).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Whether `mac` (hex) was made over these fields with `token`; compared in constant time.
-    func verifies(_ mac: String, token: String) -> Bool {
+    package func verifies(_ mac: String, token: String) -> Bool {
         guard let bytes = Self.bytes(hex: mac) else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: message, using: SymmetricKey(data: Data(token.utf8)))
     }

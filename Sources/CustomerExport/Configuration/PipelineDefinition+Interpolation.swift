@@ -1,8 +1,18 @@
 import Yams
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
 
 /// `${NAME}` in a pipeline file: substituted into parsed values, never into the text.
 extension PipelineDefinition {
-    static func missing(_ name: String, source: String, key: String?, flag: String? = nil) -> ExportError {
+    package static func missing(_ name: String, source: String, key: String?, flag: String? = nil) -> ExportError {
         let used = key.map { " for `\($0)`" } ?? ""
         let instead = flag.map { ", or pass \($0)" } ?? ""
         return .configuration("\(source) uses ${\(name)}\(used), which is not set; export it, give a default as ${\(name):-value}\(instead)")
@@ -10,7 +20,7 @@ extension PipelineDefinition {
 
     /// The node with `${NAME}` replaced in every scalar. A plain scalar's type is resolved
     /// again from its new text (`key: ${NUMBER}` becomes a number); a quoted one stays a string.
-    static func interpolate(
+    package static func interpolate(
         _ node: Node, expressions: [String], source: String, environment: [String: String], unresolved: inout [String]
     ) throws(ExportError) -> Node {
         switch node {
@@ -39,7 +49,7 @@ extension PipelineDefinition {
     }
 
     /// `text` with every complete `${...}` replaced by `CEVARn_`, and the expressions in order.
-    static func masking(_ text: String) -> (String, [String]) {
+    package static func masking(_ text: String) -> (String, [String]) {
         var output = ""
         var expressions: [String] = []
         var rest = Substring(text)
@@ -51,10 +61,10 @@ extension PipelineDefinition {
         return (output + rest, expressions)
     }
 
-    static let maskPrefix = "CEVAR9f1c"
+    package static let maskPrefix = "CEVAR9f1c"
 
     /// The scalar's text with its placeholders put back.
-    static func unmasking(_ text: String, _ expressions: [String]) -> String {
+    package static func unmasking(_ text: String, _ expressions: [String]) -> String {
         guard !expressions.isEmpty, text.contains(maskPrefix) else { return text }
         var result = text
         for (index, expression) in expressions.enumerated().reversed() {
@@ -64,7 +74,7 @@ extension PipelineDefinition {
     }
 
     /// Where a YAML or decoding error happened, without the text there.
-    static func position(of error: any Error) -> String {
+    package static func position(of error: any Error) -> String {
         switch error {
         case let YamlError.scanner(_, problem, mark, _), let YamlError.parser(_, problem, mark, _), let YamlError.composer(_, problem, mark, _):
             return "line \(mark.line), column \(mark.column): \(problem)"
@@ -77,7 +87,7 @@ extension PipelineDefinition {
 
     /// Replaces `${NAME}` and `${NAME:-default}`; an unset variable without default stays as
     /// written and is returned by name (an error only if its value is used, see `resolved`).
-    static func interpolate(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> (String, [String]) {
+    package static func interpolate(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> (String, [String]) {
         var output = ""
         var unresolved: [String] = []
         var rest = Substring(text)

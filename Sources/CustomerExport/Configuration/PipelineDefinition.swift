@@ -1,5 +1,15 @@
 import Foundation
 import Yams
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
 
 /// A pipeline file (`pipelines/NAME.yml`): everything about a recurring export except secrets.
 ///
@@ -60,7 +70,7 @@ public struct PipelineDefinition: Sendable, Equatable {
     /// Every value that uses no unset variable is parsed now, so a bad value is refused when the
     /// file is read, named by its key, whatever the command; one with an unset variable waits
     /// until it is used (a flag may replace it).
-    func checkValues() throws(ExportError) {
+    package func checkValues() throws(ExportError) {
         var scratch = RunRequest.defaults
         for setting in RunSettings.all {
             guard let key = setting.key, let value = values[key], !usesUnresolved(value) else { continue }
@@ -75,7 +85,7 @@ public struct PipelineDefinition: Sendable, Equatable {
 
     /// A value about to be used, refused if it still holds a variable that is not set; `flag`
     /// is the one that would replace it.
-    func checkResolved(_ value: SettingValue, key: String, flag: String?) throws(ExportError) {
+    package func checkResolved(_ value: SettingValue, key: String, flag: String?) throws(ExportError) {
         let texts: [String] = switch value { case let .text(text): [text]; case let .list(items): items }
         for name in unresolved where texts.contains(where: { $0.contains("${\(name)") }) {
             throw Self.missing(name, source: source, key: key, flag: flag)

@@ -1,14 +1,24 @@
 import Yams
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
 
 /// The keys a pipeline file may hold: exactly the declarations' keys (`RunSettings.all`) and the
 /// sections above them. An unknown key anywhere is an error, since a typo must not silently fall
 /// back to a default.
-enum PipelineKeys {
+package enum PipelineKeys {
     /// Every declared key (`section.key`).
-    static var leaves: Set<String> { Set(RunSettings.all.compactMap(\.key)) }
+    package static var leaves: Set<String> { Set(RunSettings.all.compactMap(\.key)) }
 
     /// The sections the keys sit in (`api`, `api.filters`, `database`, …).
-    static var sections: Set<String> {
+    package static var sections: Set<String> {
         Set(leaves.flatMap { key in
             let parts = key.split(separator: ".")
             return (1..<max(parts.count, 1)).map { parts.prefix($0).joined(separator: ".") }
@@ -16,7 +26,7 @@ enum PipelineKeys {
     }
 
     /// The mapping's values by their dotted key; a YAML null (`key:` alone, `~`) is no value.
-    static func flatten(_ mapping: Node.Mapping, path: String, source: String, into values: inout [String: SettingValue]) throws(ExportError) {
+    package static func flatten(_ mapping: Node.Mapping, path: String, source: String, into values: inout [String: SettingValue]) throws(ExportError) {
         let (leaves, sections) = (Self.leaves, Self.sections)
         for (keyNode, node) in mapping {
             let key = keyNode.scalar?.string ?? ""

@@ -1,12 +1,22 @@
 import Foundation
 import Logging
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
 
 /// The checks an API token passes before any request carries it.
-enum TokenCheck {
+package enum TokenCheck {
     /// The token without surrounding whitespace; refused when empty or when anything but visible
     /// ASCII is left inside it (a second line, a space, a control character). The sentence names
     /// `source` and says what to change; it never quotes the value.
-    static func validated(_ raw: String, source: String, fix: String) throws(ExportError) -> String {
+    package static func validated(_ raw: String, source: String, fix: String) throws(ExportError) -> String {
         let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !token.isEmpty else { throw .configuration("\(source) is empty; \(fix)") }
         if let bad = token.unicodeScalars.first(where: { $0.value < 0x21 || $0.value > 0x7E }) {
@@ -18,7 +28,7 @@ enum TokenCheck {
 
     /// Warns when the token file can be read by its group or by others: a secret should be
     /// readable by the account that runs the export alone.
-    static func warnIfShared(_ path: String, logger: Logger = Logger(label: "customer-export")) {
+    package static func warnIfShared(_ path: String, logger: Logger = Logger(label: "customer-export")) {
         guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? NSNumber else { return }
         let permissions = mode.uint16Value & 0o777
         guard permissions & 0o077 != 0 else { return }

@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// What a run needs to know when a window commits; the incremental run's watermark in particular.
 public struct CommitContext: Sendable {
@@ -20,4 +24,18 @@ public struct CommitContext: Sendable {
     public var checkpoints: @Sendable (PostgresConnection) -> any WindowCheckpoints
     /// Shared by the run's loaders: whether windows are still tried as plain new rows.
     public var newRowsFirst = NewRowsFirst()
+
+    package init(runId: Int64, pipeline: String, mode: RunMode, watermarkOnCompletion: Timestamp? = nil, marksDeletions: Bool = false, rangeEnd: Timestamp, worker: String, lease: TimeSpan, claims: ClaimRegistry, checkpoints: @escaping @Sendable (PostgresConnection) -> any WindowCheckpoints, newRowsFirst: NewRowsFirst = NewRowsFirst()) {
+        self.runId = runId
+        self.pipeline = pipeline
+        self.mode = mode
+        self.watermarkOnCompletion = watermarkOnCompletion
+        self.marksDeletions = marksDeletions
+        self.rangeEnd = rangeEnd
+        self.worker = worker
+        self.lease = lease
+        self.claims = claims
+        self.checkpoints = checkpoints
+        self.newRowsFirst = newRowsFirst
+    }
 }

@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Reconcile's extra step in a window's transaction: rows whose `created_at` lies in the window
 /// but whose id the API did not return in a consistent read of it are marked `deleted_at = now()`.
@@ -6,12 +10,12 @@ import LibPQ
 /// cleared by the merge. Ids quarantined in this read are left alone: a broken record is not a
 /// deleted customer. With history kept, the marked customers' open history rows are closed at
 /// the same instant, so "as of a date" queries see the deletion.
-struct DeletionMarker {
-    let target: TargetTable
+package struct DeletionMarker {
+    package let target: TargetTable
     /// The window's staged rows, or nil when the API returned none.
-    let stagingTable: String?
+    package let stagingTable: String?
 
-    func mark(window: TimeWindow, rangeEnd: Timestamp, quarantined: [QuarantinedRecord], on connection: PostgresConnection) throws(PostgresError) -> Int {
+    package func mark(window: TimeWindow, rangeEnd: Timestamp, quarantined: [QuarantinedRecord], on connection: PostgresConnection) throws(PostgresError) -> Int {
         let seen = stagingTable.map { "AND NOT EXISTS (SELECT 1 FROM \($0) s WHERE s.id = t.id)" } ?? ""
         let broken = "{" + quarantined.compactMap { $0.sourceId.flatMap { Int64($0) }.map(String.init) }.joined(separator: ",") + "}"
         let marking = """

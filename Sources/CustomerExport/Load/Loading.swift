@@ -1,3 +1,8 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+
 /// The load stage's seam: consume events until the channel closes, return what was written.
 public protocol Loading {
     mutating func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> ExportCounts

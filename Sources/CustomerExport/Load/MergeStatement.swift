@@ -1,3 +1,8 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+
 /// The SQL that moves one window's staged rows into the target.
 ///
 /// `DISTINCT ON (id) ... ORDER BY id, updated_at DESC` keeps the newest version of each id staged
@@ -5,13 +10,13 @@
 /// upsert replaces a stored row only when the incoming one is newer, or equally new but different,
 /// or the stored one was marked deleted: a late, stale page can never overwrite newer data, and a
 /// second identical run writes nothing. `xmax = 0` tells inserted rows from updated ones.
-struct MergeStatement {
-    let target: TargetTable
-    let stagingTable: String
+package struct MergeStatement {
+    package let target: TargetTable
+    package let stagingTable: String
 
-    static let dataColumns = CustomerColumns.names
+    package static let dataColumns = CustomerColumns.names
 
-    var sql: String {
+    package var sql: String {
         let columns = Self.dataColumns.joined(separator: ", ")
         let updates = Self.dataColumns.dropFirst().map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
         // With history, the rows marked deleted before this merge (a snapshot of the statement's
@@ -59,7 +64,7 @@ struct MergeStatement {
     /// The window's rows as new rows, for a window whose keys are all new (`NewRowsFirst`): the
     /// rows and `loaded_at` the merge would write, without its conflict handling. It fails with a
     /// unique violation on the first key that exists, and the caller rolls it back and merges.
-    var insertNewRowsSQL: String {
+    package var insertNewRowsSQL: String {
         let columns = Self.dataColumns.joined(separator: ", ")
         return "INSERT INTO \(target.qualifiedName) (\(columns), loaded_at) SELECT \(columns), now() FROM \(stagingTable)"
     }
@@ -67,7 +72,12 @@ struct MergeStatement {
     /// The temporary table a window's rows are copied into before the merge. Temporary tables
     /// are private to the loader's session, unlogged, and vanish if the process dies, which is
     /// exactly the lifetime of an uncommitted window.
-    static func createStaging(named name: String) -> String {
+    package static func createStaging(named name: String) -> String {
         "CREATE TEMP TABLE \(name) (\(CustomerColumns.definitions))"
+    }
+
+    package init(target: TargetTable, stagingTable: String) {
+        self.target = target
+        self.stagingTable = stagingTable
     }
 }

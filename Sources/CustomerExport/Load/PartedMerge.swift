@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Merges a window's staged rows in parts, each under a savepoint, when the merge of the whole
 /// window failed on a value or ran out of `statement_timeout`.
@@ -11,22 +15,22 @@ import LibPQ
 /// quarantined with the server's message and its record; a range that still runs out of time as a
 /// single id ends the window with a message naming `statement_timeout`. Everything happens in the
 /// window's own transaction, so data and checkpoint still commit together.
-struct PartedMerge {
-    let target: TargetTable
-    let stagingTable: String
+package struct PartedMerge {
+    package let target: TargetTable
+    package let stagingTable: String
 
     private static let savepoint = "customer_export_part"
     private static let partTable = "pg_temp.customer_export_part"
 
     /// Whether `error` is one a merge in parts can get around: a value the target refuses, or a
     /// statement cancelled by `statement_timeout` (our own cancel requests come with a stopping run).
-    static func canHelp(with error: PostgresError, stopping: Bool) -> Bool {
+    package static func canHelp(with error: PostgresError, stopping: Bool) -> Bool {
         if error.sqlState == SQLState.queryCanceled { return !stopping }
         return SQLState.isDataError(error.sqlState)
     }
 
     /// Merges every staged row it can; returns the counts and one quarantine entry per refused id.
-    func run(on connection: PostgresConnection) throws(PostgresError) -> (load: ExportCounts, refused: [QuarantinedRecord]) {
+    package func run(on connection: PostgresConnection) throws(PostgresError) -> (load: ExportCounts, refused: [QuarantinedRecord]) {
         let ids = try connection.execute("SELECT DISTINCT id FROM \(stagingTable) ORDER BY id").rows.compactMap { row in row.first.flatMap { $0 }.flatMap { Int64($0) } }
         var load = ExportCounts()
         var refused: [QuarantinedRecord] = []

@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// What a loader does when PostgreSQL goes away under it (a restart, a failover, a cut session).
 ///
@@ -11,7 +15,7 @@ import LibPQ
 /// window done, so giving it back changes nothing; a split is recorded again (idempotently),
 /// because the halves' events follow it.
 extension PostgresLoader {
-    mutating func recover(from error: PostgresError, cutting batch: [LoadEvent]) throws(ExportError) {
+    package mutating func recover(from error: PostgresError, cutting batch: [LoadEvent]) throws(ExportError) {
         guard let reconnector else { throw DatabaseSession.describe(error, connectionString: "") }
         let cut = Set(stagingTables.keys).union(quarantined.keys).union(batch.map(\.window))
         connection.close()
@@ -23,7 +27,7 @@ extension PostgresLoader {
     }
 
     /// One event of a window marked for a redo.
-    mutating func applyRedo(_ event: LoadEvent) throws(PostgresError) {
+    package mutating func applyRedo(_ event: LoadEvent) throws(PostgresError) {
         switch event {
         case .stage, .quarantine:
             return

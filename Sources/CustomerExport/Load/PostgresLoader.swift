@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Loads through one libpq connection of its own: COPY into per-window temporary tables as pages
 /// arrive, then, when a window is complete, merge + checkpoint in a single transaction.
@@ -9,28 +13,28 @@ import LibPQ
 /// temporary table dies with the session and the window is read again on resume.
 public struct PostgresLoader: Loading {
     /// Replaced when a lost connection is reopened (`recover`).
-    var connection: PostgresConnection
-    let target: TargetTable
+    package var connection: PostgresConnection
+    package let target: TargetTable
     /// The checkpoint writes on `connection`; made anew when the connection is reopened.
-    var state: any WindowCheckpoints
-    let context: CommitContext
-    var stagingTables: [TimeWindow: StagingTable] = [:]
-    var quarantined: [TimeWindow: [QuarantinedRecord]] = [:]
+    package var state: any WindowCheckpoints
+    package let context: CommitContext
+    package var stagingTables: [TimeWindow: StagingTable] = [:]
+    package var quarantined: [TimeWindow: [QuarantinedRecord]] = [:]
     private var nextStagingNumber = 0
-    var totals = ExportCounts()
+    package var totals = ExportCounts()
     /// Windows whose staged rows died with a lost connection: their events are dropped until the
     /// last one, which gives the window back to be read again (see `PostgresLoader+Recovery`).
-    var redo: Set<TimeWindow> = []
+    package var redo: Set<TimeWindow> = []
     /// Reopens a lost connection within the run's budget; nil: a lost connection ends the load.
-    var reconnector: DatabaseReconnector?
-    var health: ServiceHealth?
+    package var reconnector: DatabaseReconnector?
+    package var health: ServiceHealth?
     /// Bounds each statement's wait for another session's lock, and tries again (`LockWaits`).
-    var lockWaits: LockWaits?
+    package var lockWaits: LockWaits?
     /// Set when a stop signal is cancelling statements: a statement cancelled then is an
     /// interruption (exit 5), not a database failure.
-    var cancellation: CancellationToken?
+    package var cancellation: CancellationToken?
     /// Called after each window commits, for progress output and metrics.
-    var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
+    package var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
 
     public init(connection: PostgresConnection, target: TargetTable, context: CommitContext) {
         self.connection = connection
@@ -96,7 +100,7 @@ public struct PostgresLoader: Loading {
         }
     }
 
-    mutating func apply(_ event: LoadEvent) throws(PostgresError) {
+    package mutating func apply(_ event: LoadEvent) throws(PostgresError) {
         switch event {
         case .stage:
             preconditionFailure("pages are copied by handle(_:)")
@@ -222,7 +226,7 @@ public struct PostgresLoader: Loading {
     /// PostgreSQL resolves a lock cycle by aborting one transaction; that transaction rolled back
     /// completely and its staged rows are still there (staging lives outside it), so it is simply
     /// run again.
-    static func retryingConflicts<T>(attempts: Int = 5, _ body: () throws(PostgresError) -> T) throws(PostgresError) -> T {
+    package static func retryingConflicts<T>(attempts: Int = 5, _ body: () throws(PostgresError) -> T) throws(PostgresError) -> T {
         var attempt = 1
         while true {
             do {

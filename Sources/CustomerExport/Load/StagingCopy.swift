@@ -1,10 +1,14 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// COPY of encoded customer rows (`CustomerColumns.encode`) into a staging table: the one way a
 /// record reaches PostgreSQL before its merge, for a run's loaders and for `quarantine retry`.
-enum StagingCopy {
+package enum StagingCopy {
     /// Copies every chunk of COPY text into `table`, in order, in one COPY; returns the rows copied.
-    static func copy(_ chunks: [[UInt8]], into table: String, on connection: PostgresConnection) throws(PostgresError) -> Int {
+    package static func copy(_ chunks: [[UInt8]], into table: String, on connection: PostgresConnection) throws(PostgresError) -> Int {
         do {
             return try connection.copyIn("COPY \(table) (\(CustomerColumns.names.joined(separator: ", "))) FROM STDIN") { writer in
                 for bytes in chunks {
@@ -21,12 +25,12 @@ enum StagingCopy {
 
 extension StagingCopy {
     /// A line of COPY text PostgreSQL refused, with its error.
-    struct RefusedLine {
-        var line: [UInt8]
-        var error: PostgresError
+    package struct RefusedLine {
+        package var line: [UInt8]
+        package var error: PostgresError
 
         /// The quarantine entry: the id (the line's first field), the server's reason, the line.
-        var quarantined: QuarantinedRecord {
+        package var quarantined: QuarantinedRecord {
             let id = line.prefix { $0 != 0x09 }
             return QuarantinedRecord(
                 sourceId: String(decoding: id, as: UTF8.self),
@@ -38,7 +42,7 @@ extension StagingCopy {
     /// Copies what PostgreSQL accepts: when the COPY fails on a value (SQLSTATE class 22 or 23),
     /// its lines are copied again in halves, down to single lines, and the lines still refused are
     /// returned instead of failing the window. A failed COPY writes nothing, so no line is copied twice.
-    static func copyBisecting(_ chunks: [[UInt8]], into table: String, on connection: PostgresConnection) throws(PostgresError) -> (rows: Int, refused: [RefusedLine]) {
+    package static func copyBisecting(_ chunks: [[UInt8]], into table: String, on connection: PostgresConnection) throws(PostgresError) -> (rows: Int, refused: [RefusedLine]) {
         do {
             return (try copy(chunks, into: table, on: connection), [])
         } catch where SQLState.isDataError(error.sqlState) {

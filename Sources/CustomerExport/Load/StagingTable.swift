@@ -1,20 +1,24 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Rows on their way into the target: a temporary table shaped like the row, filled by COPY,
 /// merged whole (`WindowMerge`) or by ranges of ids (`PartedMerge`), then dropped, all on one
 /// connection and in the caller's transaction. The loader keeps one per window; `quarantine
 /// retry` makes one per batch of ids. So a record reaches the table one way only.
-struct StagingTable {
-    let name: String
+package struct StagingTable {
+    package let name: String
 
-    static func create(_ name: String, on connection: PostgresConnection) throws(PostgresError) -> StagingTable {
+    package static func create(_ name: String, on connection: PostgresConnection) throws(PostgresError) -> StagingTable {
         _ = try connection.execute(MergeStatement.createStaging(named: name))
         return StagingTable(name: name)
     }
 
     /// Merges the staged rows into `target`. `inParts` merges by ranges of ids and returns the
     /// records the target refuses (a CHECK, a trigger) instead of failing on them.
-    func merge(into target: TargetTable, inParts: Bool, newRowsFirst: NewRowsFirst, on connection: PostgresConnection)
+    package func merge(into target: TargetTable, inParts: Bool, newRowsFirst: NewRowsFirst, on connection: PostgresConnection)
         throws(PostgresError) -> (load: ExportCounts, refused: [QuarantinedRecord])
     {
         if inParts {
@@ -24,12 +28,12 @@ struct StagingTable {
         return (try WindowMerge(target: target, stagingTable: name, newRowsFirst: newRowsFirst).run(on: connection), [])
     }
 
-    func drop(on connection: PostgresConnection) throws(PostgresError) {
+    package func drop(on connection: PostgresConnection) throws(PostgresError) {
         _ = try connection.execute("DROP TABLE IF EXISTS \(name)")
     }
 
     /// Rows that belong to no window (`quarantine retry`): staged, merged and dropped.
-    static func merge(_ rows: [CustomerRow], into target: TargetTable, inParts: Bool, on connection: PostgresConnection)
+    package static func merge(_ rows: [CustomerRow], into target: TargetTable, inParts: Bool, on connection: PostgresConnection)
         throws(PostgresError) -> (load: ExportCounts, refused: [QuarantinedRecord])
     {
         let staging = try create("pg_temp.customer_export_retry", on: connection)

@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Compares a target table that already exists with what the export writes (`CustomerColumns`
 /// plus `loaded_at` and `deleted_at`), before a single request is sent.
@@ -15,7 +19,7 @@ public struct TargetShape {
     }
 
     /// The columns a run writes besides the record's own, with their types.
-    static let bookkeeping: [(name: String, sqlType: String, notNull: Bool)] = [("loaded_at", "timestamptz", true), ("deleted_at", "timestamptz", false)]
+    package static let bookkeeping: [(name: String, sqlType: String, notNull: Bool)] = [("loaded_at", "timestamptz", true), ("deleted_at", "timestamptz", false)]
 
     /// Throws `.database` naming every difference; returns when the table is absent or fits.
     public func verify(_ connection: PostgresConnection) throws(ExportError) {
@@ -31,7 +35,7 @@ public struct TargetShape {
     }
 
     /// One sentence per difference, each with its fix.
-    func differences(_ connection: PostgresConnection) throws(PostgresError) -> [String] {
+    package func differences(_ connection: PostgresConnection) throws(PostgresError) -> [String] {
         let columns = try connection.execute(
             """
             SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
@@ -69,7 +73,7 @@ public struct TargetShape {
     }
 
     /// The type as `format_type` spells it.
-    static func catalogName(of sqlType: String) -> String {
+    package static func catalogName(of sqlType: String) -> String {
         switch sqlType {
         case "timestamptz": "timestamp with time zone"
         default: sqlType

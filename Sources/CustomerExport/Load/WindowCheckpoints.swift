@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// The checkpoint writes a loader makes on its own connection, inside a window's transaction,
 /// so that a window's rows, its quarantine entries, its "done" mark and (for the last window of

@@ -1,18 +1,22 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Moves one window's staged rows into the target, inside the window's transaction: as plain new
 /// rows while the run's `NewRowsFirst` says to try and no key exists yet, by `MergeStatement`
 /// otherwise. Either way the target ends the same; only the work PostgreSQL does differs.
-struct WindowMerge {
-    let target: TargetTable
-    let stagingTable: String
-    let newRowsFirst: NewRowsFirst
+package struct WindowMerge {
+    package let target: TargetTable
+    package let stagingTable: String
+    package let newRowsFirst: NewRowsFirst
 
     private static let savepoint = "customer_export_new_rows"
 
     /// Returns what reached the target: inserted, updated and unchanged rows, and whether the
     /// window went in as new rows (`windowsInsertedAsNew`).
-    func run(on connection: PostgresConnection) throws(PostgresError) -> ExportCounts {
+    package func run(on connection: PostgresConnection) throws(PostgresError) -> ExportCounts {
         let statement = MergeStatement(target: target, stagingTable: stagingTable)
         if !target.history, newRowsFirst.shouldTry {
             _ = try connection.execute("SAVEPOINT \(Self.savepoint)")
@@ -37,5 +41,11 @@ struct WindowMerge {
         let incoming = row.count > 2 ? row[2].flatMap { Int($0) } ?? 0 : 0
         load.unchanged = incoming - load.inserted - load.updated
         return load
+    }
+
+    package init(target: TargetTable, stagingTable: String, newRowsFirst: NewRowsFirst) {
+        self.target = target
+        self.stagingTable = stagingTable
+        self.newRowsFirst = newRowsFirst
     }
 }

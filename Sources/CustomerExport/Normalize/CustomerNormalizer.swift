@@ -1,4 +1,8 @@
 import Foundation
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// The normalize stage's seam: one record's bytes in, a typed row or a quarantine entry out.
 public protocol RecordNormalizing: Sendable {
@@ -90,17 +94,17 @@ public struct CustomerNormalizer: RecordNormalizing {
 }
 
 /// Why a record was quarantined, as the sentence stored with it.
-struct FieldProblem: Error {
-    var reason: String
-    init(_ reason: String) { self.reason = reason }
+package struct FieldProblem: Error {
+    package var reason: String
+    package init(_ reason: String) { self.reason = reason }
 }
 
 /// The spans of the members the normalizer reads; the last occurrence of a name wins, as in jsonb.
-struct RecordFields {
-    var id, externalId, name, type, status, parentId, operatorId: JSONSpan?
-    var email, phone, countryCode, address, metadata, createdAt, updatedAt: JSONSpan?
+package struct RecordFields {
+    package var id, externalId, name, type, status, parentId, operatorId: JSONSpan?
+    package var email, phone, countryCode, address, metadata, createdAt, updatedAt: JSONSpan?
 
-    mutating func assign(name: String, value: JSONSpan) {
+    package mutating func assign(name: String, value: JSONSpan) {
         switch name {
         case "id": id = value
         case "externalId": externalId = value
@@ -122,17 +126,17 @@ struct RecordFields {
 }
 
 /// Typed reads of optional members, with the checks every field shares.
-struct FieldReader {
-    let buffer: UnsafeBufferPointer<UInt8>
-    let maxStringBytes: Int
-    private(set) var removedNUL = false
+package struct FieldReader {
+    package let buffer: UnsafeBufferPointer<UInt8>
+    package let maxStringBytes: Int
+    package private(set) var removedNUL = false
 
-    init(buffer: UnsafeBufferPointer<UInt8>, maxStringBytes: Int) {
+    package init(buffer: UnsafeBufferPointer<UInt8>, maxStringBytes: Int) {
         self.buffer = buffer
         self.maxStringBytes = maxStringBytes
     }
 
-    mutating func string(_ span: JSONSpan?, _ name: String) throws -> String? {
+    package mutating func string(_ span: JSONSpan?, _ name: String) throws -> String? {
         guard let span, span.kind != .null else { return nil }
         guard span.kind == .string else { throw FieldProblem("\(name) is a JSON \(span.kind), expected a string") }
         guard span.range.count - 2 <= maxStringBytes else {
@@ -149,11 +153,11 @@ struct FieldReader {
 
     /// Unicode's White_Space, with ASCII answered without the property tables (their lookup was
     /// 5% of the exporter's CPU, for two scalars of every string).
-    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+    package static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
         scalar.isASCII ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
     }
 
-    func integer(_ span: JSONSpan?, _ name: String) throws -> Int64? {
+    package func integer(_ span: JSONSpan?, _ name: String) throws -> Int64? {
         guard let span, span.kind != .null else { return nil }
         guard span.kind == .number, let value = JSONText.decodeInt64(buffer, span.range) else {
             throw FieldProblem("\(name) is not an integer")
@@ -161,7 +165,7 @@ struct FieldReader {
         return value
     }
 
-    func object(_ span: JSONSpan?, _ name: String) throws -> [UInt8]? {
+    package func object(_ span: JSONSpan?, _ name: String) throws -> [UInt8]? {
         guard let span, span.kind != .null else { return nil }
         guard span.kind == .object else { throw FieldProblem("\(name) is a JSON \(span.kind), expected an object") }
         guard span.range.count <= maxStringBytes * 4 else {
@@ -170,7 +174,7 @@ struct FieldReader {
         return JSONText.removingNULEscapes(buffer, span.range)
     }
 
-    func timestamp(_ span: JSONSpan?, _ name: String) throws -> Timestamp {
+    package func timestamp(_ span: JSONSpan?, _ name: String) throws -> Timestamp {
         guard let span else { throw FieldProblem("missing \(name)") }
         guard span.kind == .string else { throw FieldProblem("\(name) is a JSON \(span.kind), expected an RFC 3339 string") }
         let inner = buffer[(span.range.lowerBound + 1)..<(span.range.upperBound - 1)]

@@ -1,9 +1,14 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+
 extension RejectedElement {
     /// The quarantine entry for this element of `buffer`: the reason strict scanning gave, the
     /// record's `id` when one can be read without trusting the rest (so `quarantine retry` can ask
     /// for it again), and its bytes as served. The payload column is text, which holds neither NUL
     /// nor invalid UTF-8: such bytes are written `\xNN`, and the reason says so.
-    func quarantined(in buffer: UnsafeBufferPointer<UInt8>) -> QuarantinedRecord {
+    package func quarantined(in buffer: UnsafeBufferPointer<UInt8>) -> QuarantinedRecord {
         let bytes = UnsafeBufferPointer(rebasing: buffer[range])
         let (payload, escaped) = Self.textPayload(bytes)
         var reason = self.reason
@@ -12,7 +17,7 @@ extension RejectedElement {
     }
 
     /// `bytes` as valid UTF-8 without NUL: valid sequences as they are, anything else as `\xNN`.
-    static func textPayload(_ bytes: UnsafeBufferPointer<UInt8>) -> (payload: [UInt8], escaped: Bool) {
+    package static func textPayload(_ bytes: UnsafeBufferPointer<UInt8>) -> (payload: [UInt8], escaped: Bool) {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var escaped = false
@@ -41,7 +46,7 @@ extension RejectedElement {
     /// The value of a top-level `"id": <digits>` member, read leniently: members are walked at the
     /// object's first level only (strings skipped by their quotes, brackets counted), so an `id`
     /// nested in `metadata` is never taken for the record's.
-    static func leadingIntegerId(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    package static func leadingIntegerId(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         var index = 0
         var depth = 0
         var expectingKey = false

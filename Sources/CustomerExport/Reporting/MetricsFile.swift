@@ -1,6 +1,17 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
 
 /// The run's numbers in Prometheus text format, for node_exporter's textfile collector
 /// (`--metrics-file /var/lib/node_exporter/textfile/customer_export.prom`). Recorded through
@@ -67,7 +78,7 @@ public enum MetricsFile {
     }
 
     /// The last-success gauge of `pipeline` in the file a previous run left at `path`.
-    static func previousLastSuccess(in path: String, pipeline: String) -> Timestamp? {
+    package static func previousLastSuccess(in path: String, pipeline: String) -> Timestamp? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let prefix = "customer_export_last_success_timestamp_seconds{pipeline=\"\(pipeline)\"} "
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") where line.hasPrefix(prefix) {

@@ -1,5 +1,16 @@
 import Foundation
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
 
 /// Where one pipeline stands, as `customer-export status` shows it: its last run and that run's
 /// windows, whether a run is active and what it is doing, the watermark and when it last moved,
@@ -63,7 +74,7 @@ public struct PipelineStatus: Sendable, Codable, Equatable {
 extension PipelineStatus {
     /// Every pipeline/target pair the state knows (from runs and watermarks), with its status;
     /// `isLocked` says whether a process holds the pipeline's lock.
-    static func all(in store: StateStore, isLocked: (String, String) throws(PostgresError) -> Bool) throws(PostgresError) -> [PipelineStatus] {
+    package static func all(in store: StateStore, isLocked: (String, String) throws(PostgresError) -> Bool) throws(PostgresError) -> [PipelineStatus] {
         var statuses: [String: PipelineStatus] = [:]
         for run in try store.latestRuns() {
             var status = PipelineStatus(pipeline: run.pipeline, target: run.target)

@@ -1,14 +1,25 @@
 import Foundation
 import Synchronization
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
 
 /// The live progress line on a terminal: windows done/total, rows, rows/s, retries, ETA.
 /// Fed by the pipeline's callbacks; `render` is pure so it can be tested without a terminal.
 public final class ProgressLine: Sendable {
-    struct State {
-        var windowsTotal = 0
-        var windowsDone = 0
-        var rows = 0
-        var started = Timestamp.now()
+    package struct State {
+        package var windowsTotal = 0
+        package var windowsDone = 0
+        package var rows = 0
+        package var started = Timestamp.now()
     }
 
     private let state = Mutex(State())

@@ -1,4 +1,15 @@
 import Foundation
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
 
 /// What a run did, assembled from each stage's own counts. Printed as a summary on stderr and,
 /// with `--report FILE`, written as JSON for whatever watches the nightly job.
@@ -91,7 +102,7 @@ public struct RunReport: Sendable, Codable, Equatable {
     }
 
     /// Adds what the stages counted (reads and loads of a pass over the run's windows).
-    mutating func add(_ counts: ExportCounts) {
+    package mutating func add(_ counts: ExportCounts) {
         pages += counts.pages
         rows.fetched += counts.rowsFetched
         rows.duplicates += counts.duplicates
@@ -110,7 +121,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         loader.windowsInsertedAsNew += counts.windowsInsertedAsNew
     }
 
-    mutating func add(_ requests: RequestStats.Snapshot) {
+    package mutating func add(_ requests: RequestStats.Snapshot) {
         self.requests = Requests(total: requests.requests, byStatus: requests.byOutcome, retriesByStatus: requests.retries, bytes: requests.bytes)
     }
 
@@ -140,7 +151,7 @@ public struct RunReport: Sendable, Codable, Equatable {
     }
 
     /// Counts by key for people: `200×1113 503×17`, or `none`.
-    static func counts(_ counts: [String: Int]) -> String {
+    package static func counts(_ counts: [String: Int]) -> String {
         counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
     }
 

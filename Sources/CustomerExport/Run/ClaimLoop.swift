@@ -1,6 +1,18 @@
 import Dispatch
 import LibPQ
 import Synchronization
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// The part of a run that hands windows to readers: claim a window from the state tables, read it
 /// under the window limiter, and claim the next one only when the windows in hand are about to
@@ -9,21 +21,21 @@ import Synchronization
 /// Why its own type: the claim policy (when to claim, when to wait, when the run is over) is the
 /// one decision in a run that involves the state tables, the request limiter and other workers at
 /// once; `ExportPipeline.execute` only wires the stages around it.
-struct ClaimLoop {
-    let request: RunRequest
-    let runId: Int64
-    let worker: String
-    let control: ControlConnection
-    let reader: WindowReader
-    let limiter: RequestLimiter
-    let windowLimiter: RequestLimiter
-    let router: LoadRouter
-    let claims: ClaimRegistry
-    let cancellation: CancellationToken
+package struct ClaimLoop {
+    package let request: RunRequest
+    package let runId: Int64
+    package let worker: String
+    package let control: ControlConnection
+    package let reader: WindowReader
+    package let limiter: RequestLimiter
+    package let windowLimiter: RequestLimiter
+    package let router: LoadRouter
+    package let claims: ClaimRegistry
+    package let cancellation: CancellationToken
 
     /// Reads every window it can claim; returns what the reads counted, and the state-table
     /// error that stopped it, if any (the run is then cancelled).
-    func run() -> (counts: ExportCounts, stateError: ExportError?) {
+    package func run() -> (counts: ExportCounts, stateError: ExportError?) {
         let readCounts = Mutex(ExportCounts())
         let inFlight = Mutex(0)
         let group = DispatchGroup()

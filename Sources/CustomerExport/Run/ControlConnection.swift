@@ -1,4 +1,16 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// The run's own connection (planning, claims, the run's end) and the pipeline lock it holds,
 /// kept open across a database restart.
@@ -11,27 +23,27 @@ import LibPQ
 /// lost stays this worker's until the end-of-run pass gives it back).
 ///
 /// Used by one thread at a time, like the connection it wraps.
-final class ControlConnection {
-    private(set) var connection: PostgresConnection
-    let state: StateSchema
-    let databaseURL: String
-    var reconnector: DatabaseReconnector?
+package final class ControlConnection {
+    package private(set) var connection: PostgresConnection
+    package let state: StateSchema
+    package let databaseURL: String
+    package var reconnector: DatabaseReconnector?
     /// The pipeline lock to take again after reconnecting; nil when the run holds none.
-    var lockKey: String?
+    package var lockKey: String?
 
-    init(connection: PostgresConnection, state: StateSchema, databaseURL: String) {
+    package init(connection: PostgresConnection, state: StateSchema, databaseURL: String) {
         self.connection = connection
         self.state = state
         self.databaseURL = databaseURL
     }
 
-    var store: StateStore { StateStore(schema: state, connection: connection) }
+    package var store: StateStore { StateStore(schema: state, connection: connection) }
 
     /// Runs `body`, reconnecting and repeating it when the connection (not the statement) failed
     /// and `reconnecting` allows. Other database errors become the sentence
     /// `DatabaseSession.describe` gives them (exit 4).
     @discardableResult
-    func perform<T>(reconnecting: Bool = true, _ body: (StateStore) throws(PostgresError) -> T) throws(ExportError) -> T {
+    package func perform<T>(reconnecting: Bool = true, _ body: (StateStore) throws(PostgresError) -> T) throws(ExportError) -> T {
         while true {
             do {
                 return try body(store)
@@ -59,5 +71,5 @@ final class ControlConnection {
         }
     }
 
-    func close() { connection.close() }
+    package func close() { connection.close() }
 }

@@ -2,17 +2,29 @@ import Dispatch
 import Foundation
 import LibPQ
 import Synchronization
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// What the stages returned: the counts of every window read and every loader, added up.
-struct ExecutionOutcome {
-    var counts: ExportCounts
-    var loadError: ExportError?
-    var fatal: ExtractError?
-    var stateError: ExportError?
+package struct ExecutionOutcome {
+    package var counts: ExportCounts
+    package var loadError: ExportError?
+    package var fatal: ExtractError?
+    package var stateError: ExportError?
 
     /// A second pass over the run's failed windows: its reads and loads add up; its errors,
     /// being the latest word, replace the first pass's.
-    mutating func absorb(_ later: ExecutionOutcome) {
+    package mutating func absorb(_ later: ExecutionOutcome) {
         counts += later.counts
         loadError = later.loadError
         fatal = later.fatal
@@ -22,7 +34,7 @@ struct ExecutionOutcome {
 
 extension ExportPipeline {
     /// Who this process is in the state tables: host and pid, unique among live workers.
-    static let workerName: String = {
+    package static let workerName: String = {
         let host = ProcessInfo.processInfo.hostName
         return "\(host.isEmpty ? "worker" : host):\(ProcessInfo.processInfo.processIdentifier)"
     }()
@@ -30,7 +42,7 @@ extension ExportPipeline {
     /// Executes the run, then reads the windows that still failed (or were left pending) once
     /// more before the run reports failure: a burst of errors late in a long run should not
     /// cost the night. Skipped when the run was stopped, rejected, or gave up on the API.
-    func executeWithFinalPass(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: ControlConnection) -> ExecutionOutcome {
+    package func executeWithFinalPass(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: ControlConnection) -> ExecutionOutcome {
         var outcome = execute(run: run, range: range, client: client, control: control)
         guard outcome.loadError == nil, outcome.stateError == nil, outcome.fatal == nil, !cancellation.isCancelled,
               !client.circuit.hasGivenUp,
@@ -55,7 +67,7 @@ extension ExportPipeline {
     /// drivers and page jobs run on Dispatch queues under one request limiter, each loader on a
     /// thread of its own with its own connection behind a bounded channel, and a lease keeper
     /// renewing the claims on one more connection.
-    func execute(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: ControlConnection) -> ExecutionOutcome {
+    package func execute(run: RunRecord, range: ResolvedRange, client: CustomersAPIClient, control: ControlConnection) -> ExecutionOutcome {
         // The loaders together may hold up to four pages per request slot: enough to keep
         // fetching while windows merge, and a fixed bound on memory however large the export
         // and however many loaders share it.
@@ -102,7 +114,7 @@ extension ExportPipeline {
     /// Decides how the run ended, records it, and completes the report. A worker that was
     /// interrupted leaves the run's status to the others. A stopped run records its end on the
     /// connection it has, without waiting for a database that is away.
-    func finish(
+    package func finish(
         report: inout RunReport, run: RunRecord, control: ControlConnection, outcome: ExecutionOutcome, started: Timestamp, isWorker: Bool = false
     ) -> RunReport {
         let reconnecting = !cancellation.isCancelled && outcome.loadError == nil && outcome.stateError == nil

@@ -1,11 +1,23 @@
 import Logging
 import Synchronization
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 extension ExportPipeline {
     /// What the run does when the reader reports: a refused request stops the run (`onFatal`
     /// keeps its error), a failed window, a re-read for drift, and a total the pages contradict
     /// (logged once per run) are logged.
-    func readEvents(onFatal: @escaping @Sendable (ExtractError) -> Void) -> WindowReadEvents {
+    package func readEvents(onFatal: @escaping @Sendable (ExtractError) -> Void) -> WindowReadEvents {
         let logger = self.logger
         let cancellation = self.cancellation
         let totalWarned = Atomic(false)

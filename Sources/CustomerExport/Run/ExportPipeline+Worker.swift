@@ -1,4 +1,16 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 extension ExportPipeline {
     /// Loads a planned run's parameters and builds the request a worker runs with; the worker's

@@ -3,6 +3,18 @@ import Foundation
 import LibPQ
 import Logging
 import Synchronization
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// Composes the stages into a run: plan windows → extract pages (parallel, bounded) → normalize →
 /// dedupe → load (COPY + merge + checkpoint), and assembles the run report from what each stage
@@ -102,7 +114,7 @@ public struct ExportPipeline: Sendable {
     /// Reopens lost connections for every part of this run, within `--retry-for`.
     /// Creates or upgrades the tables; its DDL waits for readers' locks in short tries
     /// (`LockWaits`), so the readers that come later never queue behind it for long.
-    func migrate(_ control: ControlConnection) throws(ExportError) {
+    package func migrate(_ control: ControlConnection) throws(ExportError) {
         let waits = LockWaits(
             lockTimeout: TimeSpan(nanoseconds: min(request.lockTimeout.nanoseconds, 3_000_000_000)), retryFor: request.databaseRetryFor,
             what: "a lock to add columns to \(request.target.displayName)", cancellation: cancellation, health: health, logger: logger)
@@ -113,12 +125,12 @@ public struct ExportPipeline: Sendable {
         }
     }
 
-    func makeReconnector() -> DatabaseReconnector {
+    package func makeReconnector() -> DatabaseReconnector {
         DatabaseReconnector(
             connectionString: request.databaseURL, retryFor: request.databaseRetryFor, health: health, logger: logger, cancellation: cancellation)
     }
 
-    func makeClient(_ transport: any HTTPTransport) -> CustomersAPIClient {
+    package func makeClient(_ transport: any HTTPTransport) -> CustomersAPIClient {
         CustomersAPIClient(
             configuration: request.api, transport: transport, stats: requestStats, cancellation: cancellation, rateLimiter: makeRateLimiter(),
             circuit: APICircuit(policy: request.api.retry, health: health, logger: logger))
@@ -126,18 +138,18 @@ public struct ExportPipeline: Sendable {
 
     /// A token bucket when a request rate is set: the per-process one, or (until the lease
     /// keeper knows how many workers share it) the whole global rate.
-    func makeRateLimiter() -> RateLimiter? {
+    package func makeRateLimiter() -> RateLimiter? {
         let rates = [request.maxRequestsPerSecond, request.globalMaxRequestsPerSecond].compactMap { $0 }
         return rates.min().map { RateLimiter(requestsPerSecond: $0) }
     }
 
-    func makeTransport() throws(ExportError) -> any HTTPTransport {
+    package func makeTransport() throws(ExportError) -> any HTTPTransport {
         try Self.makeTransport(for: request.api, maxConnections: request.concurrency)
     }
 
     /// The HTTP transport for `api`: its timeouts, CA bundle and body limit; the one place a CA
     /// file that cannot be read becomes a sentence.
-    static func makeTransport(for api: APIConfiguration, maxConnections: Int) throws(ExportError) -> any HTTPTransport {
+    package static func makeTransport(for api: APIConfiguration, maxConnections: Int) throws(ExportError) -> any HTTPTransport {
         do {
             return try AsyncHTTPClientTransport(
                 maxConnections: maxConnections, connectTimeout: api.connectTimeout, caFile: api.caFile, maxBodyBytes: api.maxResponseBytes)
@@ -149,7 +161,7 @@ public struct ExportPipeline: Sendable {
     /// One request before anything is written, with the page size the run will use: a wrong
     /// token, a filter the token may not use, a page size over the server's maximum or an
     /// unreachable API fails here with a clear message instead of after a half-recorded run.
-    func preflight(_ client: CustomersAPIClient, _ range: ResolvedRange) throws(ExportError) {
+    package func preflight(_ client: CustomersAPIClient, _ range: ResolvedRange) throws(ExportError) {
         guard range.from < range.to else { return }
         let probe = PageRequest(window: TimeWindow(field: request.field, from: range.from, to: range.to), offset: 0, limit: request.api.pageLimit)
         do {
@@ -161,7 +173,7 @@ public struct ExportPipeline: Sendable {
         }
     }
 
-    static func describe(_ error: ExtractError, api: APIConfiguration) -> ExportError {
+    package static func describe(_ error: ExtractError, api: APIConfiguration) -> ExportError {
         switch error {
         case let .rejected(status, message, request):
             return APIRejection(status: status, message: message, request: request, api: api).error

@@ -1,19 +1,31 @@
 import Foundation
 import LibPQ
 import Logging
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// Renews the leases of the windows this process holds, on a thread and connection of its own,
 /// every third of the lease; a process that dies stops renewing and its windows are claimed
 /// again by others once the lease runs out. With a global request rate it also re-divides the
 /// rate by the number of workers holding leases on the run.
-final class LeaseKeeper: Sendable {
-    struct Settings: Sendable {
-        var databaseURL: String
-        var state: StateSchema
-        var runId: Int64
-        var worker: String
-        var lease: TimeSpan
-        var globalRequestsPerSecond: Double?
+package final class LeaseKeeper: Sendable {
+    package struct Settings: Sendable {
+        package var databaseURL: String
+        package var state: StateSchema
+        package var runId: Int64
+        package var worker: String
+        package var lease: TimeSpan
+        package var globalRequestsPerSecond: Double?
     }
 
     private let settings: Settings
@@ -24,7 +36,7 @@ final class LeaseKeeper: Sendable {
     private let stopSignal = CancellationToken()
     private let stopped = DispatchSemaphore(value: 0)
 
-    init(settings: Settings, claims: ClaimRegistry, rateLimiter: RateLimiter?, health: ServiceHealth, logger: Logger) {
+    package init(settings: Settings, claims: ClaimRegistry, rateLimiter: RateLimiter?, health: ServiceHealth, logger: Logger) {
         self.settings = settings
         self.claims = claims
         self.rateLimiter = rateLimiter
@@ -32,7 +44,7 @@ final class LeaseKeeper: Sendable {
         self.logger = logger
     }
 
-    func start() {
+    package func start() {
         let thread = Thread { [self] in
             defer { stopped.signal() }
             var connection: PostgresConnection?
@@ -62,7 +74,7 @@ final class LeaseKeeper: Sendable {
         thread.start()
     }
 
-    func finish() {
+    package func finish() {
         stopSignal.cancel("finished")
         stopped.wait()
     }

@@ -2,6 +2,18 @@ import Dispatch
 import Foundation
 import Logging
 import Synchronization
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// The load stage's threads: one per channel of the router, each with a PostgreSQL connection of
 /// its own, so one loader can COPY a window's pages while another merges a finished window.
@@ -10,7 +22,7 @@ import Synchronization
 /// lock order their commits exactly as they order commits of separate worker processes. If one
 /// loader fails, every channel is abandoned (no fetcher stays blocked on a full channel) and the
 /// run is cancelled; windows not committed stay pending and are read again on resume.
-final class LoaderThreads: Sendable {
+package final class LoaderThreads: Sendable {
     private let router: LoadRouter
     private let request: RunRequest
     private let context: CommitContext
@@ -22,7 +34,7 @@ final class LoaderThreads: Sendable {
     private let results: Mutex<[Result<ExportCounts, ExportError>]> = Mutex([])
     private let finished = DispatchGroup()
 
-    init(router: LoadRouter, request: RunRequest, context: CommitContext, cancellation: CancellationToken,
+    package init(router: LoadRouter, request: RunRequest, context: CommitContext, cancellation: CancellationToken,
          reconnector: DatabaseReconnector?, health: ServiceHealth,
          onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?) {
         self.router = router
@@ -34,7 +46,7 @@ final class LoaderThreads: Sendable {
         self.onWindowCommitted = onWindowCommitted
     }
 
-    func start() {
+    package func start() {
         for (index, channel) in router.channels.enumerated() {
             finished.enter()
             let thread = Thread { [self] in
@@ -74,7 +86,7 @@ final class LoaderThreads: Sendable {
 
     /// Waits for every loader; a failure wins (the cause over the loaders it stopped, which
     /// report an interruption), otherwise the totals of all of them.
-    func wait() -> Result<ExportCounts, ExportError> {
+    package func wait() -> Result<ExportCounts, ExportError> {
         finished.wait()
         var totals = ExportCounts()
         var failures: [ExportError] = []

@@ -1,42 +1,55 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
+
 /// The per-page part of the pipeline, run on the fetching threads: normalize → dedupe → encode
 /// as COPY text → hand to the window's loader. It is the sink `WindowReader` delivers to, so
 /// Extract never names a later stage. Doing this work on the many fetching threads (not the
 /// few loader threads) spreads JSON and encoding work over every core.
-struct PageChain: WindowSink {
-    let normalizer: any RecordNormalizing
-    let router: LoadRouter
+package struct PageChain: WindowSink {
+    package let normalizer: any RecordNormalizing
+    package let router: LoadRouter
     /// Records whose key timestamp is at or after this instant are outside the run's range (an
     /// exclusive upper bound, e.g. `--to 2025-01-01`): the API's inclusive bound returns them,
     /// and they are counted, not loaded.
-    let excludeFrom: Timestamp?
+    package let excludeFrom: Timestamp?
 
-    func open(_ window: TimeWindow) -> any PageReceiver {
+    package func open(_ window: TimeWindow) -> any PageReceiver {
         WindowPages(chain: self, window: window, dedupe: WindowDeduplicator())
     }
 
-    func split(_ parent: TimeWindow, into halves: [TimeWindow]) {
+    package func split(_ parent: TimeWindow, into halves: [TimeWindow]) {
         router.send(.split(parent: parent, children: halves))
     }
 
-    func complete(_ window: TimeWindow, _ read: WindowReadSummary) -> Bool {
+    package func complete(_ window: TimeWindow, _ read: WindowReadSummary) -> Bool {
         router.send(.complete(window, read))
     }
 
-    func fail(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
+    package func fail(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
         router.send(.fail(window, read, reason: reason))
     }
 
-    func abandon(_ window: TimeWindow) {
+    package func abandon(_ window: TimeWindow) {
         router.send(.abandon(window))
     }
 
     /// One window's pages, sharing the window's dedupe state across reads and threads.
-    struct WindowPages: PageReceiver {
-        let chain: PageChain
-        let window: TimeWindow
-        let dedupe: any Deduplicating
+    package struct WindowPages: PageReceiver {
+        package let chain: PageChain
+        package let window: TimeWindow
+        package let dedupe: any Deduplicating
 
-        func receive(_ page: FetchedPage) -> ExportCounts? {
+        package func receive(_ page: FetchedPage) -> ExportCounts? {
             var counts = ExportCounts()
             counts.pages = 1
             counts.rowsFetched = page.body.entryCount

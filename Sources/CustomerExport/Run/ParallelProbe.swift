@@ -1,11 +1,23 @@
 import Dispatch
 import Synchronization
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// Small requests (a `limit=1` count, the record at a rank) sent in parallel under a limiter,
 /// shared by window sizing and `plan`'s preview. The answers come back in the order asked, each
 /// with how long it took; the first failure stops the requests not yet sent and is thrown.
-enum ParallelProbe {
-    static func fetch(
+package enum ParallelProbe {
+    package static func fetch(
         _ requests: [PageRequest], client: CustomersAPIClient, limiter: RequestLimiter
     ) throws(ExtractError) -> [(body: PageBody, seconds: Double)] {
         let answers = Mutex([(body: PageBody, seconds: Double)?](repeating: nil, count: requests.count))

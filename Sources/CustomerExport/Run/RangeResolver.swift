@@ -1,12 +1,24 @@
 import Foundation
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// The range a run reads, once "now", the lag and (for incremental runs) the watermark are known.
-struct ResolvedRange: Sendable {
-    var from: Timestamp
-    var to: Timestamp
+package struct ResolvedRange: Sendable {
+    package var from: Timestamp
+    package var to: Timestamp
     /// Incremental runs: the watermark stored when every window of the run is done.
-    var watermarkOnCompletion: Timestamp?
+    package var watermarkOnCompletion: Timestamp?
 }
 
 /// Turns a request into a concrete `[from, to)`.
@@ -14,21 +26,21 @@ struct ResolvedRange: Sendable {
 /// Backfills end at `min(to, now − lag)`: a window that ends in the past can only lose records
 /// while it is read (new customers are stamped now), which is what makes drift detectable.
 /// Incremental runs read `updatedAt` from `watermark − lookback` (late writes) to `now − lag`.
-struct RangeResolver {
-    let request: RunRequest
-    let now: Timestamp
+package struct RangeResolver {
+    package let request: RunRequest
+    package let now: Timestamp
 
     private var ceiling: Timestamp { now.adding(nanoseconds: -request.lag.nanoseconds).truncatedToMicroseconds }
 
     /// The range of a backfill or reconcile, which needs no stored state.
-    func resolveFixedRange() throws(ExportError) -> ResolvedRange {
+    package func resolveFixedRange() throws(ExportError) -> ResolvedRange {
         guard let from = request.from, let to = request.to else {
             throw .configuration("a \(request.mode.rawValue) needs --from and --to, e.g. --from 2024-01-01 --to 2025-01-01")
         }
         return ResolvedRange(from: from, to: min(to, max(from, ceiling)), watermarkOnCompletion: nil)
     }
 
-    func resolve(_ connection: PostgresConnection) throws(ExportError) -> ResolvedRange {
+    package func resolve(_ connection: PostgresConnection) throws(ExportError) -> ResolvedRange {
         switch request.mode {
         case .backfill, .reconcile:
             return try resolveFixedRange()

@@ -1,5 +1,17 @@
 import Foundation
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// Finds the run to continue, or records a new one with its planned windows.
 ///
@@ -9,20 +21,20 @@ import LibPQ
 /// planned. So an interrupted backfill "up to now" or a first incremental run over three years
 /// finishes in pieces, and a finished backfill whose `--to` is still ahead picks up what was
 /// created since. `--restart` is the explicit way to start over.
-struct RunRegistry {
-    let request: RunRequest
-    let store: StateStore
+package struct RunRegistry {
+    package let request: RunRequest
+    package let store: StateStore
     /// Cuts a range into windows (`WindowSizing`): called only for a new run or an extension.
-    let planWindows: (Timestamp, Timestamp) -> [TimeWindow]
+    package let planWindows: (Timestamp, Timestamp) -> [TimeWindow]
 
     /// What `open` decided: the run, the windows left to read, and the range the run now covers.
-    struct Opened {
+    package struct Opened {
         var run: RunRecord
         var windows: [TimeWindow]
         var range: ResolvedRange
     }
 
-    func open(range: ResolvedRange) throws(PostgresError) -> Opened {
+    package func open(range: ResolvedRange) throws(PostgresError) -> Opened {
         let identity = request.identity(rangeFrom: range.from)
         if !request.planOnly {
             try store.closeFinishedRuns(pipeline: request.pipeline, target: request.target)

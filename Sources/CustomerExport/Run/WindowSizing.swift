@@ -1,16 +1,28 @@
 import Logging
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+import CustomerExportConfiguration
+import CustomerExportReporting
 
 /// Plans a run's windows: by rows, from the API's counts (`RowSizedPlanner`), so that the
 /// defaults are fast on sparse and dense data alike. An explicit `--window` is taken as given
 /// (the calendar, no counting requests), and a day is the fallback when the API cannot count,
 /// because its envelope has no total or it does not answer.
-struct WindowSizing {
-    let request: RunRequest
-    let client: CustomersAPIClient
-    let logger: Logger
+package struct WindowSizing {
+    package let request: RunRequest
+    package let client: CustomersAPIClient
+    package let logger: Logger
 
     /// The windows for `[from, to)`, and why they are what they are, for `plan` and the log.
-    func plan(from: Timestamp, to: Timestamp) -> (windows: [TimeWindow], reason: String) {
+    package func plan(from: Timestamp, to: Timestamp) -> (windows: [TimeWindow], reason: String) {
         if let size = request.windowSize {
             return (WindowPlanner(field: request.field, size: size).windows(from: from, to: to), "by the calendar: --window \(size), as given")
         }

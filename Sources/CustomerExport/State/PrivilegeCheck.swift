@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Checks, before anything is written, that the connected role may do what a run needs, and
 /// names the privilege, the object and the `GRANT` that fixes each gap.
@@ -15,30 +19,30 @@ import LibPQ
 /// // throws: role "export" lacks CREATE on schema reporting (needed to create reporting.customers);
 /// //         as the schema's owner run: GRANT CREATE ON SCHEMA reporting TO export;
 /// ```
-struct PrivilegeCheck {
-    let objects: SchemaObjects
+package struct PrivilegeCheck {
+    package let objects: SchemaObjects
 
     /// One missing privilege: what it is for and the statement that grants it.
-    struct Gap: Equatable {
+    package struct Gap: Equatable {
         var sentence: String
         var grant: String
     }
 
     /// Throws a `42501` error whose message lists every gap and the GRANTs that close them.
     /// `migrating`: the tables are about to be created or upgraded (DDL), not just written.
-    func verify(_ connection: PostgresConnection, migrating: Bool) throws(PostgresError) {
+    package func verify(_ connection: PostgresConnection, migrating: Bool) throws(PostgresError) {
         let gaps = try find(connection, migrating: migrating)
         guard !gaps.isEmpty else { return }
         throw PostgresError(kind: .query, sqlState: SQLState.insufficientPrivilege, message: Self.message(gaps))
     }
 
-    static func message(_ gaps: [Gap]) -> String {
+    package static func message(_ gaps: [Gap]) -> String {
         let grants = gaps.map(\.grant).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
         return gaps.map(\.sentence).joined(separator: "; ") + "; to fix it run, as the owner of those objects or a superuser: "
             + grants.joined(separator: " ")
     }
 
-    func find(_ connection: PostgresConnection, migrating: Bool) throws(PostgresError) -> [Gap] {
+    package func find(_ connection: PostgresConnection, migrating: Bool) throws(PostgresError) -> [Gap] {
         let session = try connection.execute(
             """
             SELECT current_user, current_database(), has_database_privilege(current_database(), 'CREATE'),

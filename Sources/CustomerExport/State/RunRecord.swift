@@ -1,3 +1,8 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+
 /// A run as the state tables hold it.
 public struct RunRecord: Sendable, Equatable {
     public var id: Int64
@@ -8,4 +13,15 @@ public struct RunRecord: Sendable, Equatable {
     public var rangeFrom: Timestamp
     public var rangeTo: Timestamp
     public var status: RunStatus
+
+    package init(id: Int64, pipeline: String, identity: String, mode: RunMode, field: WindowField, rangeFrom: Timestamp, rangeTo: Timestamp, status: RunStatus) {
+        self.id = id
+        self.pipeline = pipeline
+        self.identity = identity
+        self.mode = mode
+        self.field = field
+        self.rangeFrom = rangeFrom
+        self.rangeTo = rangeTo
+        self.status = status
+    }
 }

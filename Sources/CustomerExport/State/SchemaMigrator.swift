@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Creates or upgrades the target table and the state tables. Every statement is idempotent and
 /// the whole migration runs in one transaction under an advisory lock, so several workers
@@ -13,12 +17,12 @@ public struct SchemaMigrator {
     }
 
     /// Bumped whenever the statements below change, so existing installations are upgraded.
-    static let version = 2
+    package static let version = 2
 
     /// What this migrator installs for its target: the version, plus history when asked for.
-    var fingerprint: String { "v\(Self.version)" + (target.history ? "+history" : "") }
+    package var fingerprint: String { "v\(Self.version)" + (target.history ? "+history" : "") }
 
-    var objects: SchemaObjects { SchemaObjects(target: target, state: state) }
+    package var objects: SchemaObjects { SchemaObjects(target: target, state: state) }
 
     /// Applies the migrations unless the state already records them for this target; returns
     /// the number of statements applied (0 when up to date). The check is a plain read, so a

@@ -1,8 +1,13 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+
 /// The state tables' definitions, kept with the queries on them (`StateStore`): runs, their
 /// windows, quarantine, watermarks and the migrations record. Every statement is idempotent;
 /// `SchemaMigrator` applies them with the target's.
 extension StateSchema {
-    var creationStatements: [String] {
+    package var creationStatements: [String] {
         let s = self
         return [
             """

@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// The changes `customer-export state` makes by hand: move or remove a watermark, forget a run.
 /// The caller holds the pipeline's lock and runs each in a transaction (`StateOperations`).

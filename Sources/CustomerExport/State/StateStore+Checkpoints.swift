@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// The writes a loader makes inside a window's transaction, so that a window's data, its
 /// quarantine entries, its "done" mark and (for the last window of an incremental run) the
@@ -10,7 +14,7 @@ extension StateStore {
         _ = try connection.execute("SELECT 1 FROM \(schema.table("runs")) WHERE id = $1 FOR UPDATE", parameters: [String(runId)])
     }
 
-    func windowKey(_ runId: Int64, _ window: TimeWindow) -> [String?] {
+    package func windowKey(_ runId: Int64, _ window: TimeWindow) -> [String?] {
         [String(runId), window.from.rfc3339, window.to.rfc3339]
     }
 

@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Handing windows out to workers. A window is claimed by stamping `claimed_by` and a lease end
 /// on its row, chosen with `FOR UPDATE SKIP LOCKED` so concurrent claimers never wait for or
@@ -8,7 +12,7 @@ extension StateStore {
     /// window this worker itself claimed is never claimed again, even with its lease expired (a
     /// database outage longer than the lease): it may still be in hand here, and reading it twice
     /// at once in one process would mix its pages. The final pass gives such claims back.
-    func claimWindow(runId: Int64, worker: String, lease: TimeSpan, field: WindowField) throws(PostgresError) -> TimeWindow? {
+    package func claimWindow(runId: Int64, worker: String, lease: TimeSpan, field: WindowField) throws(PostgresError) -> TimeWindow? {
         let windows = schema.table("windows")
         let result = try connection.execute(
             """
@@ -27,7 +31,7 @@ extension StateStore {
 
     /// Renews the leases this worker holds; returns how many rows it still holds.
     @discardableResult
-    func extendLeases(runId: Int64, worker: String, windows: [TimeWindow], lease: TimeSpan) throws(PostgresError) -> Int {
+    package func extendLeases(runId: Int64, worker: String, windows: [TimeWindow], lease: TimeSpan) throws(PostgresError) -> Int {
         guard !windows.isEmpty else { return 0 }
         let froms = "{" + windows.map(\.from.rfc3339).joined(separator: ",") + "}"
         let tos = "{" + windows.map(\.to.rfc3339).joined(separator: ",") + "}"
@@ -57,7 +61,7 @@ extension StateStore {
     /// Before the end-of-run pass: failed windows become pending again, and claims this worker
     /// still holds on pending windows (none is in hand between passes) are given back, such as a
     /// claim whose answer was lost with a connection.
-    func prepareFinalPass(runId: Int64, worker: String) throws(PostgresError) {
+    package func prepareFinalPass(runId: Int64, worker: String) throws(PostgresError) {
         try retryFailedWindows(runId: runId)
         try releaseClaims(runId: runId, worker: worker)
     }
@@ -65,14 +69,14 @@ extension StateStore {
     /// Gives back every pending window this worker holds: at the end of a run that did not
     /// finish (a signal, a failure), so the next run or another worker claims them at once
     /// instead of waiting for the lease to run out.
-    func releaseClaims(runId: Int64, worker: String) throws(PostgresError) {
+    package func releaseClaims(runId: Int64, worker: String) throws(PostgresError) {
         _ = try connection.execute(
             "UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND claimed_by = $2",
             parameters: [String(runId), worker])
     }
 
     /// Pending windows another worker holds under a live lease: wait for them, they may come back.
-    func windowsHeldByOthers(runId: Int64, worker: String) throws(PostgresError) -> Int {
+    package func windowsHeldByOthers(runId: Int64, worker: String) throws(PostgresError) -> Int {
         let result = try connection.execute(
             """
             SELECT count(*) FROM \(schema.table("windows"))
@@ -82,7 +86,7 @@ extension StateStore {
     }
 
     /// Workers holding at least one live lease on the run, for sharing a global request rate.
-    func activeWorkers(runId: Int64) throws(PostgresError) -> Int {
+    package func activeWorkers(runId: Int64) throws(PostgresError) -> Int {
         let result = try connection.execute(
             "SELECT count(DISTINCT claimed_by) FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND lease_until >= now()",
             parameters: [String(runId)])
@@ -90,7 +94,7 @@ extension StateStore {
     }
 
     /// Failed windows become pending again when a run is resumed or a worker starts.
-    func retryFailedWindows(runId: Int64) throws(PostgresError) {
+    package func retryFailedWindows(runId: Int64) throws(PostgresError) {
         _ = try connection.execute(
             "UPDATE \(schema.table("windows")) SET \(WindowTransition.retry.setSQL), claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND \(WindowTransition.retry.guardSQL)",
             parameters: [String(runId)])

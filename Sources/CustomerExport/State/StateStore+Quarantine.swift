@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Which quarantine entries a command is about: all of them, or those matching every field set.
 public struct QuarantineSelection: Sendable {
@@ -35,7 +39,7 @@ public struct QuarantineEntry: Sendable, Codable, Equatable {
 
 extension StateStore {
     /// The entries `selection` picks, newest first.
-    func quarantineEntries(_ selection: QuarantineSelection) throws(PostgresError) -> [QuarantineEntry] {
+    package func quarantineEntries(_ selection: QuarantineSelection) throws(PostgresError) -> [QuarantineEntry] {
         let ids = "{" + selection.ids.map(String.init).joined(separator: ",") + "}"
         let result = try connection.execute(
             """
@@ -57,13 +61,13 @@ extension StateStore {
     }
 
     /// The payload of one entry exactly as it was served (NUL escapes aside).
-    func quarantinePayload(id: Int64) throws(PostgresError) -> String? {
+    package func quarantinePayload(id: Int64) throws(PostgresError) -> String? {
         let result = try connection.execute("SELECT payload FROM \(schema.table("quarantine")) WHERE id = $1", parameters: [String(id)])
         return result.rows.first?[0] ?? nil
     }
 
     /// Removes entries whose record was fetched again (valid now, or quarantined anew).
-    func deleteQuarantine(ids: [Int64]) throws(PostgresError) {
+    package func deleteQuarantine(ids: [Int64]) throws(PostgresError) {
         guard !ids.isEmpty else { return }
         _ = try connection.execute(
             "DELETE FROM \(schema.table("quarantine")) WHERE id = ANY($1::bigint[])",
@@ -73,7 +77,7 @@ extension StateStore {
     /// Entries per target and kind of reason, for `status`: quoted values, timestamps and numbers
     /// are masked and the reason cut at its first colon, so `unparseable createdAt: "2024-02-30…"`
     /// and `…: "yesterday"` count as one kind.
-    func quarantineCounts() throws(PostgresError) -> [(target: String, reason: String, count: Int)] {
+    package func quarantineCounts() throws(PostgresError) -> [(target: String, reason: String, count: Int)] {
         let masked = #"""
             split_part(regexp_replace(regexp_replace(regexp_replace(reason, '"[^"]*"', '…', 'g'),
                 '\d{4}-\d{2}-\d{2}T[0-9:.]+(Z|[+-]\d{2}:\d{2})?', '<time>', 'g'), '\d+', 'N', 'g'), ':', 1)

@@ -1,4 +1,8 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// What `customer-export status` reads from the state tables: each pipeline's newest run, its
 /// windows by status, and the watermarks. Times come back as text in UTC, as status shows them.
@@ -28,8 +32,8 @@ extension StateStore {
         public var byRun: Int64?
     }
 
-    static func utcText(_ column: String) -> String { "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"')" }
-    static func isoText(_ column: String) -> String { "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')" }
+    package static func utcText(_ column: String) -> String { "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"')" }
+    package static func isoText(_ column: String) -> String { "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')" }
 
     /// The newest run of every pipeline/target pair.
     public func latestRuns() throws(PostgresError) -> [LatestRun] {
@@ -87,4 +91,11 @@ public struct RunWindowTally: Sendable, Codable, Equatable {
     public var rowsFetched = 0
     /// When the run last committed a window.
     public var lastCommitAt: String?
+
+    public init() {}
+
+    package init(done: Int, pending: Int, failed: Int, split: Int, held: Int, workers: Int, rowsFetched: Int, lastCommitAt: String?) {
+        (self.done, self.pending, self.failed, self.split) = (done, pending, failed, split)
+        (self.held, self.workers, self.rowsFetched, self.lastCommitAt) = (held, workers, rowsFetched, lastCommitAt)
+    }
 }

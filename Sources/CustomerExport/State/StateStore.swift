@@ -1,12 +1,16 @@
 import Foundation
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
 
 /// Reads and writes runs, windows, quarantine and watermarks: the checkpoints that make a run
 /// resumable. Window rows are keyed by `(run_id, window_from, window_to)`, so a split or a
 /// resumed plan can be recorded again without duplicating anything.
 public struct StateStore {
     public let schema: StateSchema
-    let connection: PostgresConnection
+    package let connection: PostgresConnection
 
     public init(schema: StateSchema, connection: PostgresConnection) {
         self.schema = schema
@@ -16,9 +20,9 @@ public struct StateStore {
     private func t(_ name: String) -> String { schema.table(name) }
 
     /// Timestamps travel as microseconds since the epoch: exact both ways, no time zone games.
-    static let epochMicros = "(extract(epoch FROM %@) * 1000000)::bigint"
-    static func micros(_ column: String) -> String { epochMicros.replacingOccurrences(of: "%@", with: column) }
-    static func parseMicros(_ text: String?) -> Timestamp? {
+    package static let epochMicros = "(extract(epoch FROM %@) * 1000000)::bigint"
+    package static func micros(_ column: String) -> String { epochMicros.replacingOccurrences(of: "%@", with: column) }
+    package static func parseMicros(_ text: String?) -> Timestamp? {
         guard let text, let value = Int64(text) else { return nil }
         return Timestamp(nanosecondsSinceEpoch: value * 1000)
     }
@@ -74,7 +78,7 @@ public struct StateStore {
 
     /// Extends an unfinished (or finished backfill) run to `to`, with `windows` planned for the
     /// added part, in one transaction: the run's end and its windows never disagree.
-    func extendRun(_ runId: Int64, to: Timestamp, windows: [TimeWindow]) throws(PostgresError) {
+    package func extendRun(_ runId: Int64, to: Timestamp, windows: [TimeWindow]) throws(PostgresError) {
         try connection.transaction { () throws(PostgresError) in
             _ = try connection.execute(
                 "UPDATE \(t("runs")) SET range_to = $2, finished_at = NULL WHERE id = $1", parameters: [String(runId), to.rfc3339])
@@ -84,7 +88,7 @@ public struct StateStore {
 
     /// Runs of the pipeline left `running`, `failed` or `interrupted` although every window is
     /// done: a process killed between its last commit and recording its end. They are done.
-    func closeFinishedRuns(pipeline: String, target: TargetTable) throws(PostgresError) {
+    package func closeFinishedRuns(pipeline: String, target: TargetTable) throws(PostgresError) {
         _ = try connection.execute(
             """
             UPDATE \(t("runs")) r SET status = \(RunStatus.done.sql), finished_at = now()
@@ -96,7 +100,7 @@ public struct StateStore {
 
     /// Inserts windows (pending); with `claimedBy`, already claimed under a lease (a split's halves
     /// stay with the worker that split their parent).
-    func insertWindows(runId: Int64, _ windows: [TimeWindow], claimedBy: String? = nil, lease: TimeSpan = .seconds(0)) throws(PostgresError) {
+    package func insertWindows(runId: Int64, _ windows: [TimeWindow], claimedBy: String? = nil, lease: TimeSpan = .seconds(0)) throws(PostgresError) {
         // One statement for the whole plan: a multi-year backfill has thousands of windows.
         for chunk in stride(from: 0, to: windows.count, by: 1000) {
             let slice = windows[chunk..<min(chunk + 1000, windows.count)]
@@ -159,7 +163,7 @@ public struct StateStore {
     }
 
     /// When a run of the pipeline last finished successfully.
-    func lastSuccess(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
+    package func lastSuccess(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
         let result = try connection.execute(
             "SELECT \(Self.micros("max(finished_at)")) FROM \(t("runs")) WHERE pipeline = $1 AND target = $2 AND status = \(RunStatus.done.sql)",
             parameters: [pipeline, target.displayName])
@@ -176,7 +180,7 @@ public struct StateStore {
 
 extension StateStore {
     /// The first failed window's error, for the run's closing message.
-    func failureSample(runId: Int64) throws(PostgresError) -> String? {
+    package func failureSample(runId: Int64) throws(PostgresError) -> String? {
         let result = try connection.execute(
             "SELECT last_error FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.failed.sql) ORDER BY window_from LIMIT 1",
             parameters: [String(runId)])

@@ -1,4 +1,5 @@
 import Foundation
+import CustomerExportVocabulary
 
 /// A fixed-capacity FIFO between threads: the backpressure between extract and load.
 ///

@@ -1,4 +1,5 @@
 import Synchronization
+import CustomerExportVocabulary
 
 /// The windows this process has claimed and not yet committed, failed or given back: what its
 /// lease keeper renews. Claims are added by the scheduler (and by splits), removed by the loader.
@@ -7,8 +8,8 @@ public final class ClaimRegistry: Sendable {
 
     public init() {}
 
-    func add(_ window: TimeWindow) { _ = windows.withLock { $0.insert(window) } }
-    func remove(_ window: TimeWindow) { _ = windows.withLock { $0.remove(window) } }
-    var snapshot: [TimeWindow] { windows.withLock { Array($0) } }
-    var isEmpty: Bool { windows.withLock { $0.isEmpty } }
+    package func add(_ window: TimeWindow) { _ = windows.withLock { $0.insert(window) } }
+    package func remove(_ window: TimeWindow) { _ = windows.withLock { $0.remove(window) } }
+    package var snapshot: [TimeWindow] { windows.withLock { Array($0) } }
+    package var isEmpty: Bool { windows.withLock { $0.isEmpty } }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import CustomerExportVocabulary
 
 /// The one global cap on requests in flight, built on Dispatch, handing free slots to the most
 /// urgent waiter first.
@@ -61,23 +62,23 @@ public final class RequestLimiter: Sendable {
     }
 
     private struct State {
-        var freeSlots: Int
-        var freeQueues: [Int]
-        var waiters: [Waiter] = []
+        package var freeSlots: Int
+        package var freeQueues: [Int]
+        package var waiters: [Waiter] = []
         /// Queues handed to woken blocked callers, by arrival number, so no newcomer takes them.
-        var handedOver: [UInt64: Int] = [:]
-        var arrivals: UInt64 = 0
+        package var handedOver: [UInt64: Int] = [:]
+        package var arrivals: UInt64 = 0
 
-        var canStart: Bool { freeSlots > 0 && !freeQueues.isEmpty }
+        package var canStart: Bool { freeSlots > 0 && !freeQueues.isEmpty }
 
-        mutating func enqueue(priority: Int, _ kind: Waiter.Kind) -> UInt64 {
+        package mutating func enqueue(priority: Int, _ kind: Waiter.Kind) -> UInt64 {
             arrivals += 1
             waiters.append(Waiter(priority: priority, order: arrivals, kind: kind))
             return arrivals
         }
 
         /// Gives free slots (and queues, to those that need one) to the most urgent waiters.
-        mutating func grant() -> [Grant] {
+        package mutating func grant() -> [Grant] {
             var grants: [Grant] = []
             while freeSlots > 0 {
                 var best: Int?
@@ -149,7 +150,7 @@ public final class RequestLimiter: Sendable {
 
     /// True when a request could start now and nobody is waiting (the tests' check that every
     /// slot and queue came back).
-    var hasSpareSlot: Bool {
+    package var hasSpareSlot: Bool {
         state.withLock { $0.waiters.isEmpty && $0.canStart }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import LibPQ
 import Logging
 import Synchronization
+import CustomerExportVocabulary
 
 /// Reopens a PostgreSQL connection that was lost in the middle of a run: a restart, a failover
 /// or a network blip should cost the nightly job a pause, not the night.
@@ -105,7 +106,7 @@ public final class DatabaseReconnector: Sendable {
 
     /// libpq's messages span lines ("server closed the connection unexpectedly\n\tThis probably
     /// means..."); a log line or an error sentence should not.
-    static func oneLine(_ message: String) -> String {
+    package static func oneLine(_ message: String) -> String {
         message.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
     }
 

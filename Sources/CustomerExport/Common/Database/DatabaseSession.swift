@@ -1,8 +1,9 @@
 import LibPQ
+import CustomerExportVocabulary
 
 /// Opening connections with errors a person can act on, and the per-pipeline advisory lock.
-enum DatabaseSession {
-    static func connect(_ connectionString: String) throws(ExportError) -> PostgresConnection {
+package enum DatabaseSession {
+    package static func connect(_ connectionString: String) throws(ExportError) -> PostgresConnection {
         do {
             return try PostgresConnection(connectionString: connectionString)
         } catch {
@@ -10,7 +11,7 @@ enum DatabaseSession {
         }
     }
 
-    static func describe(_ error: PostgresError, connectionString: String) -> ExportError {
+    package static func describe(_ error: PostgresError, connectionString: String) -> ExportError {
         let shown = connectionString.isEmpty ? "the server named by the PG* environment variables" : ConnectionString.redacted(connectionString)
         switch error.kind {
         case .authentication:
@@ -28,16 +29,16 @@ enum DatabaseSession {
 
     /// The lock that makes one writer per pipeline: a session-level advisory lock, released by
     /// PostgreSQL itself if the process dies, so a crashed run never blocks the next one.
-    static func lockKey(state: StateSchema, target: TargetTable, pipeline: String) -> String {
+    package static func lockKey(state: StateSchema, target: TargetTable, pipeline: String) -> String {
         lockKey(state: state, targetName: target.displayName, pipeline: pipeline)
     }
 
     /// The same key from the target's `schema.table` as the state tables store it.
-    static func lockKey(state: StateSchema, targetName: String, pipeline: String) -> String {
+    package static func lockKey(state: StateSchema, targetName: String, pipeline: String) -> String {
         "customer-export:\(state.name):\(targetName):\(pipeline)"
     }
 
-    static func acquireLock(_ connection: PostgresConnection, key: String, wait: Bool) throws(PostgresError) -> Bool {
+    package static func acquireLock(_ connection: PostgresConnection, key: String, wait: Bool) throws(PostgresError) -> Bool {
         if wait {
             _ = try connection.execute("SELECT pg_advisory_lock(hashtext($1))", parameters: [key])
             return true
@@ -46,7 +47,7 @@ enum DatabaseSession {
         return result.rows.first?[0] == "t"
     }
 
-    static func releaseLock(_ connection: PostgresConnection, key: String) {
+    package static func releaseLock(_ connection: PostgresConnection, key: String) {
         _ = try? connection.execute("SELECT pg_advisory_unlock(hashtext($1))", parameters: [key])
     }
 }

@@ -6,7 +6,7 @@ extension JSONScanner {
     /// backslashes, whatever bytes they hold. The element ends at the `,` or `]` that follows it at
     /// its own level. Throws when the input ends first: then the element cannot be told apart
     /// from the rest of the body, and the envelope itself is broken.
-    mutating func skipElementLeniently() throws(JSONSyntaxError) -> Range<Int> {
+    package mutating func skipElementLeniently() throws(JSONSyntaxError) -> Range<Int> {
         skipWhitespace()
         let start = position
         var depth = 0
@@ -60,7 +60,7 @@ extension JSONScanner {
     /// gets nil for it and must move `position` past the value itself. That is how the envelope
     /// is walked strictly while its record array is resynchronised; `scanObject` is this with
     /// nothing skipped.
-    mutating func scanMembers(
+    package mutating func scanMembers(
         depth: Int = 0, skippingValueOf skipped: StaticString?,
         _ member: (inout JSONScanner, Range<Int>, JSONSpan?) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
@@ -96,7 +96,7 @@ extension JSONScanner {
 
     /// Scans an array of records, keeping each valid element's range in `records` and each
     /// invalid one, skipped leniently, in `rejected` with what was wrong with it.
-    mutating func scanElementsResynchronising(records: inout [Range<Int>], rejected: inout [RejectedElement]) throws(JSONSyntaxError) {
+    package mutating func scanElementsResynchronising(records: inout [Range<Int>], rejected: inout [RejectedElement]) throws(JSONSyntaxError) {
         skipWhitespace()
         guard position < bytes.count, bytes[position] == UInt8(ascii: "[") else { throw error("expected an array") }
         position += 1

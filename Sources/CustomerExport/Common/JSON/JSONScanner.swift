@@ -22,22 +22,22 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 /// must reject exactly what PostgreSQL's `jsonb` would reject (invalid UTF-8, lone surrogates,
 /// control characters) before a COPY fails a whole window, and must not allocate a tree per page.
 /// The scanner validates as it goes and reports spans; callers decode only the values they need.
-struct JSONScanner {
-    let bytes: UnsafeBufferPointer<UInt8>
-    var position: Int
+package struct JSONScanner {
+    package let bytes: UnsafeBufferPointer<UInt8>
+    package var position: Int
     /// Set when a string contained the escape `\u0000`, which PostgreSQL text and jsonb cannot hold.
-    private(set) var sawNULEscape = false
+    package private(set) var sawNULEscape = false
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, position: Int = 0) {
+    package init(_ bytes: UnsafeBufferPointer<UInt8>, position: Int = 0) {
         self.bytes = bytes
         self.position = position
     }
 
-    func error(_ problem: String) -> JSONSyntaxError {
+    package func error(_ problem: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: position, problem: problem)
     }
 
-    mutating func skipWhitespace() {
+    package mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
@@ -47,13 +47,13 @@ struct JSONScanner {
     }
 
     /// Requires that only whitespace remains.
-    mutating func expectEnd() throws(JSONSyntaxError) {
+    package mutating func expectEnd() throws(JSONSyntaxError) {
         skipWhitespace()
         guard position == bytes.count else { throw error("unexpected data after the JSON value") }
     }
 
     /// Scans one value of any kind, validating all of it, and returns its span.
-    mutating func scanValue(depth: Int = 0) throws(JSONSyntaxError) -> JSONSpan {
+    package mutating func scanValue(depth: Int = 0) throws(JSONSyntaxError) -> JSONSpan {
         guard depth < 512 else { throw error("nesting deeper than 512 levels") }
         skipWhitespace()
         guard position < bytes.count else { throw error("unexpected end of input") }
@@ -85,7 +85,7 @@ struct JSONScanner {
     /// Scans an object, handing each member's key range (including quotes) and value span to `member`.
     /// `member` must leave `position` after the value: it either scans it itself or lets the
     /// scanner do it (when it returns without moving, the value is scanned and skipped).
-    mutating func scanObject(
+    package mutating func scanObject(
         depth: Int = 0,
         _ member: (inout JSONScanner, Range<Int>, JSONSpan) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
@@ -96,7 +96,7 @@ struct JSONScanner {
     }
 
     /// Scans an array, handing each element's span to `element`.
-    mutating func scanArray(
+    package mutating func scanArray(
         depth: Int = 0,
         _ element: (inout JSONScanner, JSONSpan) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
@@ -188,11 +188,11 @@ struct JSONScanner {
         }
     }
 
-    static let numericMaxIntegerDigits = 131_072
-    static let numericMaxFractionDigits = 16_383
+    package static let numericMaxIntegerDigits = 131_072
+    package static let numericMaxFractionDigits = 16_383
 
     /// Scans a string starting at its opening quote; returns the range including both quotes.
-    mutating func scanString() throws(JSONSyntaxError) -> Range<Int> {
+    package mutating func scanString() throws(JSONSyntaxError) -> Range<Int> {
         let start = position
         position += 1
         while position < bytes.count {
@@ -223,7 +223,7 @@ struct JSONScanner {
     /// negatives: `hasZero` is the classic test for a zero byte, applied to the word XORed with
     /// the quote and the backslash; `below0x20` is its form for "less than".
     @inline(__always)
-    static func needsAttention(_ word: UInt64) -> Bool {
+    package static func needsAttention(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
@@ -253,7 +253,7 @@ struct JSONScanner {
         }
     }
 
-    func hexQuad(at index: Int) throws(JSONSyntaxError) -> UInt32 {
+    package func hexQuad(at index: Int) throws(JSONSyntaxError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
         var value: UInt32 = 0
         for i in index..<(index + 4) {
@@ -280,7 +280,7 @@ struct JSONScanner {
     /// The length of the valid multi-byte UTF-8 sequence starting at `index`, or 0 when the bytes
     /// there are not one (a stray continuation byte, an overlong form, a surrogate, a cut sequence).
     @inline(__always)
-    static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+    package static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         let lead = bytes[index]
         let length: Int
         var lowerSecond: UInt8 = 0x80

@@ -1,9 +1,9 @@
 /// Decoding of the JSON values the normalizer reads: strings (with escapes), integers, and
 /// removal of `\u0000` escapes from raw record bytes.
-enum JSONText {
+package enum JSONText {
     /// The string value of a validated string span (quotes included in `range`), and whether it
     /// contained a NUL character, which is dropped because PostgreSQL text cannot store it.
-    static func decodeString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (value: String, removedNUL: Bool) {
+    package static func decodeString(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (value: String, removedNUL: Bool) {
         let inner = (range.lowerBound + 1)..<(range.upperBound - 1)
         var hasEscape = false
         for i in inner where bytes[i] == UInt8(ascii: "\\") {
@@ -62,7 +62,7 @@ enum JSONText {
     }
 
     /// The value of an integer number span, or nil when it has a fraction, an exponent, or does not fit.
-    static func decodeInt64(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64? {
+    package static func decodeInt64(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64? {
         var i = range.lowerBound
         let negative = bytes[i] == UInt8(ascii: "-")
         if negative { i += 1 }
@@ -83,7 +83,7 @@ enum JSONText {
     /// A copy of validated JSON bytes with every `\u0000` escape removed, so jsonb accepts it.
     /// Outside strings a backslash cannot occur in valid JSON, and inside one an escape starts at a
     /// backslash preceded by an even number of backslashes, so counting them is enough.
-    static func removingNULEscapes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [UInt8] {
+    package static func removingNULEscapes(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> [UInt8] {
         var output = [UInt8]()
         output.reserveCapacity(range.count)
         var i = range.lowerBound

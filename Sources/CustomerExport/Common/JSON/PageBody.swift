@@ -94,7 +94,7 @@ public struct PageBody: Sendable {
 
     /// Compares a member name (its range includes the quotes) with an ASCII literal, without
     /// allocating; names with escapes never match, which is what a literal name means.
-    static func keyEquals(_ buffer: UnsafeBufferPointer<UInt8>, _ key: Range<Int>, _ name: StaticString) -> Bool {
+    package static func keyEquals(_ buffer: UnsafeBufferPointer<UInt8>, _ key: Range<Int>, _ name: StaticString) -> Bool {
         let count = name.utf8CodeUnitCount
         guard key.count == count + 2 else { return false }
         let expected = UnsafeBufferPointer(start: name.utf8Start, count: count)

@@ -1,4 +1,14 @@
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
 
 /// One command's worth of work: which range, into which table, through which API, how hard.
 /// The CLI and pipeline files both produce this value; the pipeline consumes it.
@@ -66,7 +76,7 @@ public struct RunRequest: Sendable {
     /// continued (its range extended to the new `now − lag`) instead of started over.
     /// `rangeFrom` is the resolved start: `--from` for a backfill, the watermark minus the
     /// look-back (or `start`) for an incremental run, which does not move until the run is done.
-    func identity(rangeFrom: Timestamp) -> String {
+    package func identity(rangeFrom: Timestamp) -> String {
         let end = mode == .incremental ? "now" : (to?.rfc3339 ?? "now")
         var parts = [mode.rawValue, pipeline, target.displayName, field.rawValue, rangeFrom.rfc3339, end, api.endpoint]
         let filters = api.filters

@@ -1,4 +1,14 @@
 import Foundation
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
 
 /// How the declarations become a request: defaults, then the environment's fallbacks, then the
 /// pipeline file, then flags, in rising priority, each value parsed by its declaration and named
@@ -26,7 +36,7 @@ extension RunSettings {
 
     /// Applies, for each setting `included` and used in the request's mode, the flag's value,
     /// else the file's, else the environment's fallback.
-    static func overlay(
+    package static func overlay(
         _ request: inout RunRequest, file: PipelineDefinition?, overrides: RunOverrides, environment: [String: String],
         including included: (Setting) -> Bool
     ) throws(ExportError) {
@@ -44,7 +54,7 @@ extension RunSettings {
 
     /// Where the API is and the token it is sent: the URL's endpoint path dropped (the reference
     /// page shows the full URL), the token read from its file or variable, the CA file present.
-    static func resolveAccess(_ request: inout RunRequest, environment: [String: String]) throws(ExportError) {
+    package static func resolveAccess(_ request: inout RunRequest, environment: [String: String]) throws(ExportError) {
         var baseURL = request.api.baseURL
         guard !baseURL.isEmpty else {
             throw .configuration("no API URL: pass --api-url URL (e.g. http://127.0.0.1:8080) or set api.url in the pipeline file")
@@ -62,7 +72,7 @@ extension RunSettings {
     /// The API token, checked as it is read: a header value cannot hold a line break, and a
     /// file with a second line (a mounted env file, a pasted DSN) must not reach the HTTP client,
     /// whose error would quote the whole value. Errors name where the token came from, never it.
-    static func token(file: String?, variable: String, environment: [String: String]) throws(ExportError) -> String {
+    package static func token(file: String?, variable: String, environment: [String: String]) throws(ExportError) -> String {
         if let path = file {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw .configuration("cannot read the token file \(path); check --token-file")
@@ -92,7 +102,7 @@ extension RunSettings {
 
 extension RunRequest {
     /// Every setting at its default: the start of every overlay, and the defaults `--help` shows.
-    static var defaults: RunRequest {
+    package static var defaults: RunRequest {
         var request = RunRequest(pipeline: "", mode: .backfill, api: APIConfiguration(baseURL: "", token: ""), databaseURL: "", target: .standard, state: .standard)
         request.api.tokenEnv = "CUSTOMERS_API_TOKEN"
         return request

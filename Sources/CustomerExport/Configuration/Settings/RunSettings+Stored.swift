@@ -1,5 +1,15 @@
 import Foundation
 import LibPQ
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
 
 /// A run's settings kept with it (`runs.params`), so that a worker started elsewhere with only
 /// `--run ID` and a database URL reads it exactly as planned: every declaration marked `stored`,
@@ -8,7 +18,7 @@ import LibPQ
 /// lacks keeps its default.
 extension RunSettings {
     /// The JSON object stored with a run, signed over the settings that decide where the token goes.
-    static func stored(_ request: RunRequest) -> StoredValue {
+    package static func stored(_ request: RunRequest) -> StoredValue {
         var object = StoredValue.object([:])
         for setting in all {
             if let name = setting.stored, let value = setting.store(request) { object.set(value, at: name) }
@@ -17,13 +27,13 @@ extension RunSettings {
         return object
     }
 
-    static func storedJSON(_ request: RunRequest) -> String? {
+    package static func storedJSON(_ request: RunRequest) -> String? {
         (try? JSONEncoder().encode(stored(request))).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The request a worker runs: the stored settings, with the worker's own flags (API URL,
     /// token file, CA file, retry budget, throughput) taking precedence.
-    static func restore(_ stored: StoredValue, overrides: RunOverrides, environment: [String: String], databaseURL: String, state: StateSchema) throws(ExportError) -> RunRequest {
+    package static func restore(_ stored: StoredValue, overrides: RunOverrides, environment: [String: String], databaseURL: String, state: StateSchema) throws(ExportError) -> RunRequest {
         var request = RunRequest.defaults
         for setting in all {
             guard let name = setting.stored, let value = stored[path: name], value != .null else { continue }
@@ -42,7 +52,7 @@ extension RunSettings {
     /// Refuses stored settings that decide where the token goes unless they are signed with the
     /// token just read, or the worker's own flags replace them: whoever can write `runs.params`
     /// must not be able to send a worker's token to another host, or another secret as its token.
-    static func checkCredentialSettings(_ stored: StoredValue, token: String, overrides: RunOverrides) throws(ExportError) {
+    package static func checkCredentialSettings(_ stored: StoredValue, token: String, overrides: RunOverrides) throws(ExportError) {
         let mac = stored[path: "credentialMAC"]?.string
         if let mac, CredentialSignature(stored).verifies(mac, token: token) { return }
         var unvouched: [String] = []
@@ -59,14 +69,14 @@ extension RunSettings {
     }
 
     /// The settings stored with a run, or nil for runs planned before they were kept.
-    static func stored(in store: StateStore, runId: Int64) throws(PostgresError) -> StoredValue? {
+    package static func stored(in store: StateStore, runId: Int64) throws(PostgresError) -> StoredValue? {
         guard let json = try store.parametersJSON(runId: runId) else { return nil }
         return try? JSONDecoder().decode(StoredValue.self, from: Data(json.utf8))
     }
 
     /// The request a worker or `quarantine retry` runs for a stored run, or nil when the run has
     /// no stored settings.
-    static func request(forRun runId: Int64, store: StateStore, overrides: RunOverrides, environment: [String: String], databaseURL: String) throws(ExportError) -> RunRequest? {
+    package static func request(forRun runId: Int64, store: StateStore, overrides: RunOverrides, environment: [String: String], databaseURL: String) throws(ExportError) -> RunRequest? {
         let stored: StoredValue?
         do {
             stored = try Self.stored(in: store, runId: runId)

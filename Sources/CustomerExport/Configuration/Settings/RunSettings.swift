@@ -1,3 +1,14 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+
 /// Every setting of a run, declared once, in the order the reference lists them.
 ///
 /// The pipeline file is checked against these keys, flags overlay them, `runs.params` stores
@@ -7,17 +18,17 @@
 public enum RunSettings {
     public static var all: [Setting] { run + api + filters + database + range + tuning }
 
-    static let backfills: Set<RunMode> = [.backfill, .reconcile]
-    static let incrementals: Set<RunMode> = [.incremental]
+    package static let backfills: Set<RunMode> = [.backfill, .reconcile]
+    package static let incrementals: Set<RunMode> = [.incremental]
 
-    static var run: [Setting] {
+    package static var run: [Setting] {
         [
             Setting("pipeline", \.pipeline, .text, stored: "pipeline", help: "The pipeline's name: its runs, watermark and status are kept under it."),
             Setting("mode", \.mode, .choice, stored: "mode", help: "backfill (a fixed createdAt range), incremental (updatedAt from the watermark) or reconcile."),
         ]
     }
 
-    static var api: [Setting] {
+    package static var api: [Setting] {
         [
             Setting("api.url", flag: "--api-url", \.api.baseURL, .text, stored: "apiBaseURL", environment: "CUSTOMERS_API_URL",
                     help: "Base URL of the Customers API, e.g. http://127.0.0.1:8080 (the endpoint's full URL works too)."),
@@ -50,7 +61,7 @@ public enum RunSettings {
     }
 
     /// The endpoint's filters: each flag given replaces the file's value for that filter.
-    static var filters: [Setting] {
+    package static var filters: [Setting] {
         [
             Setting("api.filters.types", flag: "--type", \.api.filters.types, .customerTypes, stored: "filters.types",
                     help: "Only customers of these types (a list; the flag is repeatable: --type business --type fleet)."),
@@ -67,7 +78,7 @@ public enum RunSettings {
         ]
     }
 
-    static var database: [Setting] {
+    package static var database: [Setting] {
         [
             Setting("database.url", flag: "--database-url", \.databaseURL, .text, environment: "DATABASE_URL",
                     help: "PostgreSQL connection string (URI or key=value); else libpq's PG* variables."),
@@ -91,7 +102,7 @@ public enum RunSettings {
     }
 
     /// The range: `backfill.*` for backfills and reconciles, `incremental.*` for nightly runs.
-    static var range: [Setting] {
+    package static var range: [Setting] {
         let window = SettingCodec<TimeSpan>.span(atLeast: TimeSpan(nanoseconds: 1), storedIn: .nanoseconds, hint: "use e.g. 1h or 1d").optional
         let windowHelp = "Windows by the calendar (90s, 15m, 1h, 1d) instead of by rows."
         return [
@@ -108,7 +119,7 @@ public enum RunSettings {
         ]
     }
 
-    static var tuning: [Setting] {
+    package static var tuning: [Setting] {
         [
             Setting("concurrency", flag: "--concurrency", \.concurrency, .count(atLeast: 1, hint: "try 8"), help: "Requests in flight at once, across all windows."),
             Setting("loaders", flag: "--loaders", \.loaders, .count(atLeast: 1, hint: "try 4"),

@@ -1,3 +1,14 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+
 /// One setting of a run, declared once: its pipeline-file key, its flag, its help line, the name
 /// it is stored under with a run, and how it is parsed, checked and written into the request.
 ///
@@ -21,16 +32,16 @@ public struct Setting {
     /// started with only `--run ID` reads it as planned; nil for secrets and per-process settings.
     public let stored: String?
     /// The modes it applies to (the `backfill` and `incremental` sections); nil: all.
-    let modes: Set<RunMode>?
+    package let modes: Set<RunMode>?
     /// The variable read when neither a flag nor the file gives the setting.
     public let environment: String?
-    let apply: (inout RunRequest, SettingValue, String) throws(ExportError) -> Void
-    let store: (RunRequest) -> StoredValue?
-    let restore: (inout RunRequest, StoredValue) throws(ExportError) -> Bool
-    let show: (RunRequest) -> String
+    package let apply: (inout RunRequest, SettingValue, String) throws(ExportError) -> Void
+    package let store: (RunRequest) -> StoredValue?
+    package let restore: (inout RunRequest, StoredValue) throws(ExportError) -> Bool
+    package let show: (RunRequest) -> String
 
     /// A setting whose parsed value goes to `path` of the request.
-    init<Value>(
+    package init<Value>(
         _ key: String?, flag: String? = nil, _ path: WritableKeyPath<RunRequest, Value>, _ codec: SettingCodec<Value>,
         stored: String? = nil, modes: Set<RunMode>? = nil, environment: String? = nil, help: String
     ) {
@@ -40,7 +51,7 @@ public struct Setting {
 
     /// A setting whose value is written by `set`, for values that check themselves as they are
     /// built (a table name, a schema).
-    init<Value>(
+    package init<Value>(
         _ key: String?, flag: String? = nil, _ codec: SettingCodec<Value>, stored: String? = nil, modes: Set<RunMode>? = nil,
         environment: String? = nil, help: String,
         get: @escaping (RunRequest) -> Value, set: @escaping (inout RunRequest, Value) throws(ExportError) -> Void
@@ -63,8 +74,8 @@ public struct Setting {
 
     /// Whether a value for this setting is used in `mode` (a `backfill.*` key is not in an
     /// incremental run).
-    func applies(to mode: RunMode) -> Bool { modes?.contains(mode) ?? true }
+    package func applies(to mode: RunMode) -> Bool { modes?.contains(mode) ?? true }
 
     /// The setting's name in messages: its key, else its flag.
-    var name: String { key ?? flag ?? "" }
+    package var name: String { key ?? flag ?? "" }
 }

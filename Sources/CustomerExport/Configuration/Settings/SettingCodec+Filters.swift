@@ -1,9 +1,20 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+
 /// The endpoint's filters: values the API would accept but that cannot be meant (a blank type or
 /// search, an id no customer can have, an empty list that would export nothing) are refused with
 /// the flag or key they came from. The contract gives type values only as examples, so unknown
 /// types are passed on, not refused.
 extension SettingCodec where Value == [String] {
-    static var customerTypes: Self {
+    package static var customerTypes: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             let types = try list(value, name)
             if let blank = types.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
@@ -14,7 +25,7 @@ extension SettingCodec where Value == [String] {
     }
 
     /// A list from a sequence or a repeatable flag (one value is a list of one); never empty.
-    static func list(_ value: SettingValue, _ name: String) throws(ExportError) -> [String] {
+    package static func list(_ value: SettingValue, _ name: String) throws(ExportError) -> [String] {
         switch value {
         case let .text(text): return [text]
         case let .list(items):
@@ -25,7 +36,7 @@ extension SettingCodec where Value == [String] {
 }
 
 extension SettingCodec where Value == [Int64] {
-    static var customerIds: Self {
+    package static var customerIds: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             var ids: [Int64] = []
             for text in try SettingCodec<[String]>.list(value, name) { ids.append(try customerId(text, name)) }
@@ -35,7 +46,7 @@ extension SettingCodec where Value == [Int64] {
 }
 
 extension SettingCodec where Value == Int64? {
-    static var customerId: Self {
+    package static var customerId: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in try customerId(try scalar(value, name), name) },
                      show: { $0.map(String.init) ?? "none" }, encode: { $0.map(StoredValue.integer) },
                      decode: { stored in stored == .null ? .some(nil) : stored.integer.map { .some($0) } })
@@ -43,7 +54,7 @@ extension SettingCodec where Value == Int64? {
 }
 
 extension SettingCodec where Value == String? {
-    static var searchText: Self {
+    package static var searchText: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             let text = try scalar(value, name)
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
@@ -55,7 +66,7 @@ extension SettingCodec where Value == String? {
 }
 
 extension SettingCodec {
-    static func customerId(_ text: String, _ name: String) throws(ExportError) -> Int64 {
+    package static func customerId(_ text: String, _ name: String) throws(ExportError) -> Int64 {
         guard let id = Int64(text.trimmingCharacters(in: .whitespaces)) else {
             throw .configuration("\(name) \"\(text)\" is not a customer id; give a whole number")
         }

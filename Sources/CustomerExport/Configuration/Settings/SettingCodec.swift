@@ -1,4 +1,14 @@
 import Foundation
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
 
 /// How one kind of setting is read, checked, shown and stored: the parser takes what a flag, a
 /// pipeline file or the environment gave (`name` is the flag or key, for the sentence that
@@ -9,14 +19,14 @@ import Foundation
 /// let pages = SettingCodec.count(atLeast: 1, hint: "use the server's maximum, usually 200")
 /// try pages.parse(.text("0"), "--page-size")   // "--page-size must be at least 1 (it is 0); use …"
 /// ```
-struct SettingCodec<Value> {
-    let parse: (SettingValue, String) throws(ExportError) -> Value
-    let show: (Value) -> String
-    let encode: (Value) -> StoredValue?
-    let decode: (StoredValue) -> Value?
+package struct SettingCodec<Value> {
+    package let parse: (SettingValue, String) throws(ExportError) -> Value
+    package let show: (Value) -> String
+    package let encode: (Value) -> StoredValue?
+    package let decode: (StoredValue) -> Value?
 
     /// The same values, checked further (a range, a rule between parts).
-    func checked(_ check: @escaping (Value, String) throws(ExportError) -> Void) -> SettingCodec<Value> {
+    package func checked(_ check: @escaping (Value, String) throws(ExportError) -> Void) -> SettingCodec<Value> {
         let parse = self.parse
         return SettingCodec(parse: { (value, name) throws(ExportError) in
             let parsed = try parse(value, name)
@@ -26,7 +36,7 @@ struct SettingCodec<Value> {
     }
 
     /// The value or nothing: nothing is the default, shown as `none`, and not stored.
-    var optional: SettingCodec<Value?> {
+    package var optional: SettingCodec<Value?> {
         let (parse, show, encode, decode) = (self.parse, self.show, self.encode, self.decode)
         return SettingCodec<Value?>(
             parse: { (value, name) throws(ExportError) in try parse(value, name) },
@@ -36,21 +46,21 @@ struct SettingCodec<Value> {
     }
 
     /// The one text a scalar setting takes.
-    static func scalar(_ value: SettingValue, _ name: String) throws(ExportError) -> String {
+    package static func scalar(_ value: SettingValue, _ name: String) throws(ExportError) -> String {
         guard let text = value.text else { throw .configuration("\(name) takes one value, not a list") }
         return text
     }
 }
 
 extension SettingCodec where Value == String {
-    static var text: Self {
+    package static var text: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in try scalar(value, name) }, show: { $0 }, encode: { .string($0) }, decode: { $0.string })
     }
 }
 
 extension SettingCodec where Value == Int {
     /// A whole number of at least `minimum`; `hint` ends the refusal with what to use instead.
-    static func count(atLeast minimum: Int, hint: String) -> Self {
+    package static func count(atLeast minimum: Int, hint: String) -> Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             let text = try scalar(value, name)
             guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
@@ -64,7 +74,7 @@ extension SettingCodec where Value == Int {
 
 extension SettingCodec where Value == Double {
     /// A rate in requests per second, above zero.
-    static var rate: Self {
+    package static var rate: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             let text = try scalar(value, name)
             guard let rate = Double(text), rate > 0, rate.isFinite else {
@@ -76,7 +86,7 @@ extension SettingCodec where Value == Double {
 }
 
 extension SettingCodec where Value == Bool {
-    static var bool: Self {
+    package static var bool: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             switch try scalar(value, name).lowercased() {
             case "true", "yes", "on": return true
@@ -89,7 +99,7 @@ extension SettingCodec where Value == Bool {
 
 extension SettingCodec where Value: RawRepresentable & CaseIterable, Value.RawValue == String {
     /// One of the type's cases by its raw value; the refusal lists them.
-    static var choice: Self {
+    package static var choice: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             let text = try scalar(value, name)
             guard let choice = Value(rawValue: text) else {
@@ -103,10 +113,10 @@ extension SettingCodec where Value: RawRepresentable & CaseIterable, Value.RawVa
 extension SettingCodec where Value == TimeSpan {
     /// How a duration is kept in `runs.params`: seconds for most, nanoseconds for the window
     /// size (as the first versions stored them, so their runs still load).
-    enum Unit { case seconds, nanoseconds }
+    package enum Unit { case seconds, nanoseconds }
 
     /// A duration such as `90s`, `15m`, `1h`, `1d`, of at least `minimum`.
-    static func span(atLeast minimum: TimeSpan, storedIn unit: Unit = .seconds, hint: String) -> Self {
+    package static func span(atLeast minimum: TimeSpan, storedIn unit: Unit = .seconds, hint: String) -> Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             let text = try scalar(value, name)
             guard let span = TimeSpan(parsing: text) else {
@@ -135,7 +145,7 @@ extension SettingCodec where Value == TimeSpan {
 extension SettingCodec where Value == Timestamp? {
     /// A date (`2024-01-01`) or an RFC 3339 timestamp; `endOfRange` makes a full timestamp
     /// include its instant, while a date alone ends the range before that day.
-    static func instant(endOfRange: Bool = false) -> Self {
+    package static func instant(endOfRange: Bool = false) -> Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             let text = try scalar(value, name)
             guard let instant = Timestamp(dateOrTimestamp: text) else {

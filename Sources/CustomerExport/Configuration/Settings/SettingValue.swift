@@ -1,3 +1,14 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+
 /// A setting's value as given, before it is parsed: text from a flag or a YAML scalar, or a list
 /// from a repeatable flag or a YAML sequence. Every source (flag, pipeline file, environment) gives
 /// one of these, so one parser per setting reads them all and names the source when it refuses.
@@ -6,7 +17,7 @@ public enum SettingValue: Sendable, Equatable {
     case list([String])
 
     /// The text a scalar parser reads; a list is refused by the parsers that want one value.
-    var text: String? {
+    package var text: String? {
         if case let .text(text) = self { return text }
         return nil
     }

@@ -1,6 +1,17 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+import CustomerExportDedupe
+import CustomerExportLoad
+import CustomerExportState
+
 /// A value in `runs.params`, the JSON object a run's settings are stored in: the shapes JSON has,
 /// so that any setting's codec can write and read it without a type per setting.
-enum StoredValue: Sendable, Equatable, Codable {
+package enum StoredValue: Sendable, Equatable, Codable {
     case null
     case bool(Bool)
     case integer(Int64)
@@ -9,7 +20,7 @@ enum StoredValue: Sendable, Equatable, Codable {
     case list([StoredValue])
     case object([String: StoredValue])
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }
@@ -20,7 +31,7 @@ enum StoredValue: Sendable, Equatable, Codable {
         else { self = .object(try container.decode([String: StoredValue].self)) }
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()
@@ -33,35 +44,35 @@ enum StoredValue: Sendable, Equatable, Codable {
         }
     }
 
-    var string: String? { if case let .string(value) = self { value } else { nil } }
-    var bool: Bool? { if case let .bool(value) = self { value } else { nil } }
-    var integer: Int64? {
+    package var string: String? { if case let .string(value) = self { value } else { nil } }
+    package var bool: Bool? { if case let .bool(value) = self { value } else { nil } }
+    package var integer: Int64? {
         switch self {
         case let .integer(value): value
         case let .number(value) where value.rounded() == value && abs(value) < 9e18: Int64(value)
         default: nil
         }
     }
-    var number: Double? {
+    package var number: Double? {
         switch self {
         case let .number(value): value
         case let .integer(value): Double(value)
         default: nil
         }
     }
-    var strings: [String]? {
+    package var strings: [String]? {
         guard case let .list(items) = self else { return nil }
         let values = items.compactMap(\.string)
         return values.count == items.count ? values : nil
     }
-    var integers: [Int64]? {
+    package var integers: [Int64]? {
         guard case let .list(items) = self else { return nil }
         let values = items.compactMap(\.integer)
         return values.count == items.count ? values : nil
     }
 
     /// The value at a dotted path (`filters.types`) in an object.
-    subscript(path path: String) -> StoredValue? {
+    package subscript(path path: String) -> StoredValue? {
         var node: StoredValue? = self
         for part in path.split(separator: ".") {
             guard case let .object(fields) = node else { return nil }
@@ -71,7 +82,7 @@ enum StoredValue: Sendable, Equatable, Codable {
     }
 
     /// Sets the value at a dotted path, creating the objects on the way.
-    mutating func set(_ value: StoredValue, at path: some StringProtocol) {
+    package mutating func set(_ value: StoredValue, at path: some StringProtocol) {
         let parts = path.split(separator: ".", maxSplits: 1)
         guard case var .object(fields) = self else { self = .object([:]); set(value, at: path); return }
         if parts.count == 1 {

@@ -1,0 +1,59 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+
+/// A response as the API client sees it, whatever library fetched it.
+public struct HTTPResult: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+
+    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// A failure below HTTP: refused or reset connections, timeouts, TLS errors, cut bodies.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    /// Set when the body was abandoned for being over this many bytes: not a failure to retry,
+    /// but a page to read again in smaller pages.
+    public var bodyTooLarge: Int?
+    public init(_ description: String, bodyTooLarge: Int? = nil) {
+        self.description = description
+        self.bodyTooLarge = bodyTooLarge
+    }
+}
+
+/// The extract stage's seam to the network: one blocking GET. Blocking is deliberate: requests
+/// run on Dispatch worker threads whose number the request limiter bounds, so a thread per
+/// in-flight request is cheap and backpressure is a semaphore, not an async buffer.
+///
+/// `whenAnswered` is told the status the moment the whole response is in, on whatever thread
+/// received it and before `get` returns: the caller frees its request slot there, so the next
+/// request does not wait for this thread to wake up. Transports without such a moment (test
+/// wrappers) get the default, which calls it just before returning.
+public protocol HTTPTransport: Sendable {
+    func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult
+    func get(
+        url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
+    ) throws(TransportError) -> HTTPResult
+    func shutdown()
+}
+
+extension HTTPTransport {
+    public func get(
+        url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
+    ) throws(TransportError) -> HTTPResult {
+        let result = try get(url: url, headers: headers, timeout: timeout)
+        whenAnswered(result.status)
+        return result
+    }
+}

@@ -1,0 +1,25 @@
+import CustomerExportVocabulary
+import CustomerExportJSON
+import CustomerExportConcurrency
+import CustomerExportDatabase
+import CustomerExportAPI
+
+/// How the extract stage reads windows: sizes, limits, and the drift re-read budget.
+public struct WindowReadSettings: Sendable {
+    /// Records per page request.
+    public var pageLimit: Int
+    /// A window whose API total exceeds this is split in halves, so that no single window is too
+    /// large to retry or resume cheaply.
+    public var maxWindowRows: Int
+    /// Reads of one window before it is declared failed because its data kept moving.
+    public var maxReadAttempts: Int
+    /// Pages requested ahead in parallel when the envelope gives no total.
+    public var readAhead: Int
+
+    public init(pageLimit: Int = 200, maxWindowRows: Int = 50_000, maxReadAttempts: Int = 5, readAhead: Int = 4) {
+        self.pageLimit = pageLimit
+        self.maxWindowRows = maxWindowRows
+        self.maxReadAttempts = maxReadAttempts
+        self.readAhead = readAhead
+    }
+}
