@@ -19,6 +19,13 @@ let stages: [Target.Dependency] = [
     "CustomerExportAPI", "CustomerExportExtract", "CustomerExportNormalize", "CustomerExportDedupe", "CustomerExportLoad", "CustomerExportState",
 ]
 
+/// Every target of the exporter. The CLI and the tests name them all, not only the umbrella that
+/// re-exports them: the build then recompiles them when any of these modules changes (through the
+/// umbrella alone, an incremental build kept stale code for a changed type, which crashed).
+let exporter: [Target.Dependency] = ["CustomerExport"] + common + stages + [
+    "CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration",
+]
+
 /// One stage or room of the exporter: `Sources/CustomerExport/<path>`, module `CustomerExport<name>`.
 func exportTarget(_ name: String, _ path: String, _ dependencies: [Target.Dependency]) -> Target {
     .target(name: "CustomerExport" + name, dependencies: dependencies, path: "Sources/CustomerExport/" + path, swiftSettings: strictSettings)
@@ -99,11 +106,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "customer-export",
-            dependencies: [
-                "CustomerExport",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: exporter + [.product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictSettings
         ),
         // The bundled Customers API simulator; its library doubles as the tests' in-process server.
@@ -140,11 +143,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CustomerExportTests",
-            dependencies: [
-                "CustomerExport", "CustomersSimulator", "LibPQ", "TestSupport",
-                .product(name: "Yams", package: "Yams"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: exporter + ["CustomersSimulator", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictSettings
         ),
         // Shared helpers for tests that need the scripts' PostgreSQL (connection string, fresh schemas).

@@ -1,18 +1,8 @@
 import Foundation
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
-import CustomerExportConfiguration
-import CustomerExportReporting
-import CustomerExportRun
 
 /// The commands that only touch the database: `migrate` and `status`.
 public enum AdminOperations {

@@ -1,18 +1,8 @@
 import Foundation
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
-import CustomerExportConfiguration
-import CustomerExportReporting
-import CustomerExportRun
 
 /// `customer-export quarantine list` and `show`: the records a run could not load, with their
 /// reasons, and each payload exactly as the API served it.

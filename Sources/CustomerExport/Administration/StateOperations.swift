@@ -1,18 +1,9 @@
 import Foundation
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
-import CustomerExportConfiguration
 import CustomerExportReporting
-import CustomerExportRun
 
 /// `customer-export status` and `customer-export state`: see where each pipeline stands, and
 /// move, reset or forget what the state tables hold (after restoring a table from a backup,

@@ -1,15 +1,5 @@
 import Crypto
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// The stored run parameters that decide where a worker sends its credential (API URL and path,
 /// auth header and scheme, where the token is read from, the CA bundle), signed with the token.

@@ -1,14 +1,5 @@
 import Yams
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// `${NAME}` in a pipeline file: substituted into parsed values, never into the text.
 extension PipelineDefinition {

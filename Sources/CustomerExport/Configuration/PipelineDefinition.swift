@@ -1,15 +1,6 @@
 import Foundation
 import Yams
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// A pipeline file (`pipelines/NAME.yml`): everything about a recurring export except secrets.
 ///

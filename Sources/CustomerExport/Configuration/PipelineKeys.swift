@@ -1,14 +1,5 @@
 import Yams
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// The keys a pipeline file may hold: exactly the declarations' keys (`RunSettings.all`) and the
 /// sections above them. An unknown key anywhere is an error, since a typo must not silently fall

@@ -1,15 +1,6 @@
 import Foundation
 import Logging
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// The checks an API token passes before any request carries it.
 package enum TokenCheck {

@@ -1,8 +1,5 @@
 import Synchronization
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// What the dedupe stage did with one batch.
 public struct DedupeResult: Sendable {

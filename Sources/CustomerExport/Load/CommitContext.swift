@@ -1,8 +1,6 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// What a run needs to know when a window commits; the incremental run's watermark in particular.
 public struct CommitContext: Sendable {

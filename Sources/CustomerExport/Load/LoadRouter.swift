@@ -1,8 +1,6 @@
 import Synchronization
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Where the extract side sends load events: one channel per loader, so several loaders (each
 /// with its own PostgreSQL connection) can COPY and merge different windows at the same time.

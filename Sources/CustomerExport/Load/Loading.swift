@@ -1,7 +1,5 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The load stage's seam: consume events until the channel closes, return what was written.
 public protocol Loading {

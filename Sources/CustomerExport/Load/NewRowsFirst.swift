@@ -1,8 +1,4 @@
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Whether a window's staged rows are first tried as plain new rows, shared by a run's loaders.
 ///

@@ -1,7 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
 
 /// What a loader does when PostgreSQL goes away under it (a restart, a failover, a cut session).

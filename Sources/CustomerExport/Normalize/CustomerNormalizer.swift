@@ -1,8 +1,6 @@
 import Foundation
 import CustomerExportVocabulary
 import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The normalize stage's seam: one record's bytes in, a typed row or a quarantine entry out.
 public protocol RecordNormalizing: Sendable {

@@ -1,7 +1,5 @@
 import CustomerExportVocabulary
 import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 extension RejectedElement {
     /// The quarantine entry for this element of `buffer`: the reason strict scanning gave, the

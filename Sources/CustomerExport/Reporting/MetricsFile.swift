@@ -2,16 +2,7 @@ import CoreMetrics
 import Foundation
 import Prometheus
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
-import CustomerExportConfiguration
 
 /// The run's numbers in Prometheus text format, for node_exporter's textfile collector
 /// (`--metrics-file /var/lib/node_exporter/textfile/customer_export.prom`). Recorded through

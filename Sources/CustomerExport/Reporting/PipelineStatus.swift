@@ -1,16 +1,7 @@
 import Foundation
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
-import CustomerExportConfiguration
 
 /// Where one pipeline stands, as `customer-export status` shows it: its last run and that run's
 /// windows, whether a run is active and what it is doing, the watermark and when it last moved,

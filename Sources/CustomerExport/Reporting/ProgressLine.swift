@@ -1,16 +1,9 @@
 import Foundation
 import Synchronization
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
-import CustomerExportConfiguration
 
 /// The live progress line on a terminal: windows done/total, rows, rows/s, retries, ETA.
 /// Fed by the pipeline's callbacks; `render` is pure so it can be tested without a terminal.

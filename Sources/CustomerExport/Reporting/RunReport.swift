@@ -1,15 +1,8 @@
 import Foundation
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
-import CustomerExportConfiguration
 
 /// What a run did, assembled from each stage's own counts. Printed as a summary on stderr and,
 /// with `--report FILE`, written as JSON for whatever watches the nightly job.

@@ -2,17 +2,10 @@ import Dispatch
 import LibPQ
 import Synchronization
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
 import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
 import CustomerExportLoad
-import CustomerExportState
 import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// The part of a run that hands windows to readers: claim a window from the state tables, read it
 /// under the window limiter, and claim the next one only when the windows in hand are about to

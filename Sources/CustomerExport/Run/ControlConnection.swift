@@ -1,16 +1,7 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
-import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// The run's own connection (planning, claims, the run's end) and the pipeline lock it holds,
 /// kept open across a database restart.

@@ -3,16 +3,11 @@ import Foundation
 import LibPQ
 import Synchronization
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
 import CustomerExportLoad
 import CustomerExportState
-import CustomerExportConfiguration
 import CustomerExportReporting
 
 /// What the stages returned: the counts of every window read and every loader, added up.

@@ -4,13 +4,6 @@ import CustomerExportJSON
 import CustomerExportConcurrency
 import CustomerExportDatabase
 import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
-import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// What a run would do, measured without writing anything: `customer-export plan` and `--dry-run`.
 public struct PlanPreview: Sendable, Codable {

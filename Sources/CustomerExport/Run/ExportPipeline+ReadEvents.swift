@@ -1,17 +1,7 @@
 import Logging
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
-import CustomerExportConfiguration
-import CustomerExportReporting
 
 extension ExportPipeline {
     /// What the run does when the reader reports: a refused request stops the run (`onFatal`

@@ -1,12 +1,7 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
 import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
 import CustomerExportLoad
 import CustomerExportState
 import CustomerExportConfiguration

@@ -4,13 +4,8 @@ import LibPQ
 import Logging
 import Synchronization
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
 import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
 import CustomerExportLoad
 import CustomerExportState
 import CustomerExportConfiguration

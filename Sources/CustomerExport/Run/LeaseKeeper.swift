@@ -2,17 +2,9 @@ import Foundation
 import LibPQ
 import Logging
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
-import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// Renews the leases of the windows this process holds, on a thread and connection of its own,
 /// every third of the lease; a process that dies stops renewing and its windows are claimed

@@ -3,17 +3,10 @@ import Foundation
 import Logging
 import Synchronization
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
 import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
 import CustomerExportLoad
-import CustomerExportState
 import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// The load stage's threads: one per channel of the router, each with a PostgreSQL connection of
 /// its own, so one loader can COPY a window's pages while another merges a finished window.

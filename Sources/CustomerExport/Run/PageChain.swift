@@ -1,15 +1,9 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportExtract
 import CustomerExportNormalize
 import CustomerExportDedupe
 import CustomerExportLoad
-import CustomerExportState
-import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// The per-page part of the pipeline, run on the fetching threads: normalize → dedupe → encode
 /// as COPY text → hand to the window's loader. It is the sink `WindowReader` delivers to, so

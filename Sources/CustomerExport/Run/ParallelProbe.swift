@@ -3,15 +3,7 @@ import Synchronization
 import CustomerExportVocabulary
 import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
-import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// Small requests (a `limit=1` count, the record at a rank) sent in parallel under a limiter,
 /// shared by window sizing and `plan`'s preview. The answers come back in the order asked, each

@@ -1,17 +1,9 @@
 import Foundation
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
 import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// The range a run reads, once "now", the lag and (for incremental runs) the watermark are known.
 package struct ResolvedRange: Sendable {

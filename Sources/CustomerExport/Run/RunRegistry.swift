@@ -1,17 +1,8 @@
 import Foundation
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
 import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// Finds the run to continue, or records a new one with its planned windows.
 ///

@@ -2,15 +2,9 @@ import Logging
 import CustomerExportVocabulary
 import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 import CustomerExportConfiguration
-import CustomerExportReporting
 
 /// Plans a run's windows: by rows, from the API's counts (`RowSizedPlanner`), so that the
 /// defaults are fast on sparse and dense data alike. An explicit `--window` is taken as given

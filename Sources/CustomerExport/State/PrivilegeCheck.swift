@@ -1,8 +1,4 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Checks, before anything is written, that the connected role may do what a run needs, and
 /// names the privilege, the object and the `GRANT` that fixes each gap.

@@ -1,7 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// A run as the state tables hold it.
 public struct RunRecord: Sendable, Equatable {

@@ -1,7 +1,3 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Lifecycle of a run row: `running` until every window is done (`done`), some failed (`failed`),
 /// or the process was stopped (`interrupted`); `superseded` when `--restart` replaced it.

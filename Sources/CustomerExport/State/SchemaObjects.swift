@@ -1,8 +1,6 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Every database object the export creates and then writes, with the privileges the export
 /// role needs on each: one list that the migrator, the privilege check and

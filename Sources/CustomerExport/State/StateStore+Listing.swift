@@ -1,8 +1,4 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// What `customer-export status --run ID` and the run listing read: recent runs with their
 /// windows by status and rows, who worked on a run, and the windows it has not finished.

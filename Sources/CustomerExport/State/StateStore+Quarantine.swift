@@ -1,8 +1,4 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Which quarantine entries a command is about: all of them, or those matching every field set.
 public struct QuarantineSelection: Sendable {

@@ -1,8 +1,4 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// What `customer-export status` reads from the state tables: each pipeline's newest run, its
 /// windows by status, and the watermarks. Times come back as text in UTC, as status shows them.

@@ -1,7 +1,3 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The lifecycle of a window's checkpoint row: the heart of exactly-once, so it has a type, and
 /// every status the SQL writes or reads comes from here.

@@ -1,7 +1,3 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Counts of a run's windows by status, for `status` and for deciding how a run ended.
 public struct WindowStatusCounts: Sendable, Equatable, Codable {

@@ -1,5 +1,4 @@
 import Foundation
-import CustomerExportVocabulary
 
 /// A fixed-capacity FIFO between threads: the backpressure between extract and load.
 ///

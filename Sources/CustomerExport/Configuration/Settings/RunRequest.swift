@@ -1,14 +1,7 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
-import CustomerExportExtract
 import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// One command's worth of work: which range, into which table, through which API, how hard.
 /// The CLI and pipeline files both produce this value; the pipeline consumes it.

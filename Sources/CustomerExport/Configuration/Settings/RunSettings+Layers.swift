@@ -1,14 +1,6 @@
 import Foundation
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// How the declarations become a request: defaults, then the environment's fallbacks, then the
 /// pipeline file, then flags, in rising priority, each value parsed by its declaration and named

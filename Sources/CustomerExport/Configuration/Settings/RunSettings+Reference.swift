@@ -1,13 +1,3 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// The settings reference in `docs/configuration.md`, written from the declarations so that it
 /// cannot fall behind them (`ConfigurationDocsTests` compares the two and can rewrite the file).

@@ -1,14 +1,7 @@
 import Foundation
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
 import CustomerExportState
 
 /// A run's settings kept with it (`runs.params`), so that a worker started elsewhere with only

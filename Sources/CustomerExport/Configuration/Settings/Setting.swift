@@ -1,13 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// One setting of a run, declared once: its pipeline-file key, its flag, its help line, the name
 /// it is stored under with a run, and how it is parsed, checked and written into the request.

@@ -1,13 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// The endpoint's filters: values the API would accept but that cannot be meant (a blank type or
 /// search, an id no customer can have, an empty list that would export nothing) are refused with

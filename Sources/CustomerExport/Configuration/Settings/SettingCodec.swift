@@ -1,14 +1,5 @@
 import Foundation
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// How one kind of setting is read, checked, shown and stored: the parser takes what a flag, a
 /// pipeline file or the environment gave (`name` is the flag or key, for the sentence that

@@ -1,13 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// A setting's value as given, before it is parsed: text from a flag or a YAML scalar, or a list
 /// from a repeatable flag or a YAML sequence. Every source (flag, pipeline file, environment) gives

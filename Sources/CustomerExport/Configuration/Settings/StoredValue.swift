@@ -1,13 +1,3 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// A value in `runs.params`, the JSON object a run's settings are stored in: the shapes JSON has,
 /// so that any setting's codec can write and read it without a type per setting.

@@ -3,9 +3,6 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// `HTTPTransport` over AsyncHTTPClient: pooled keep-alive connections (as many per host as the
 /// run's concurrency), gzip/deflate accepted and decoded, TLS with certificate verification on and

@@ -1,7 +1,5 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The states of `APICircuit` as a value: each state holds only what is true in it, and each
 /// event returns the action the circuit must take (log, report to `ServiceHealth`), so the

@@ -1,7 +1,3 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The contract's filters other than the date window, settable from a pipeline definition.
 /// They narrow what is exported (one operator's customers, some types) and are sent on every request.

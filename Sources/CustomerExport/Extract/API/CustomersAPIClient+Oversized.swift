@@ -1,7 +1,5 @@
-import CustomerExportVocabulary
 import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 
 extension CustomersAPIClient {
     /// Fetches `request` as one or more pages covering its offsets, in order.

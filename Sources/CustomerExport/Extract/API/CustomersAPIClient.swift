@@ -3,7 +3,6 @@ import Logging
 import CustomerExportVocabulary
 import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// A page the API returned, parsed into record spans.
 public struct FetchedPage: Sendable {

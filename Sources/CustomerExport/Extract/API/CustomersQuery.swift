@@ -1,7 +1,3 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Builds request URLs: explicit sort (never the server's defaults, which change with the filters
 /// sent), inclusive window bounds, the configured filters, every value percent-encoded.

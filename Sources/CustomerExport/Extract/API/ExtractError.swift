@@ -1,7 +1,3 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Why a request failed for good.
 public enum ExtractError: Error, Sendable, CustomStringConvertible {

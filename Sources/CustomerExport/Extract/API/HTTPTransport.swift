@@ -1,7 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// A response as the API client sees it, whatever library fetched it.
 public struct HTTPResult: Sendable {

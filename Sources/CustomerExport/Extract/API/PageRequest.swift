@@ -1,7 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// One request for one page of one window.
 public struct PageRequest: Sendable, Hashable {

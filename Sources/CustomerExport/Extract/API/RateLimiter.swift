@@ -1,9 +1,6 @@
 import Foundation
 import Synchronization
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// A token bucket that spaces requests to at most `rate` per second (bursts up to one second's
 /// worth). The rate can change while running: workers sharing a global limit re-divide it as

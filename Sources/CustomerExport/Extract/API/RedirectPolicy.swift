@@ -1,8 +1,4 @@
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Which redirects the API client follows: those that stay within the origin the request was
 /// sent to. The credential header goes with every request, so a redirect to another host, port

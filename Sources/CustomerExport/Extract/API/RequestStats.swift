@@ -1,8 +1,4 @@
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Counts of requests by outcome (`200`, `429`, `503`, `transport`, `unparseable`), retries and
 /// bytes, shared by every fetching thread. Run reports and metrics read a snapshot.

@@ -1,8 +1,5 @@
 import Foundation
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// When to retry a failed request, and when to give up.
 ///

@@ -1,9 +1,6 @@
 import Foundation
 import CustomerExportVocabulary
 import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
 
 extension PageBody {
     /// The window field's instant of the page's first record, or nil when the page is empty or

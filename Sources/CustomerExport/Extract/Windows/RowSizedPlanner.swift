@@ -1,8 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
 
 /// Cuts a range into windows of about `targetRows` records each, from the API's own counts.
 ///

@@ -1,8 +1,3 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
 
 /// How the extract stage reads windows: sizes, limits, and the drift re-read budget.
 public struct WindowReadSettings: Sendable {

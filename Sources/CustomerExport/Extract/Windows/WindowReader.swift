@@ -1,9 +1,7 @@
 import Dispatch
 import Synchronization
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
 
 /// Reads one window completely and consistently, then tells the loader to commit it.

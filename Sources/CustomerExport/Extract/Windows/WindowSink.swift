@@ -1,7 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 import CustomerExportAPI
 
 /// Where `WindowReader` delivers what it reads: every page, and then the window's outcome.
