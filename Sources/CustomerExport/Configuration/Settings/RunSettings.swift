@@ -1,13 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
-import CustomerExportLoad
-import CustomerExportState
 
 /// Every setting of a run, declared once, in the order the reference lists them.
 ///
@@ -39,6 +30,8 @@ public enum RunSettings {
                     help: "Read the API token from this file instead of a variable (only the token in it)."),
             Setting("api.authHeader", \.api.authHeaderName, .text, stored: "authHeaderName", help: "The header the token is sent in."),
             Setting("api.authScheme", \.api.authScheme, .text, stored: "authScheme", help: "Prefix of the header's value; empty sends the bare token."),
+            Setting("api.userAgent", \.api.userAgent, .text, stored: "userAgent",
+                    help: "The User-Agent header of every request, so the API's operators can tell this exporter's traffic apart."),
             Setting("api.envelope", \.api.envelope, .choice, stored: "envelope", help: "The response's shape: data-meta ({data, meta.total}) or array."),
             Setting("api.pageSize", flag: "--page-size", \.api.pageLimit, .count(atLeast: 1, hint: "use the server's maximum, usually 200"), stored: "pageSize",
                     help: "Records per request, at most the server's maximum."),

@@ -1,7 +1,5 @@
 import CustomerExportVocabulary
 import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Everything needed to talk to one deployment of the Customers API. The contract lists what
 /// deployments do differently (base URL, path, auth header, envelope, page size, array style), so
@@ -19,6 +17,8 @@ public struct APIConfiguration: Sendable {
     public var authHeaderName: String = "Authorization"
     /// Prefix of the header value; empty sends the bare token.
     public var authScheme: String = "Bearer"
+    /// Sent as `User-Agent` with every request (`api.userAgent`).
+    public var userAgent = "customer-export"
     public var envelope: ResponseEnvelope = .dataMeta
     /// Records per request, at most the server's maximum.
     public var pageLimit: Int = 200
@@ -53,6 +53,9 @@ public struct APIConfiguration: Sendable {
         guard !token.isEmpty, text.contains(token) else { return text }
         return text.replacingOccurrences(of: authorizationHeader.value, with: "<token>").replacingOccurrences(of: token, with: "<token>")
     }
+
+    /// The headers every request carries.
+    package var requestHeaders: [(name: String, value: String)] { [authorizationHeader, ("User-Agent", userAgent)] }
 
     package var authorizationHeader: (name: String, value: String) {
         (authHeaderName, authScheme.isEmpty ? token : authScheme + " " + token)

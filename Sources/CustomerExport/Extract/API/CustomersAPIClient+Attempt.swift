@@ -1,7 +1,5 @@
 import CustomerExportVocabulary
 import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// A retryable failure of one attempt: what to log and count, and what the server asked for.
 package struct AttemptFailure {
@@ -27,7 +25,7 @@ extension CustomersAPIClient {
     ) throws(ExtractError) -> AttemptResult {
         let result: HTTPResult
         do {
-            result = try transport.get(url: url, headers: [configuration.authorizationHeader], timeout: configuration.requestTimeout, whenAnswered: whenAnswered)
+            result = try transport.get(url: url, headers: configuration.requestHeaders, timeout: configuration.requestTimeout, whenAnswered: whenAnswered)
         } catch let error where error.bodyTooLarge != nil {
             stats.record(outcome: "too-large", bytes: error.bodyTooLarge ?? 0, willRetry: false, isPage: false)
             circuit.recordAnswer()
