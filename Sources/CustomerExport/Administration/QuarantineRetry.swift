@@ -2,17 +2,11 @@ import Foundation
 import LibPQ
 import Logging
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
 import CustomerExportAPI
-import CustomerExportExtract
-import CustomerExportNormalize
-import CustomerExportDedupe
 import CustomerExportLoad
 import CustomerExportState
 import CustomerExportConfiguration
-import CustomerExportReporting
 import CustomerExportRun
 
 /// `customer-export quarantine retry`: fetches quarantined records again once the source has
@@ -179,8 +173,13 @@ package struct RetriedBatch {
         let store = StateStore(schema: state, connection: connection)
         try connection.transaction { () throws(PostgresError) in
             var stillInvalid = invalid
+            let allTime = TimeWindow(field: .createdAt, from: Timestamp(nanosecondsSinceEpoch: 0), to: QuarantineRetry.endOfTime)
             if !rows.isEmpty {
-                let (merged, refused) = try StagingTable.merge(rows, into: target, inParts: inParts, on: connection)
+                // The batch is a load of its own, so downstream jobs see what it changed.
+                let pipeline = try store.pipelineAndTarget(ofRun: runId)?.pipeline ?? StateStore.retryMode
+                let loadId = try store.beginRetryLoad(pipeline: pipeline, target: target, window: allTime)
+                let (merged, refused) = try StagingTable.merge(rows, into: target, inParts: inParts, loadId: loadId, on: connection)
+                try store.finishRetryLoad(loadId, inserted: merged.inserted, updated: merged.updated)
                 stillInvalid += refused
                 report.stillQuarantined += refused.count
                 for entry in refused { report.newReasons[entry.reason, default: 0] += 1 }
@@ -189,7 +188,6 @@ package struct RetriedBatch {
                 report.merged += Set(rows.map(\.id)).count - (stillInvalid.count - invalid.count)
             }
             try store.deleteQuarantine(ids: replaced)
-            let allTime = TimeWindow(field: .createdAt, from: Timestamp(nanosecondsSinceEpoch: 0), to: QuarantineRetry.endOfTime)
             try store.recordQuarantine(runId: runId, window: allTime, target: target, stillInvalid)
         }
         return report

@@ -1,8 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Reconcile's extra step in a window's transaction: rows whose `created_at` lies in the window
 /// but whose id the API did not return in a consistent read of it are marked `deleted_at = now()`.
@@ -14,12 +11,21 @@ package struct DeletionMarker {
     package let target: TargetTable
     /// The window's staged rows, or nil when the API returned none.
     package let stagingTable: String?
+    /// The window's checkpoint row: a marked row carries it in `load_id`, so downstream jobs see
+    /// the deletion as that commit's change.
+    package let loadId: Int64?
+
+    package init(target: TargetTable, stagingTable: String?, loadId: Int64?) {
+        self.target = target
+        self.stagingTable = stagingTable
+        self.loadId = loadId
+    }
 
     package func mark(window: TimeWindow, rangeEnd: Timestamp, quarantined: [QuarantinedRecord], on connection: PostgresConnection) throws(PostgresError) -> Int {
         let seen = stagingTable.map { "AND NOT EXISTS (SELECT 1 FROM \($0) s WHERE s.id = t.id)" } ?? ""
         let broken = "{" + quarantined.compactMap { $0.sourceId.flatMap { Int64($0) }.map(String.init) }.joined(separator: ",") + "}"
         let marking = """
-            UPDATE \(target.qualifiedName) AS t SET deleted_at = now()
+            UPDATE \(target.qualifiedName) AS t SET deleted_at = now(), load_id = \(loadId.map(String.init) ?? "NULL")::bigint
             WHERE t.created_at >= $1 AND t.created_at <= $2 AND t.created_at < $3 AND t.deleted_at IS NULL
               AND NOT t.id = ANY($4::bigint[]) \(seen)
             RETURNING t.id

@@ -1,7 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The SQL that moves one window's staged rows into the target.
 ///
@@ -13,6 +10,11 @@ import CustomerExportDatabase
 package struct MergeStatement {
     package let target: TargetTable
     package let stagingTable: String
+    /// Written into `load_id` of every row (and history version) this statement writes: the
+    /// window's checkpoint row, so downstream jobs can take exactly what each commit changed.
+    package let loadId: Int64?
+
+    private var load: String { loadId.map(String.init) ?? "NULL" }
 
     package static let dataColumns = CustomerColumns.names
 
@@ -28,9 +30,9 @@ package struct MergeStatement {
             WITH incoming AS (
                 SELECT DISTINCT ON (id) * FROM \(stagingTable) ORDER BY id, updated_at DESC
             )\(before), merged AS (
-                INSERT INTO \(target.qualifiedName) AS t (\(columns), loaded_at)
-                SELECT \(columns), now() FROM incoming
-                ON CONFLICT (id) DO UPDATE SET \(updates), loaded_at = EXCLUDED.loaded_at, deleted_at = NULL
+                INSERT INTO \(target.qualifiedName) AS t (\(columns), loaded_at, load_id)
+                SELECT \(columns), now(), \(load)::bigint FROM incoming
+                ON CONFLICT (id) DO UPDATE SET \(updates), loaded_at = EXCLUDED.loaded_at, load_id = EXCLUDED.load_id, deleted_at = NULL
                 WHERE t.updated_at < EXCLUDED.updated_at
                    OR (t.updated_at = EXCLUDED.updated_at AND (t.raw IS DISTINCT FROM EXCLUDED.raw OR t.deleted_at IS NOT NULL))
                 RETURNING (xmax = 0) AS inserted\(target.history ? ", id, updated_at, raw" : "")
@@ -45,11 +47,11 @@ package struct MergeStatement {
                 ), opened AS (
                     -- A version newer than the deletion starts when it was made; the same version
                     -- seen again after a deletion starts now, when it came back.
-                    INSERT INTO \(history) (id, valid_from, valid_to, updated_at, raw)
+                    INSERT INTO \(history) (id, valid_from, valid_to, updated_at, raw, load_id)
                     SELECT m.id, CASE WHEN r.deleted_at IS NOT NULL AND m.updated_at <= r.deleted_at THEN now() ELSE m.updated_at END,
-                           NULL, m.updated_at, m.raw
+                           NULL, m.updated_at, m.raw, \(load)::bigint
                     FROM merged m LEFT JOIN was_deleted r USING (id)
-                    ON CONFLICT (id, valid_from) DO UPDATE SET raw = EXCLUDED.raw, valid_to = NULL, loaded_at = now()
+                    ON CONFLICT (id, valid_from) DO UPDATE SET raw = EXCLUDED.raw, valid_to = NULL, loaded_at = now(), load_id = EXCLUDED.load_id
                 )
                 """
         }
@@ -66,7 +68,7 @@ package struct MergeStatement {
     /// unique violation on the first key that exists, and the caller rolls it back and merges.
     package var insertNewRowsSQL: String {
         let columns = Self.dataColumns.joined(separator: ", ")
-        return "INSERT INTO \(target.qualifiedName) (\(columns), loaded_at) SELECT \(columns), now() FROM \(stagingTable)"
+        return "INSERT INTO \(target.qualifiedName) (\(columns), loaded_at, load_id) SELECT \(columns), now(), \(load)::bigint FROM \(stagingTable)"
     }
 
     /// The temporary table a window's rows are copied into before the merge. Temporary tables
@@ -76,8 +78,9 @@ package struct MergeStatement {
         "CREATE TEMP TABLE \(name) (\(CustomerColumns.definitions))"
     }
 
-    package init(target: TargetTable, stagingTable: String) {
+    package init(target: TargetTable, stagingTable: String, loadId: Int64?) {
         self.target = target
         self.stagingTable = stagingTable
+        self.loadId = loadId
     }
 }

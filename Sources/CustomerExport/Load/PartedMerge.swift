@@ -1,8 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Merges a window's staged rows in parts, each under a savepoint, when the merge of the whole
 /// window failed on a value or ran out of `statement_timeout`.
@@ -18,6 +15,14 @@ import CustomerExportDatabase
 package struct PartedMerge {
     package let target: TargetTable
     package let stagingTable: String
+    /// The window's checkpoint row, written into `load_id` (`MergeStatement`).
+    package let loadId: Int64?
+
+    package init(target: TargetTable, stagingTable: String, loadId: Int64?) {
+        self.target = target
+        self.stagingTable = stagingTable
+        self.loadId = loadId
+    }
 
     private static let savepoint = "customer_export_part"
     private static let partTable = "pg_temp.customer_export_part"
@@ -41,7 +46,7 @@ package struct PartedMerge {
             defer { _ = try? connection.execute("DROP TABLE IF EXISTS \(Self.partTable)") }
             _ = try connection.execute("SAVEPOINT \(Self.savepoint)")
             do throws(PostgresError) {
-                load += try WindowMerge(target: target, stagingTable: Self.partTable, newRowsFirst: NewRowsFirst(minConflicts: 0)).run(on: connection)
+                load += try WindowMerge(target: target, stagingTable: Self.partTable, newRowsFirst: NewRowsFirst(minConflicts: 0), loadId: loadId).run(on: connection)
                 _ = try connection.execute("RELEASE SAVEPOINT \(Self.savepoint)")
             } catch where Self.canHelp(with: error, stopping: false) {
                 _ = try connection.execute("ROLLBACK TO SAVEPOINT \(Self.savepoint)")

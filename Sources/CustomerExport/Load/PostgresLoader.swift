@@ -1,6 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
 import CustomerExportConcurrency
 import CustomerExportDatabase
 
@@ -192,15 +191,15 @@ public struct PostgresLoader: Loading {
         var records = quarantined[window] ?? []
         let (context, target, state) = (self.context, self.target, self.state)
         return try connection.transaction { () throws(PostgresError) -> (load: ExportCounts, quarantined: Int)? in
-            guard try state.mayComplete(runId: context.runId, window: window, worker: context.worker) else { return nil }
+            guard let loadId = try state.loadId(completing: context.runId, window: window, worker: context.worker) else { return nil }
             var load = ExportCounts()
             if let staging {
-                let merged = try staging.merge(into: target, inParts: inParts, newRowsFirst: context.newRowsFirst, on: connection)
+                let merged = try staging.merge(into: target, inParts: inParts, newRowsFirst: context.newRowsFirst, loadId: loadId, on: connection)
                 load = merged.load
                 records += merged.refused
             }
             if context.marksDeletions {
-                load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging?.name)
+                load.markedDeleted = try DeletionMarker(target: target, stagingTable: staging?.name, loadId: loadId)
                     .mark(window: window, rangeEnd: context.rangeEnd, quarantined: records, on: connection)
             }
             try staging?.drop(on: connection)

@@ -1,8 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Rows on their way into the target: a temporary table shaped like the row, filled by COPY,
 /// merged whole (`WindowMerge`) or by ranges of ids (`PartedMerge`), then dropped, all on one
@@ -18,14 +15,14 @@ package struct StagingTable {
 
     /// Merges the staged rows into `target`. `inParts` merges by ranges of ids and returns the
     /// records the target refuses (a CHECK, a trigger) instead of failing on them.
-    package func merge(into target: TargetTable, inParts: Bool, newRowsFirst: NewRowsFirst, on connection: PostgresConnection)
+    package func merge(into target: TargetTable, inParts: Bool, newRowsFirst: NewRowsFirst, loadId: Int64?, on connection: PostgresConnection)
         throws(PostgresError) -> (load: ExportCounts, refused: [QuarantinedRecord])
     {
         if inParts {
-            let parted = try PartedMerge(target: target, stagingTable: name).run(on: connection)
+            let parted = try PartedMerge(target: target, stagingTable: name, loadId: loadId).run(on: connection)
             return (parted.load, parted.refused)
         }
-        return (try WindowMerge(target: target, stagingTable: name, newRowsFirst: newRowsFirst).run(on: connection), [])
+        return (try WindowMerge(target: target, stagingTable: name, newRowsFirst: newRowsFirst, loadId: loadId).run(on: connection), [])
     }
 
     package func drop(on connection: PostgresConnection) throws(PostgresError) {
@@ -33,14 +30,14 @@ package struct StagingTable {
     }
 
     /// Rows that belong to no window (`quarantine retry`): staged, merged and dropped.
-    package static func merge(_ rows: [CustomerRow], into target: TargetTable, inParts: Bool, on connection: PostgresConnection)
+    package static func merge(_ rows: [CustomerRow], into target: TargetTable, inParts: Bool, loadId: Int64?, on connection: PostgresConnection)
         throws(PostgresError) -> (load: ExportCounts, refused: [QuarantinedRecord])
     {
         let staging = try create("pg_temp.customer_export_retry", on: connection)
         var bytes: [UInt8] = []
         for row in rows { CustomerColumns.encode(row, to: &bytes) }
         _ = try StagingCopy.copy([bytes], into: staging.name, on: connection)
-        let merged = try staging.merge(into: target, inParts: inParts, newRowsFirst: NewRowsFirst(minConflicts: 0), on: connection)
+        let merged = try staging.merge(into: target, inParts: inParts, newRowsFirst: NewRowsFirst(minConflicts: 0), loadId: loadId, on: connection)
         try staging.drop(on: connection)
         return merged
     }

@@ -1,8 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Compares a target table that already exists with what the export writes (`CustomerColumns`
 /// plus `loaded_at` and `deleted_at`), before a single request is sent.
@@ -19,7 +16,9 @@ public struct TargetShape {
     }
 
     /// The columns a run writes besides the record's own, with their types.
-    package static let bookkeeping: [(name: String, sqlType: String, notNull: Bool)] = [("loaded_at", "timestamptz", true), ("deleted_at", "timestamptz", false)]
+    package static let bookkeeping: [(name: String, sqlType: String, notNull: Bool)] = [
+        ("loaded_at", "timestamptz", true), ("deleted_at", "timestamptz", false), ("load_id", "bigint", false),
+    ]
 
     /// Throws `.database` naming every difference; returns when the table is absent or fits.
     public func verify(_ connection: PostgresConnection) throws(ExportError) {

@@ -1,8 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The checkpoint writes a loader makes on its own connection, inside a window's transaction,
 /// so that a window's rows, its quarantine entries, its "done" mark and (for the last window of
@@ -11,8 +8,10 @@ import CustomerExportDatabase
 /// Load says what it needs; the state store (`StateStore`, in State) provides it, and the
 /// pipeline connects the two (`CommitContext.checkpoints`), so no stage names another.
 public protocol WindowCheckpoints {
-    /// Whether this worker may still commit the window (no other worker completed or took it over).
-    func mayComplete(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool
+    /// The window's load id (its checkpoint row, locked until the transaction ends) when this
+    /// worker may still commit it; nil when another worker completed or took it over. Every row
+    /// the commit writes carries the id in `load_id`.
+    func loadId(completing runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Int64?
     func markDone(runId: Int64, window: TimeWindow, read: WindowReadSummary, load: ExportCounts, worker: String) throws(PostgresError)
     func markFailed(runId: Int64, window: TimeWindow, read: WindowReadSummary, reason: String) throws(PostgresError)
     func markSplit(runId: Int64, parent: TimeWindow, children: [TimeWindow], worker: String, lease: TimeSpan) throws(PostgresError)

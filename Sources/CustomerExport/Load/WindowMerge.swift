@@ -1,8 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Moves one window's staged rows into the target, inside the window's transaction: as plain new
 /// rows while the run's `NewRowsFirst` says to try and no key exists yet, by `MergeStatement`
@@ -11,13 +8,15 @@ package struct WindowMerge {
     package let target: TargetTable
     package let stagingTable: String
     package let newRowsFirst: NewRowsFirst
+    /// The window's checkpoint row, written into `load_id` (`MergeStatement`).
+    package let loadId: Int64?
 
     private static let savepoint = "customer_export_new_rows"
 
     /// Returns what reached the target: inserted, updated and unchanged rows, and whether the
     /// window went in as new rows (`windowsInsertedAsNew`).
     package func run(on connection: PostgresConnection) throws(PostgresError) -> ExportCounts {
-        let statement = MergeStatement(target: target, stagingTable: stagingTable)
+        let statement = MergeStatement(target: target, stagingTable: stagingTable, loadId: loadId)
         if !target.history, newRowsFirst.shouldTry {
             _ = try connection.execute("SAVEPOINT \(Self.savepoint)")
             do throws(PostgresError) {
@@ -43,9 +42,10 @@ package struct WindowMerge {
         return load
     }
 
-    package init(target: TargetTable, stagingTable: String, newRowsFirst: NewRowsFirst) {
+    package init(target: TargetTable, stagingTable: String, newRowsFirst: NewRowsFirst, loadId: Int64?) {
         self.target = target
         self.stagingTable = stagingTable
         self.newRowsFirst = newRowsFirst
+        self.loadId = loadId
     }
 }

@@ -1,7 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
 import CustomerExportDatabase
 
 /// Creates or upgrades the target table and the state tables. Every statement is idempotent and
@@ -17,7 +15,7 @@ public struct SchemaMigrator {
     }
 
     /// Bumped whenever the statements below change, so existing installations are upgraded.
-    package static let version = 2
+    package static let version = 3
 
     /// What this migrator installs for its target: the version, plus history when asked for.
     package var fingerprint: String { "v\(Self.version)" + (target.history ? "+history" : "") }

@@ -1,7 +1,4 @@
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The state tables' definitions, kept with the queries on them (`StateStore`): runs, their
 /// windows, quarantine, watermarks and the migrations record. Every statement is idempotent;
@@ -62,6 +59,7 @@ extension StateSchema {
             "CREATE INDEX IF NOT EXISTS windows_pending_idx ON \(s.table("windows")) (run_id, status)",
             "ALTER TABLE \(s.table("windows")) ADD COLUMN IF NOT EXISTS completed_by text",
             "ALTER TABLE \(s.table("runs")) ADD COLUMN IF NOT EXISTS params jsonb",
+            "ALTER TABLE \(s.table("windows")) ADD COLUMN IF NOT EXISTS rows_deleted integer NOT NULL DEFAULT 0",
             """
             CREATE TABLE IF NOT EXISTS \(s.table("quarantine")) (
                 id bigserial PRIMARY KEY,
@@ -88,6 +86,17 @@ extension StateSchema {
                 updated_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (pipeline, target)
             )
+            """,
+            // For downstream jobs: each load is one committed window, and the rows it wrote or
+            // marked deleted carry its id in the target's load_id. A load appears here only once
+            // its transaction has committed, rows and all, whatever order windows commit in.
+            """
+            CREATE OR REPLACE VIEW \(s.table("loads")) AS
+            SELECT w.id AS load_id, w.run_id, r.pipeline, r.target, r.mode, w.window_from, w.window_to,
+                   w.updated_at AS committed_at, w.rows_inserted, w.rows_updated, w.rows_deleted, w.rows_quarantined,
+                   r.status AS run_status
+            FROM \(s.table("windows")) w JOIN \(s.table("runs")) r ON r.id = w.run_id
+            WHERE w.status = \(WindowStatus.done.sql)
             """,
         ]
     }

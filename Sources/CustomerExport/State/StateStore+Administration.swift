@@ -1,8 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The changes `customer-export state` makes by hand: move or remove a watermark, forget a run.
 /// The caller holds the pipeline's lock and runs each in a transaction (`StateOperations`).
@@ -51,5 +48,40 @@ extension StateStore {
             SELECT target FROM \(schema.table("runs")) WHERE pipeline = $1
             UNION SELECT target FROM \(schema.table("watermarks")) WHERE pipeline = $1 ORDER BY 1
             """, parameters: [pipeline]).rows.compactMap { $0[0] }
+    }
+}
+
+/// Rows `quarantine retry` writes belong to no window of a run, yet downstream jobs must see
+/// them as a load like any other: each retried batch is recorded as a run of mode
+/// `quarantine-retry` with one window, created and completed in the batch's transaction.
+extension StateStore {
+    /// The mode retry runs are recorded with; no command resumes them.
+    public static let retryMode = "quarantine-retry"
+
+    /// Records the retry's run and its window (pending until `finishRetryLoad`); returns the load id.
+    public func beginRetryLoad(pipeline: String, target: TargetTable, window: TimeWindow) throws(PostgresError) -> Int64 {
+        let identity = "\(Self.retryMode)|\(target.displayName)|\(Timestamp.now().rfc3339)|\(UInt64.random(in: 0...UInt64.max))"
+        let run = try connection.execute(
+            """
+            INSERT INTO \(schema.table("runs")) (pipeline, identity, mode, window_field, range_from, range_to, target, status, finished_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, \(RunStatus.done.sql), now()) RETURNING id
+            """, parameters: [pipeline, identity, Self.retryMode, window.field.rawValue, window.from.rfc3339, window.to.rfc3339, target.displayName])
+        let runId = run.rows.first?[0] ?? nil
+        let load = try connection.execute(
+            "INSERT INTO \(schema.table("windows")) (run_id, window_from, window_to) VALUES ($1, $2, $3) RETURNING id",
+            parameters: [runId, window.from.rfc3339, window.to.rfc3339])
+        guard let id = load.rows.first?[0].flatMap({ Int64($0) }) else {
+            throw PostgresError(kind: .query, sqlState: nil, message: "INSERT ... RETURNING id returned no row", detail: nil, hint: nil)
+        }
+        return id
+    }
+
+    /// Completes the retry's window with what it wrote.
+    public func finishRetryLoad(_ loadId: Int64, inserted: Int, updated: Int) throws(PostgresError) {
+        _ = try connection.execute(
+            """
+            UPDATE \(schema.table("windows")) SET status = \(WindowStatus.done.sql), rows_inserted = $2, rows_updated = $3, updated_at = now()
+            WHERE id = $1
+            """, parameters: [String(loadId), String(inserted), String(updated)])
     }
 }

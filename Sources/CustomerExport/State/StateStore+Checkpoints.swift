@@ -1,8 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// The writes a loader makes inside a window's transaction, so that a window's data, its
 /// quarantine entries, its "done" mark and (for the last window of an incremental run) the
@@ -33,13 +30,13 @@ extension StateStore {
             UPDATE \(schema.table("windows")) SET \(WindowTransition.complete.setSQL), api_total = $4, pages = $5, rows_fetched = $6,
                 rows_inserted = $7, rows_updated = $8, rows_unchanged = $9, rows_quarantined = $10,
                 attempts = attempts + $11, drift_rereads = $12, last_error = NULL, claimed_by = NULL, lease_until = NULL,
-                completed_by = $13, updated_at = now()
+                completed_by = $13, rows_deleted = $14, updated_at = now()
             WHERE run_id = $1 AND window_from = $2 AND window_to = $3
             """,
             parameters: windowKey(runId, window) + [
                 read.apiTotal.map(String.init), String(read.pages), String(read.rowsFetched), String(load.inserted),
                 String(load.updated), String(load.unchanged), String(read.quarantined), String(read.attempts),
-                String(read.driftRereads), worker,
+                String(read.driftRereads), worker, String(load.markedDeleted),
             ])
         guard result.rowsAffected == 1 else {
             throw PostgresError(kind: .query, sqlState: nil, message: "window \(window) of run \(runId) has no checkpoint row", detail: nil, hint: nil)

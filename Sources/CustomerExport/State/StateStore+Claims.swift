@@ -1,8 +1,5 @@
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Handing windows out to workers. A window is claimed by stamping `claimed_by` and a lease end
 /// on its row, chosen with `FOR UPDATE SKIP LOCKED` so concurrent claimers never wait for or
@@ -100,15 +97,16 @@ extension StateStore {
             parameters: [String(runId)])
     }
 
-    /// Inside a completion transaction: locks the window's row and says whether this worker may
-    /// still complete it (not done already, and not taken over by another worker's claim).
-    public func mayComplete(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool {
+    /// Inside a completion transaction: locks the window's row and returns its id, the load id
+    /// of the rows the commit writes, when this worker may still complete it (not done already,
+    /// and not taken over by another worker's claim); nil otherwise.
+    public func loadId(completing runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Int64? {
         let result = try connection.execute(
             """
-            SELECT status, claimed_by FROM \(schema.table("windows"))
+            SELECT id, status, claimed_by FROM \(schema.table("windows"))
             WHERE run_id = $1 AND window_from = $2 AND window_to = $3 FOR UPDATE
             """, parameters: windowKey(runId, window))
-        guard let row = result.rows.first else { return false }
-        return row[0] == "pending" && (row[1] == nil || row[1] == worker)
+        guard let row = result.rows.first, row[1] == "pending", row[2] == nil || row[2] == worker else { return nil }
+        return row[0].flatMap { Int64($0) }
     }
 }

@@ -1,9 +1,6 @@
 import Foundation
 import LibPQ
 import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
 
 /// Reads and writes runs, windows, quarantine and watermarks: the checkpoints that make a run
 /// resumable. Window rows are keyed by `(run_id, window_from, window_to)`, so a split or a
@@ -165,7 +162,7 @@ public struct StateStore {
     /// When a run of the pipeline last finished successfully.
     package func lastSuccess(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
         let result = try connection.execute(
-            "SELECT \(Self.micros("max(finished_at)")) FROM \(t("runs")) WHERE pipeline = $1 AND target = $2 AND status = \(RunStatus.done.sql)",
+            "SELECT \(Self.micros("max(finished_at)")) FROM \(t("runs")) WHERE pipeline = $1 AND target = $2 AND status = \(RunStatus.done.sql) AND mode <> '\(Self.retryMode)'",
             parameters: [pipeline, target.displayName])
         return Self.parseMicros(result.rows.first?[0] ?? nil)
     }

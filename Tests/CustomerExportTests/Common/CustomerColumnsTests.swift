@@ -36,8 +36,9 @@ struct CustomerColumnsTests {
             #expect(added == !column.notNull, "\(column.name): an older table gets it added when it may be NULL")
         }
         #expect(create.contains("PRIMARY KEY (id)"))
-        let merge = MergeStatement(target: target, stagingTable: "pg_temp.stage_1").sql
-        #expect(merge.contains("(\(CustomerColumns.names.joined(separator: ", ")), loaded_at)"))
+        let merge = MergeStatement(target: target, stagingTable: "pg_temp.stage_1", loadId: 7).sql
+        #expect(merge.contains("(\(CustomerColumns.names.joined(separator: ", ")), loaded_at, load_id)"))
+        #expect(merge.contains("now(), 7::bigint FROM incoming") && merge.contains("load_id = EXCLUDED.load_id"), "every written row carries its load")
         #expect(CustomerColumns.all.filter(\.notNull).map(\.name) == ["id", "created_at", "updated_at", "raw"])
     }
 

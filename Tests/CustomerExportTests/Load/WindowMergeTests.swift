@@ -39,7 +39,7 @@ struct WindowMergeTests {
             _ = try connection.copyIn("COPY \(staging) (\(CustomerColumns.names.joined(separator: ", "))) FROM STDIN") { writer in
                 try bytes.withUnsafeBytes { try writer.write($0) }
             }
-            let merge = WindowMerge(target: target, stagingTable: staging, newRowsFirst: policy)
+            let merge = WindowMerge(target: target, stagingTable: staging, newRowsFirst: policy, loadId: 7)
             let connection = self.connection
             return try connection.transaction { () throws(PostgresError) -> ExportCounts in try merge.run(on: connection) }
         }
