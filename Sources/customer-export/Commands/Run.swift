@@ -47,6 +47,8 @@ struct Run: ParsableCommand {
         try RunExecution.reportingEveryExit(output: output, pipeline: name, mode: .incremental) { context in
             let definition = try PipelineDefinition.load(path: file)
             context.pipeline = definition.pipeline
+            // Known before the request is built, so a bad flag's report names the file's mode.
+            context.mode = definition.text("mode").flatMap(RunMode.init(rawValue:)) ?? .backfill
             var overrides = RunOverrides(mode: nil, connection: connection, tuning: tuning, filters: filters)
             for (flag, value) in [("--from", from), ("--to", to), ("--start", start), ("--lookback", lookback), ("--lag", lag)] {
                 overrides.set(flag, value)

@@ -63,6 +63,20 @@ struct ExitReportTests {
         try files.check(exitCode: 2, status: "failed", pipeline: "nightly", sentence: "not valid YAML", secret: "export-secret")
     }
 
+    @Test("a bad flag beside a pipeline file exits 2 and reports the file's pipeline and mode")
+    func badFlagWithPipeline() async throws {
+        let files = try Files(pipeline: "reporting")
+        defer { files.remove() }
+        let file = files.directory.appendingPathComponent("reporting.yml")
+        try "pipeline: reporting\nmode: backfill\napi: { url: http://127.0.0.1:1 }\nbackfill: { from: 2024-01-01, to: 2024-02-01 }\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let outcome = try await Executables.run("customer-export", ["run", file.path, "--concurrency", "0"] + files.flags, environment: ["CUSTOMERS_API_TOKEN": "t"])
+        #expect(outcome.status == 2, "\(outcome.stderr)")
+        try files.check(exitCode: 2, status: "failed", pipeline: "reporting", sentence: "--concurrency must be at least 1", secret: "export-secret")
+        let report = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: files.report))
+        #expect(report.mode == "backfill", "the file's mode, not the command's guess")
+    }
+
     @Test("a token the API refuses exits 3 with its report and metrics, the token never in them")
     func rejectedToken() async throws {
         try await ExportHarness.with { harness in
