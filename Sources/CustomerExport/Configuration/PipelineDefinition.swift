@@ -70,15 +70,13 @@ public struct PipelineDefinition: Sendable, Equatable {
     }
 
     private func usesUnresolved(_ value: SettingValue) -> Bool {
-        let texts: [String] = switch value { case let .text(text): [text]; case let .list(items): items }
-        return unresolved.contains { name in texts.contains { $0.contains("${\(name)") } }
+        unresolved.contains { name in value.texts.contains { $0.contains("${\(name)") } }
     }
 
     /// A value about to be used, refused if it still holds a variable that is not set; `flag`
     /// is the one that would replace it.
     package func checkResolved(_ value: SettingValue, key: String, flag: String?) throws(ExportError) {
-        let texts: [String] = switch value { case let .text(text): [text]; case let .list(items): items }
-        for name in unresolved where texts.contains(where: { $0.contains("${\(name)") }) {
+        for name in unresolved where value.texts.contains(where: { $0.contains("${\(name)") }) {
             throw Self.missing(name, source: source, key: key, flag: flag)
         }
     }

@@ -60,13 +60,13 @@ public enum RunSettings {
                     help: "Only customers of these types (a list; the flag is repeatable: --type business --type fleet)."),
             Setting("api.filters.customerIds", flag: "--customer-id", \.api.filters.customerIds, .customerIds, stored: "filters.customerIds",
                     help: "Only these customer ids (a list; the flag is repeatable)."),
-            Setting("api.filters.parentId", flag: "--parent-id", \.api.filters.parentId, .customerId, stored: "filters.parentId",
+            Setting("api.filters.parentId", flag: "--parent-id", \.api.filters.parentId, SettingCodec<Int64>.customerId.optional, stored: "filters.parentId",
                     help: "Only direct children of this customer."),
-            Setting("api.filters.ownerId", flag: "--owner-id", \.api.filters.ownerId, .customerId, stored: "filters.ownerId",
+            Setting("api.filters.ownerId", flag: "--owner-id", \.api.filters.ownerId, SettingCodec<Int64>.customerId.optional, stored: "filters.ownerId",
                     help: "Only descendants (any depth) of this customer."),
-            Setting("api.filters.operatorId", flag: "--operator-id", \.api.filters.operatorId, .customerId, stored: "filters.operatorId",
+            Setting("api.filters.operatorId", flag: "--operator-id", \.api.filters.operatorId, SettingCodec<Int64>.customerId.optional, stored: "filters.operatorId",
                     help: "Only customers under this operator (CPO); the token must be allowed to use it."),
-            Setting("api.filters.search", flag: "--search", \.api.filters.search, .searchText, stored: "filters.search",
+            Setting("api.filters.search", flag: "--search", \.api.filters.search, SettingCodec<String>.searchText.optional, stored: "filters.search",
                     help: "Only customers whose name, id or external id contains this text (case-insensitive)."),
         ]
     }
@@ -99,11 +99,11 @@ public enum RunSettings {
         let window = SettingCodec<TimeSpan>.span(atLeast: TimeSpan(nanoseconds: 1), storedIn: .nanoseconds, hint: "use e.g. 1h or 1d").optional
         let windowHelp = "Windows by the calendar (90s, 15m, 1h, 1d) instead of by rows."
         return [
-            Setting("backfill.from", flag: "--from", \.from, .instant(), modes: backfills, help: "Start of the range (inclusive): 2024-01-01 or 2024-01-01T00:00:00Z."),
-            Setting("backfill.to", flag: "--to", \.to, .instant(endOfRange: true), modes: backfills,
+            Setting("backfill.from", flag: "--from", \.from, SettingCodec<Timestamp>.instant().optional, modes: backfills, help: "Start of the range (inclusive): 2024-01-01 or 2024-01-01T00:00:00Z."),
+            Setting("backfill.to", flag: "--to", \.to, SettingCodec<Timestamp>.instant(endOfRange: true).optional, modes: backfills,
                     help: "End of the range: a date alone ends before that day; a full timestamp includes its instant."),
             Setting("backfill.window", flag: "--window", \.windowSize, window, stored: "windowSizeNanoseconds", modes: backfills, help: windowHelp),
-            Setting("incremental.start", flag: "--start", \.start, .instant(), modes: incrementals, help: "Where the first run starts when no watermark exists."),
+            Setting("incremental.start", flag: "--start", \.start, SettingCodec<Timestamp>.instant().optional, modes: incrementals, help: "Where the first run starts when no watermark exists."),
             Setting("incremental.lookback", flag: "--lookback", \.lookback, .span(atLeast: TimeSpan(nanoseconds: 0), hint: "the default is 1h"), modes: incrementals,
                     help: "Read again this much before the watermark, for late writes."),
             Setting("incremental.lag", flag: "--lag", \.lag, .span(atLeast: TimeSpan(nanoseconds: 0), hint: "the default is 1m"),

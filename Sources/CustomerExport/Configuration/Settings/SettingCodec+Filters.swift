@@ -30,21 +30,20 @@ extension SettingCodec where Value == [Int64] {
     package static var customerIds: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             var ids: [Int64] = []
-            for text in try SettingCodec<[String]>.list(value, name) { ids.append(try customerId(text, name)) }
+            for text in try SettingCodec<[String]>.list(value, name) { ids.append(try parseCustomerId(text, name)) }
             return ids
         }, show: { $0.isEmpty ? "all" : $0.map(String.init).joined(separator: ",") }, encode: { .list($0.map(StoredValue.integer)) }, decode: { $0.integers })
     }
 }
 
-extension SettingCodec where Value == Int64? {
+extension SettingCodec where Value == Int64 {
     package static var customerId: Self {
-        SettingCodec(parse: { (value, name) throws(ExportError) in try customerId(try scalar(value, name), name) },
-                     show: { $0.map(String.init) ?? "none" }, encode: { $0.map(StoredValue.integer) },
-                     decode: { stored in stored == .null ? .some(nil) : stored.integer.map { .some($0) } })
+        SettingCodec(parse: { (value, name) throws(ExportError) in try parseCustomerId(try scalar(value, name), name) },
+                     show: { String($0) }, encode: { .integer($0) }, decode: { $0.integer })
     }
 }
 
-extension SettingCodec where Value == String? {
+extension SettingCodec where Value == String {
     package static var searchText: Self {
         SettingCodec(parse: { (value, name) throws(ExportError) in
             let text = try scalar(value, name)
@@ -52,12 +51,12 @@ extension SettingCodec where Value == String? {
                 throw .configuration("\(name) is empty; give the text to search for, or leave it out")
             }
             return text
-        }, show: { $0 ?? "none" }, encode: { $0.map(StoredValue.string) }, decode: { stored in stored == .null ? .some(nil) : stored.string.map { .some($0) } })
+        }, show: { $0 }, encode: { .string($0) }, decode: { $0.string })
     }
 }
 
 extension SettingCodec {
-    package static func customerId(_ text: String, _ name: String) throws(ExportError) -> Int64 {
+    package static func parseCustomerId(_ text: String, _ name: String) throws(ExportError) -> Int64 {
         guard let id = Int64(text.trimmingCharacters(in: .whitespaces)) else {
             throw .configuration("\(name) \"\(text)\" is not a customer id; give a whole number")
         }

@@ -133,7 +133,7 @@ extension SettingCodec where Value == TimeSpan {
     }
 }
 
-extension SettingCodec where Value == Timestamp? {
+extension SettingCodec where Value == Timestamp {
     /// A date (`2024-01-01`) or an RFC 3339 timestamp; `endOfRange` makes a full timestamp
     /// include its instant, while a date alone ends the range before that day.
     package static func instant(endOfRange: Bool = false) -> Self {
@@ -143,8 +143,6 @@ extension SettingCodec where Value == Timestamp? {
                 throw .configuration("\(name) \"\(text)\" is not a date (YYYY-MM-DD) or an RFC 3339 timestamp (2024-01-01T00:00:00Z) between 1678 and 2261")
             }
             return endOfRange && !Timestamp.isDateOnly(text) ? instant.adding(nanoseconds: 1_000) : instant
-        }, show: { $0?.rfc3339 ?? "none" }, encode: { $0.map { .string($0.rfc3339) } }, decode: { stored in
-            stored == .null ? .some(nil) : stored.string.flatMap(Timestamp.init(dateOrTimestamp:)).map { .some($0) }
-        })
+        }, show: { $0.rfc3339 }, encode: { .string($0.rfc3339) }, decode: { $0.string.flatMap(Timestamp.init(dateOrTimestamp:)) })
     }
 }

@@ -7,6 +7,14 @@ public enum SettingValue: Sendable, Equatable {
     case text(String)
     case list([String])
 
+    /// Every text it holds: the one of a scalar, each of a list.
+    var texts: [String] {
+        switch self {
+        case let .text(text): [text]
+        case let .list(items): items
+        }
+    }
+
     /// The text a scalar parser reads; a list is refused by the parsers that want one value.
     package var text: String? {
         if case let .text(text) = self { return text }
