@@ -23,7 +23,7 @@ let stages: [Target.Dependency] = [
 /// re-exports them: the build then recompiles them when any of these modules changes (through the
 /// umbrella alone, an incremental build kept stale code for a changed type, which crashed).
 let exporter: [Target.Dependency] = ["CustomerExport"] + common + stages + [
-    "CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration",
+    "CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration", "CustomerExportVerify",
 ]
 
 /// The stages call each other per record (the normalizer calls the JSON scanner per field, the
@@ -76,7 +76,7 @@ let package = Package(
         // one-way: a stage that names a later stage's type does not build. Common/ is four small
         // targets (the vocabulary, the JSON scanner, concurrency, database sessions); the stages
         // (Extract/API and Extract/Windows, Normalize, Dedupe, Load, State) see only those; the
-        // rooms above (Configuration, Reporting, Run, Administration) see everything below them.
+        // rooms above (Configuration, Reporting, Run, Administration, Verify) see everything below them.
         // Types that cross a target are `package`, or `public` where the CLI uses them.
         exportTarget("Vocabulary", "Common/Vocabulary", ["LibPQ", logging]),
         exportTarget("JSON", "Common/JSON", []),
@@ -104,10 +104,15 @@ let package = Package(
         ]),
         exportTarget("Run", "Run", common + stages + ["CustomerExportConfiguration", "CustomerExportReporting"]),
         exportTarget("Administration", "Administration", common + stages + ["CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun"]),
+        exportTarget("Verify", "Verify", common + stages + ["CustomerExportConfiguration", "CustomerExportRun",
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         // `import CustomerExport`: every target above, re-exported, for the CLI and the tests.
         .target(
             name: "CustomerExport",
-            dependencies: common + stages + ["CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration"],
+            dependencies: common + stages + ["CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration", "CustomerExportVerify"],
             path: "Sources/CustomerExport/Exports",
             swiftSettings: strictSettings
         ),

@@ -16,13 +16,14 @@ struct CustomerExportCommand: ParsableCommand {
               customer-export backfill --from 2024-01-01 --to 2025-01-01 --api-url http://127.0.0.1:8080
               customer-export run pipelines/nightly.yml --report /var/log/customer-export/last.json
               customer-export status
+              customer-export verify --from 2024-01-01 --to 2025-01-01 --api-url http://127.0.0.1:8080
 
             Exit codes: 0 done; 1 failed after retries (resumable: run the same command again); 2 usage or \
             configuration error (nothing written); 3 rejected by the API (400/401/403/404); 4 database \
             unreachable or rejected; 5 interrupted by SIGINT/SIGTERM (resumable); 6 another run of the \
-            pipeline is active.
+            pipeline is active; 7 (verify) the table differs from the API.
             """,
-        subcommands: [Backfill.self, Run.self, Plan.self, Reconcile.self, Worker.self, Status.self, State.self, Quarantine.self, Migrate.self]
+        subcommands: [Backfill.self, Run.self, Plan.self, Reconcile.self, Verify.self, Worker.self, Status.self, State.self, Quarantine.self, Migrate.self]
     )
 
     /// Runs the command; every failure ends in one sentence on stderr and its documented exit code.

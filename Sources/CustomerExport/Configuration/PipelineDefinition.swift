@@ -53,7 +53,7 @@ public struct PipelineDefinition: Sendable, Equatable {
         guard case let .text(name)? = values.removeValue(forKey: "pipeline"), !name.isEmpty else {
             throw .configuration("\(source) is missing `pipeline`; add it")
         }
-        var definition = PipelineDefinition(pipeline: name, values: values, unresolved: unresolved, source: source)
+        let definition = PipelineDefinition(pipeline: name, values: values, unresolved: unresolved, source: source)
         try definition.checkValues()
         return definition
     }

@@ -14,4 +14,5 @@
 @_exported import CustomerExportReporting
 @_exported import CustomerExportRun
 @_exported import CustomerExportState
+@_exported import CustomerExportVerify
 @_exported import CustomerExportVocabulary

@@ -22,6 +22,11 @@ package struct RangeResolver {
     package let request: RunRequest
     package let now: Timestamp
 
+    package init(request: RunRequest, now: Timestamp) {
+        self.request = request
+        self.now = now
+    }
+
     private var ceiling: Timestamp { now.adding(nanoseconds: -request.lag.nanoseconds).truncatedToMicroseconds }
 
     /// The range of a backfill or reconcile, which needs no stored state.

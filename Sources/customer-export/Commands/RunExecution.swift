@@ -53,11 +53,18 @@ enum RunExecution {
 
     /// Builds the pipeline with logging and a cancellation token wired to SIGINT/SIGTERM.
     static func withPipeline(_ request: RunRequest, output: OutputOptions, _ body: (ExportPipeline) throws -> Void) throws {
+        try withSignals(output: output) { cancellation, logger in
+            try body(ExportPipeline(request: request, cancellation: cancellation, logger: logger))
+        }
+    }
+
+    /// Runs `body` with the logger and a cancellation token wired to SIGINT/SIGTERM.
+    static func withSignals(output: OutputOptions, _ body: (CancellationToken, Logger) throws -> Void) throws {
         let logger = output.makeLogger()
         let cancellation = CancellationToken()
         let signals = SignalTrap(cancellation: cancellation, console: output.console)
         defer { signals.release() }
-        try body(ExportPipeline(request: request, cancellation: cancellation, logger: logger))
+        try body(cancellation, logger)
     }
 
     /// Runs `body` with the progress line, summary, report and metrics file around it; exits with the run's code.
@@ -137,15 +144,19 @@ enum RunFile {
 
 /// Writes a report atomically (temporary file + rename), so a watcher never reads half a report.
 enum ReportFile {
-    static func write(_ report: RunReport, to path: String) throws(ExportError) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    static func write(_ report: some Encodable, to path: String) throws(ExportError) {
         do {
-            let data = try encoder.encode(report)
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+            try json(report).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw .configuration("cannot write the report to \(path): \(error.localizedDescription); check that its directory exists and is writable")
         }
+    }
+
+    /// Pretty JSON with sorted keys: reports, `--json` and `--dry-run --json`.
+    static func json(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
     }
 }
 

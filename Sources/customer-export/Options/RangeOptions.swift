@@ -2,16 +2,10 @@ import ArgumentParser
 import CustomerExport
 import Foundation
 
-/// `--from`/`--to` (and an optional pipeline file) for the commands that read a fixed range.
+/// The range (and an optional pipeline file) of the commands that export a fixed range, with
+/// planning for workers.
 struct RangeOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(RunSettings.help(flag: "--from"), valueName: "date"))
-    var from: String
-
-    @Option(help: ArgumentHelp(RunSettings.help(flag: "--to"), valueName: "date"))
-    var to: String
-
-    @Option(help: ArgumentHelp("A pipeline file to take the API, database and tuning settings from; flags override it.", valueName: "file"))
-    var pipeline: String?
+    @OptionGroup var bounds: RangeBounds
 
     @Flag(help: ArgumentHelp(RunSettings.help(flag: "--plan-only")))
     var planOnly = false
@@ -25,14 +19,12 @@ struct RangeOptions: ParsableArguments {
 
     /// Builds and runs the request for `mode` over this range; exits with the run's code.
     func perform(_ mode: RunMode, connection: ConnectionOptions, tuning: TuningOptions, filters: FilterOptions, output: OutputOptions) throws {
-        let name = pipeline.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? mode.rawValue
-        try RunExecution.reportingEveryExit(output: output, pipeline: name, mode: mode) { context in
+        try RunExecution.reportingEveryExit(output: output, pipeline: bounds.name(or: mode.rawValue), mode: mode) { context in
             var overrides = RunOverrides(mode: mode, connection: connection, tuning: tuning, filters: filters)
-            overrides.set("--from", from)
-            overrides.set("--to", to)
+            bounds.apply(to: &overrides)
             overrides.set("--plan-only", switch: planOnly)
             let environment = ProcessInfo.processInfo.environment
-            let definition = try self.pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }
+            let definition = try bounds.definition(environment: environment)
             if let definition { context.pipeline = definition.pipeline }
             let request = try RunSettings.build(file: definition, overrides: overrides, environment: environment)
             try RunExecution.perform(request, output: output, context: context, runFile: runFile)

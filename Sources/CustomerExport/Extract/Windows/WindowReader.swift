@@ -95,10 +95,19 @@ public struct WindowReader: Sendable {
             }
         }
         let current = summary.withLock { $0 }
-        let reason = "the window kept changing while it was read: \(settings.maxReadAttempts) reads saw totals \(observedTotals.map(String.init).joined(separator: ", ")); it stays resumable"
+        let reason = "the window kept changing while it was read: \(settings.maxReadAttempts) reads saw \(Self.describe(totals: observedTotals)); it stays resumable"
         events.failed(window, reason)
-        sink.fail(window, current, reason: reason)
+        sink.unsettled(window, current, reason: reason)
         return [current]
+    }
+
+    /// The totals a window's requests reported, short enough for a log line or a checkpoint row
+    /// however many pages reported them: `totals 120, 118, 118` or `totals from 19982 to 19956 (505 requests)`.
+    package static func describe(totals: [Int]) -> String {
+        guard totals.count > 6, let first = totals.first, let last = totals.last else {
+            return "totals " + totals.map(String.init).joined(separator: ", ")
+        }
+        return "totals from \(first) to \(last) (\(totals.count) requests, between \(totals.min() ?? first) and \(totals.max() ?? first))"
     }
 
     package enum AttemptResult {

@@ -21,8 +21,18 @@ public protocol WindowSink: Sendable {
     func complete(_ window: TimeWindow, _ read: WindowReadSummary) -> Bool
     /// The window could not be read; `reason` says why, for its checkpoint row.
     func fail(_ window: TimeWindow, _ read: WindowReadSummary, reason: String)
+    /// Every page was delivered, but the window kept changing through every read allowed, so a
+    /// record may have been skipped (offset paging past a deletion). A load fails the window (the
+    /// default); a reader that can check what it lacks some other way may take the pages.
+    func unsettled(_ window: TimeWindow, _ read: WindowReadSummary, reason: String)
     /// The run stopped before the window finished: it stays to be read again.
     func abandon(_ window: TimeWindow)
+}
+
+extension WindowSink {
+    public func unsettled(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
+        fail(window, read, reason: reason)
+    }
 }
 
 /// Takes the pages of one window.

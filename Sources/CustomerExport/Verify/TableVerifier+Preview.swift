@@ -1,0 +1,73 @@
+import Foundation
+import CustomerExportVocabulary
+import CustomerExportAPI
+import CustomerExportRun
+
+/// What a verify would cost, from one request: `verify --dry-run`.
+public struct VerifyPreview: Sendable, Codable {
+    public var pipeline: String
+    public var target: String
+    public var rangeFrom: String
+    public var rangeTo: String
+    public var filters = "none"
+    public var sizing = ""
+    public var windows = 0
+    /// The API's total for the range, when its envelope has one.
+    public var rangeTotal: Int?
+    /// One for the range, one per window.
+    public var countingRequests = 0
+    public var sampledWindows = 0
+    public var sample = VerifyRequest.defaultSampleFraction
+    public var seed: UInt64 = 0
+    /// Pages of the sampled windows, at the range's mean rows per window.
+    public var sampledPages = 0
+    /// Pages if every window's count differed and all were read in full.
+    public var mostPages = 0
+
+    public var rendered: String {
+        [
+            "verify plan for \(pipeline) in \(target): [\(rangeFrom), \(rangeTo)), filters: \(filters)",
+            "  \(windows) windows \(sizing)",
+            "  cost: \(countingRequests) counting requests (the range once, each window once), then about \(sampledPages) pages for the "
+                + "\(sampledWindows) sampled windows (seed \(seed)), plus the pages of each window whose count differs from the table "
+                + "(\(mostPages) pages if none agreed)",
+            "  one request was sent to count the range; the table was not read",
+        ].joined(separator: "\n")
+    }
+}
+
+extension TableVerifier {
+    /// Sizes the windows from the range's total (one `limit=1` request) and prices the verify;
+    /// reads nothing else, writes nothing.
+    public func preview() throws(ExportError) -> VerifyPreview {
+        try request.validate()
+        let run = request.run
+        let range = try RangeResolver(request: run, now: .now()).resolveFixedRange()
+        var preview = VerifyPreview(pipeline: run.pipeline, target: run.target.displayName, rangeFrom: range.from.rfc3339, rangeTo: range.to.rfc3339)
+        preview.filters = run.api.filters.summary
+        preview.sample = request.sampleFraction
+        preview.seed = request.seed
+        guard range.from < range.to else { return preview }
+        let transport: any HTTPTransport
+        if let injected = self.transport { transport = injected } else { transport = try pipeline.makeTransport() }
+        defer { transport.shutdown() }
+        do throws(ExtractError) {
+            preview.rangeTotal = try pipeline.makeClient(transport)
+                .fetchProbe(PageRequest(window: TimeWindow(field: .createdAt, from: range.from, to: range.to), offset: 0, limit: 1)).body.total
+        } catch {
+            throw ExportPipeline.describe(error, api: run.api)
+        }
+        let sizing = VerifyWindowSizing.windows(from: range.from, to: range.to, rangeTotal: preview.rangeTotal, request: run)
+        preview.sizing = sizing.reason
+        preview.windows = sizing.windows.count
+        preview.countingRequests = 1 + sizing.windows.count
+        // Which windows agree is known only once counted; the sample is drawn from all of them here.
+        preview.sampledWindows = WindowSample.choose(from: Array(sizing.windows.indices), fraction: request.sampleFraction, seed: request.seed).count
+        let pageLimit = run.api.pageLimit
+        let rows = preview.rangeTotal ?? 0
+        let perWindow = sizing.windows.isEmpty ? 0 : (rows + sizing.windows.count - 1) / sizing.windows.count
+        preview.sampledPages = preview.sampledWindows * max(1, (perWindow + pageLimit - 1) / pageLimit)
+        preview.mostPages = sizing.windows.count + rows / pageLimit
+        return preview
+    }
+}

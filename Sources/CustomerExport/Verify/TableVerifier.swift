@@ -1,0 +1,155 @@
+import Foundation
+import LibPQ
+import Logging
+import CustomerExportVocabulary
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportConfiguration
+import CustomerExportRun
+
+/// `customer-export verify`: compares the table with the API, window by window, and says
+/// whether they hold the same customers in the same versions.
+///
+/// Cheap first, thorough where it matters: each window's API `total` (one `limit=1` request) is
+/// compared with the table's count of live rows in the same bounds and filters; the windows
+/// whose counts differ, and a seeded sample of the others, are read in full through the run's
+/// own window reader (consistent under live data, split when large) and normalizer, and diffed
+/// by id and `updatedAt` in PostgreSQL. It writes nothing, takes no lock and needs only `SELECT`
+/// on the table, unless `--repair` reconciles the windows that differ (as the pipeline's runs
+/// would), and verifies them again.
+public struct TableVerifier: Sendable {
+    public let request: VerifyRequest
+    public let cancellation: CancellationToken
+    public let logger: Logger
+    /// The HTTP seam for the verify's own requests (a repair's runs build their own).
+    public var transport: (any HTTPTransport)?
+    /// Called once the counts are in, with the number of windows to read in full.
+    public var onCounted: (@Sendable (Int) -> Void)?
+    /// Called after each window read in full, with the records it held.
+    public var onWindowRead: (@Sendable (Int) -> Void)?
+    /// The run's machinery the verify shares (client, transport, request counters, health).
+    let pipeline: ExportPipeline
+
+    public init(request: VerifyRequest, cancellation: CancellationToken, logger: Logger) {
+        self.request = request
+        self.cancellation = cancellation
+        self.logger = logger
+        pipeline = ExportPipeline(request: request.run, cancellation: cancellation, logger: logger)
+    }
+
+    /// Requests sent so far, by outcome: the progress line reads it while the verify runs.
+    public var requestStats: RequestStats { pipeline.requestStats }
+    /// Which side (API, PostgreSQL) the verify is waiting for, for the progress line.
+    public var health: ServiceHealth { pipeline.health }
+
+    /// One window as counted: the API's total and the table's live rows.
+    package struct CountedWindow: Sendable {
+        package var window: TimeWindow
+        package var apiTotal: Int?
+        package var tableRows: Int
+    }
+
+    public func verify() throws(ExportError) -> VerifyReport {
+        try request.validate()
+        let started = Timestamp.now()
+        let run = request.run
+        let range = try RangeResolver(request: run, now: started).resolveFixedRange()
+        var report = VerifyReport(
+            pipeline: run.pipeline, target: run.target.displayName, rangeFrom: range.from.rfc3339, rangeTo: range.to.rfc3339, startedAt: started)
+        report.filters = run.api.filters.summary
+        report.sample = request.sampleFraction
+        report.seed = request.seed
+
+        let connection = try DatabaseSession.connect(run.databaseURL)
+        defer { connection.close() }
+        try requireTarget(connection)
+        let transport: any HTTPTransport
+        if let injected = self.transport { transport = injected } else { transport = try pipeline.makeTransport() }
+        defer { transport.shutdown() }
+        let client = pipeline.makeClient(transport)
+
+        let counted = try count(range: range, client: client, connection: connection)
+        report.sizing = counted.sizing
+        report.countingRequests = pipeline.requestStats.snapshot.requests
+        let chosen = choose(counted.windows)
+        onCounted?(chosen.count)
+        let outcomes = try read(chosen.map { counted.windows[$0.index] }, range: range, client: client, changedAfter: started)
+        report.readingRequests = pipeline.requestStats.snapshot.requests - report.countingRequests
+        report.totals = Self.assemble(counted.windows, chosen: chosen, outcomes: outcomes, into: &report.windows)
+        logger.info("verified", metadata: [
+            "windows": "\(report.totals.windows)", "read_in_full": "\(report.totals.readInFull)", "differing": "\(report.totals.differing)",
+        ])
+        let differing = report.windows.compactMap { entry in (entry.differences?.count ?? 0) > 0 ? entry.index : nil }
+        if request.repair, !differing.isEmpty {
+            try repair(&report, counted: counted.windows, differing: differing, range: range, client: client, stats: pipeline.requestStats, connection: connection)
+        }
+        report.durationSeconds = Timestamp.now().span(since: started).seconds
+        report.conclude()
+        return report
+    }
+
+    /// Refuses a target that does not exist: that is a wrong name or a table never loaded, not
+    /// a table missing every row.
+    private func requireTarget(_ connection: PostgresConnection) throws(ExportError) {
+        let exists: Bool
+        do throws(PostgresError) {
+            exists = try TableWindowCounts(target: request.run.target, filter: TableFilter(filters: request.run.api.filters), rangeEnd: .now())
+                .targetExists(on: connection)
+        } catch {
+            throw DatabaseSession.describe(error, connectionString: request.run.databaseURL)
+        }
+        guard exists else {
+            throw .configuration("the target table \(request.run.target.displayName) does not exist, so there is nothing to verify; check --target-schema and --target-table (database.targetSchema/targetTable), or run a backfill first")
+        }
+    }
+
+    /// The windows to read in full, with why: counts that differ, no total to compare, or the sample.
+    package func choose(_ windows: [CountedWindow]) -> [(index: Int, because: String)] {
+        var chosen: [(index: Int, because: String)] = []
+        var agreeing: [Int] = []
+        for (index, window) in windows.enumerated() {
+            switch window.apiTotal {
+            case nil: chosen.append((index, "no total"))
+            case window.tableRows: agreeing.append(index)
+            default: chosen.append((index, "counts differ"))
+            }
+        }
+        chosen += WindowSample.choose(from: agreeing, fraction: request.sampleFraction, seed: request.seed).map { ($0, "sample") }
+        return chosen.sorted { $0.index < $1.index }
+    }
+
+    /// The report's windows and totals from the counts and the full reads.
+    package static func assemble(
+        _ windows: [CountedWindow], chosen: [(index: Int, because: String)], outcomes: [WindowChecker.Outcome], into entries: inout [VerifyReport.Window]
+    ) -> VerifyReport.Totals {
+        var totals = VerifyReport.Totals()
+        totals.windows = windows.count
+        let read = Dictionary(uniqueKeysWithValues: zip(chosen, outcomes).map { ($0.0.index, (because: $0.0.because, outcome: $0.1)) })
+        for (index, counted) in windows.enumerated() {
+            totals.apiRows += counted.apiTotal ?? 0
+            totals.tableRows += counted.tableRows
+            if let total = counted.apiTotal { total == counted.tableRows ? (totals.countsEqual += 1) : (totals.countsDiffer += 1) }
+            let full = read[index]
+            guard full != nil || counted.apiTotal != counted.tableRows else { continue }
+            var entry = VerifyReport.Window(
+                index: index, from: counted.window.from.rfc3339, to: counted.window.to.rfc3339, apiTotal: counted.apiTotal, tableRows: counted.tableRows,
+                readBecause: full?.because)
+            if let full {
+                totals.readInFull += 1
+                if full.because == "sample" { totals.sampled += 1 }
+                if let problem = full.outcome.problem {
+                    entry.problem = problem
+                    totals.unchecked += 1
+                } else {
+                    var found = full.outcome.differences
+                    if let counted = counted.apiTotal, let read = full.outcome.readTotal { found.explainExtras(byDeletions: counted - read) }
+                    entry.differences = found
+                    totals.differences += found
+                    if found.count > 0 { totals.differing += 1 }
+                }
+            }
+            entries.append(entry)
+        }
+        return totals
+    }
+}

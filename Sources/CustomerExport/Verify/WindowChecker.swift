@@ -1,0 +1,157 @@
+import LibPQ
+import Synchronization
+import CustomerExportVocabulary
+import CustomerExportDatabase
+import CustomerExportAPI
+import CustomerExportExtract
+import CustomerExportNormalize
+
+/// The sink `WindowReader` delivers a verify window's pages to: it normalizes them as a run
+/// would, and compares each window with the table as soon as the reader has read it
+/// consistently, then forgets its records.
+///
+/// The reader splits a window over the row limit into halves and completes each on its own, so
+/// memory holds at most one half's ids and instants at a time, however large the window the
+/// counts put forward. The comparison runs on the reader's thread, over a connection this
+/// checker opens on its first comparison and closes in `finish()`.
+package final class WindowChecker: WindowSink {
+    /// What checking the window found, once the reader is done with it.
+    package struct Outcome: Sendable {
+        package var differences = WindowDifferences()
+        /// Why (part of) the window could not be checked.
+        package var problem: String?
+        package var abandoned = false
+        /// Records delivered, re-reads included.
+        package var records = 0
+        /// The API's total when the window was read consistently (its halves' added up); nil
+        /// without one.
+        package var readTotal: Int? = 0
+    }
+
+    private struct Progress: Sendable {
+        var open: [TimeWindow: WindowRecords] = [:]
+        var outcome = Outcome()
+    }
+
+    private let progress = Mutex(Progress())
+    /// Mutex-held so the checker can be shared with the reader's threads; only `complete` uses it,
+    /// one window at a time.
+    private let connection = Mutex<PostgresConnection?>(nil)
+    private let databaseURL: String
+    private let comparison: WindowComparison
+    private let normalizer: any RecordNormalizing
+    private let lookup: IdLookup
+
+    /// Extra rows of an unsettled read looked up by id, at most: past it they stay extra (a table
+    /// that many rows ahead of the API differs whatever a lookup would say of them).
+    package static let lookupLimit = 10_000
+
+    package init(databaseURL: String, comparison: WindowComparison, normalizer: any RecordNormalizing, lookup: IdLookup) {
+        self.databaseURL = databaseURL
+        self.comparison = comparison
+        self.normalizer = normalizer
+        self.lookup = lookup
+    }
+
+    package func open(_ window: TimeWindow) -> any PageReceiver {
+        progress.withLock { $0.open[window] = WindowRecords() }
+        return Receiver(owner: self, window: window)
+    }
+
+    package func split(_ parent: TimeWindow, into halves: [TimeWindow]) {
+        progress.withLock { _ = $0.open.removeValue(forKey: parent) }
+    }
+
+    package func complete(_ window: TimeWindow, _ read: WindowReadSummary) -> Bool {
+        check(window, read, settled: true)
+        return true
+    }
+
+    /// A read that never settled may have skipped rows the table holds: the rows it calls extra
+    /// are asked for by id before they are counted.
+    package func unsettled(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
+        check(window, read, settled: false)
+    }
+
+    private func check(_ window: TimeWindow, _ read: WindowReadSummary, settled: Bool) {
+        guard var records = progress.withLock({ progress in
+            progress.outcome.readTotal = read.apiTotal.flatMap { total in progress.outcome.readTotal.map { $0 + total } }
+            return progress.open.removeValue(forKey: window)
+        }) else { return }
+        do throws(ExportError) {
+            var found = try compare(window, records, extraIds: settled ? WindowDifferences.exampleLimit : Self.lookupLimit)
+            if !settled, !found.extraIds.isEmpty {
+                let pages: [FetchedPage]
+                do throws(ExtractError) {
+                    pages = try lookup.pages(for: found.extraIds, in: window)
+                } catch {
+                    throw .incomplete("could not look up the rows a moving window's read lacked: \(error)")
+                }
+                for page in pages { _ = records.add(normalizer.normalize(page: page.body), window: window, rangeEnd: comparison.rangeEnd) }
+                found = try compare(window, records, extraIds: WindowDifferences.exampleLimit)
+            }
+            let differences = found.differences
+            progress.withLock { progress in
+                let previous = progress.outcome.differences
+                progress.outcome.differences += differences
+                progress.outcome.differences.examples = previous.examples.merging(differences.examples) { Array(($0 + $1).sorted().prefix(WindowDifferences.exampleLimit)) }
+            }
+        } catch {
+            progress.withLock { $0.outcome.problem = $0.outcome.problem ?? error.message }
+        }
+    }
+
+    package func fail(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
+        progress.withLock { progress in
+            progress.open.removeValue(forKey: window)
+            progress.outcome.problem = progress.outcome.problem ?? reason
+        }
+    }
+
+    package func abandon(_ window: TimeWindow) {
+        progress.withLock { progress in
+            progress.open.removeValue(forKey: window)
+            progress.outcome.abandoned = true
+        }
+    }
+
+    /// Closes the connection and returns what the window's checks found.
+    package func finish() -> Outcome {
+        connection.withLock { connection in
+            connection?.close()
+            connection = nil
+        }
+        return progress.withLock { $0.outcome }
+    }
+
+    private func compare(_ window: TimeWindow, _ records: WindowRecords, extraIds: Int) throws(ExportError) -> (differences: WindowDifferences, extraIds: [Int64]) {
+        try connection.withLock { (connection: inout PostgresConnection?) throws(ExportError) -> (differences: WindowDifferences, extraIds: [Int64]) in
+            if connection == nil { connection = try DatabaseSession.connect(databaseURL) }
+            do throws(PostgresError) {
+                return try comparison.compare(window, records, extraIds: extraIds, on: connection!)
+            } catch {
+                connection?.close()
+                connection = nil
+                throw DatabaseSession.describe(error, connectionString: databaseURL)
+            }
+        }
+    }
+
+    private func receive(_ page: FetchedPage, window: TimeWindow) -> ExportCounts {
+        var counts = ExportCounts()
+        counts.pages = 1
+        counts.rowsFetched = page.body.entryCount
+        let normalized = normalizer.normalize(page: page.body)
+        counts.outsideRange = progress.withLock { progress in
+            progress.outcome.records += normalized.count
+            return progress.open[window]?.add(normalized, window: window, rangeEnd: comparison.rangeEnd) ?? 0
+        }
+        return counts
+    }
+
+    private struct Receiver: PageReceiver {
+        let owner: WindowChecker
+        let window: TimeWindow
+        func receive(_ page: FetchedPage) -> ExportCounts? { owner.receive(page, window: window) }
+    }
+}
