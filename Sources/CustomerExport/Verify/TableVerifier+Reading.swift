@@ -1,7 +1,9 @@
 import Dispatch
+import LibPQ
 import Synchronization
 import CustomerExportVocabulary
 import CustomerExportConcurrency
+import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportExtract
 import CustomerExportRun
@@ -17,7 +19,7 @@ extension TableVerifier {
     /// moving after a second read is not re-read further: what its reads lacked is looked up by
     /// id instead (`WindowChecker.unsettled`), which a deletion cannot move.
     package func read(
-        _ windows: [CountedWindow], range: ResolvedRange, client: CustomersAPIClient, changedAfter: Timestamp
+        _ windows: [CountedWindow], range: ResolvedRange, client: CustomersAPIClient, changedAfter: Timestamp, connection: PostgresConnection
     ) throws(ExportError) -> [WindowChecker.Outcome] {
         let run = request.run
         let comparison = WindowComparison(
@@ -41,11 +43,22 @@ extension TableVerifier {
         let outcomes = Mutex([WindowChecker.Outcome](repeating: .init(), count: windows.count))
         let group = DispatchGroup()
         let pieceRows = run.api.pageLimit * run.concurrency * 4
-        for (index, counted) in windows.enumerated() {
+        let pieces = windows.map { Self.pieces(of: $0.window, rows: max($0.apiTotal ?? 0, $0.tableRows), pieceRows: pieceRows) }
+        // Every piece's live rows in one pass over the table, so that comparing a piece needs
+        // no scan of its own unless rows are left over (`WindowComparison`).
+        let rowsPerPiece: [TimeWindow: Int]
+        do throws(PostgresError) {
+            let all = pieces.flatMap { $0 }
+            let counts = try TableWindowCounts(target: run.target, filter: TableFilter(filters: run.api.filters), rangeEnd: range.to).counts(all, on: connection)
+            rowsPerPiece = Dictionary(zip(all, counts), uniquingKeysWith: { first, _ in first })
+        } catch {
+            throw DatabaseSession.describe(error, connectionString: run.databaseURL)
+        }
+        for (index, pieces) in pieces.enumerated() {
             guard !cancellation.isCancelled else { break }
-            let pieces = Self.pieces(of: counted.window, rows: max(counted.apiTotal ?? 0, counted.tableRows), pieceRows: pieceRows)
             windowSlots.submit(group: group, priority: index) { [databaseURL = run.databaseURL, normalizer = run.normalizer, onWindowRead] in
-                let checker = WindowChecker(databaseURL: databaseURL, comparison: comparison, normalizer: normalizer, lookup: IdLookup(client: client))
+                let checker = WindowChecker(
+                    databaseURL: databaseURL, comparison: comparison, normalizer: normalizer, lookup: IdLookup(client: client), tableRows: rowsPerPiece)
                 let reader = WindowReader(client: client, limiter: requests, sink: checker, settings: settings, events: events)
                 for piece in pieces where !cancellation.isCancelled {
                     _ = reader.read(piece, priority: index)

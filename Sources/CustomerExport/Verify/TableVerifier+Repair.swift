@@ -45,7 +45,7 @@ extension TableVerifier {
         let again = differing.map { counted[$0].window }
         let before = stats.snapshot.requests
         let recounted = try countWindows(again, rangeEnd: rangeEnd, client: client, connection: connection)
-        let outcomes = try read(recounted, range: range, client: client, changedAfter: repairStarted)
+        let outcomes = try read(recounted, range: range, client: client, changedAfter: repairStarted, connection: connection)
         var entries: [VerifyReport.Window] = []
         repair.after = Self.assemble(recounted, chosen: again.indices.map { ($0, "repaired") }, outcomes: outcomes, into: &entries)
         report.countingRequests += again.count

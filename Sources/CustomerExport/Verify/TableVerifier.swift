@@ -73,7 +73,7 @@ public struct TableVerifier: Sendable {
         report.countingRequests = pipeline.requestStats.snapshot.requests
         let chosen = choose(counted.windows)
         onCounted?(chosen.count)
-        let outcomes = try read(chosen.map { counted.windows[$0.index] }, range: range, client: client, changedAfter: started)
+        let outcomes = try read(chosen.map { counted.windows[$0.index] }, range: range, client: client, changedAfter: started, connection: connection)
         report.readingRequests = pipeline.requestStats.snapshot.requests - report.countingRequests
         report.totals = Self.assemble(counted.windows, chosen: chosen, outcomes: outcomes, into: &report.windows)
         logger.info("verified", metadata: [

@@ -41,16 +41,21 @@ package final class WindowChecker: WindowSink {
     private let comparison: WindowComparison
     private let normalizer: any RecordNormalizing
     private let lookup: IdLookup
+    /// The table's live rows of each piece, counted before the reads.
+    private let tableRows: [TimeWindow: Int]
 
     /// Extra rows of an unsettled read looked up by id, at most: past it they stay extra (a table
     /// that many rows ahead of the API differs whatever a lookup would say of them).
     package static let lookupLimit = 10_000
 
-    package init(databaseURL: String, comparison: WindowComparison, normalizer: any RecordNormalizing, lookup: IdLookup) {
+    package init(
+        databaseURL: String, comparison: WindowComparison, normalizer: any RecordNormalizing, lookup: IdLookup, tableRows: [TimeWindow: Int] = [:]
+    ) {
         self.databaseURL = databaseURL
         self.comparison = comparison
         self.normalizer = normalizer
         self.lookup = lookup
+        self.tableRows = tableRows
     }
 
     package func open(_ window: TimeWindow) -> any PageReceiver {
@@ -128,7 +133,7 @@ package final class WindowChecker: WindowSink {
         try connection.withLock { (connection: inout PostgresConnection?) throws(ExportError) -> (differences: WindowDifferences, extraIds: [Int64]) in
             if connection == nil { connection = try DatabaseSession.connect(databaseURL) }
             do throws(PostgresError) {
-                return try comparison.compare(window, records, extraIds: extraIds, on: connection!)
+                return try comparison.compare(window, records, tableRows: tableRows[window], extraIds: extraIds, on: connection!)
             } catch {
                 connection?.close()
                 connection = nil

@@ -86,6 +86,26 @@ struct VerifyEndToEndTests {
         }
     }
 
+    @Test("equal counts can hide a missing row beside an extra one: the sample is what finds them")
+    func sameCountDifferentRows() async throws {
+        try await ExportHarness.with { harness in
+            #expect(try await harness.run(try harness.backfill()).exitCode == 0)
+            let t = harness.target
+            // One row gone and an unknown one in its place, a second later: the window's count is unchanged.
+            _ = try await harness.query(
+                """
+                WITH gone AS (DELETE FROM \(t) WHERE id = (SELECT id FROM \(t) ORDER BY md5(id::text) LIMIT 1) RETURNING created_at)
+                INSERT INTO \(t) (id, created_at, updated_at, raw) SELECT 900000001, created_at + interval '1 second', created_at + interval '1 second', '{}' FROM gone
+                """)
+            let counted = try await Self.verify(try Self.request(harness, sample: 0))
+            #expect(counted.exitCode == 0 && counted.totals.countsDiffer == 0 && counted.totals.readInFull == 0, "\(counted.rendered)")
+            let read = try await Self.verify(try Self.request(harness, sample: 1))
+            #expect(read.exitCode == VerifyReport.differentExitCode, "\(read.rendered)")
+            #expect(read.totals.differences.missing == 1 && read.totals.differences.extra == 1, "\(read.rendered)")
+            #expect(read.windows.flatMap { $0.differences?.examples["extra"] ?? [] } == [900000001])
+        }
+    }
+
     @Test("under 50 mutations a second verify of a correct table finds no difference and counts the changes apart")
     func liveData() async throws {
         try await ExportHarness.with(configure: { $0.customers = 3000; $0.mutateRPS = 50; $0.latencyMilliseconds = 20 }) { harness in
