@@ -23,6 +23,13 @@ package enum VerifyWindowSizing {
         // Whole seconds, at least one: the windows' bounds stay readable in the report.
         let seconds = max(1, (span / Int64(count) + Timestamp.nanosecondsPerSecond - 1) / Timestamp.nanosecondsPerSecond)
         let windows = WindowPlanner(field: .createdAt, size: .seconds(seconds)).windows(from: from, to: to)
-        return (windows, "of equal time (\(TimeSpan.seconds(seconds))): the range's \(rangeTotal) records at about \(request.targetWindowRows) per window")
+        return (windows, "of equal time (\(shown(seconds: seconds))): the range's \(rangeTotal) records at about \(request.targetWindowRows) per window")
+    }
+
+    /// `21d22h`, `548d`, `3h5m`: days and hours for long windows, where seconds would be noise.
+    private static func shown(seconds: Int64) -> String {
+        guard seconds >= 86_400 else { return TimeSpan.seconds(seconds).readable }
+        let hours = seconds % 86_400 / 3_600
+        return "\(seconds / 86_400)d" + (hours > 0 ? "\(hours)h" : "")
     }
 }

