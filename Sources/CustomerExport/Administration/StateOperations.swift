@@ -36,8 +36,9 @@ public enum StateOperations {
         }
     }
 
-    /// Deletes a run and its windows, so the next identical command starts it afresh. Its rows
-    /// stay in the target, and its quarantine entries stay too.
+    /// Forgets a run, so the next identical command starts it afresh. Its rows stay in the
+    /// target, its committed windows stay as loads for downstream jobs, and its quarantine
+    /// entries stay too (`StateStore.forgetRun`).
     public static func forgetRun(databaseURL: String, state: StateSchema, runId: Int64) throws(ExportError) -> String {
         let found = try withConnection(databaseURL) { connection throws(PostgresError) -> (pipeline: String, target: String)? in
             try StateStore(schema: state, connection: connection).pipelineAndTarget(ofRun: runId)
@@ -51,8 +52,9 @@ public enum StateOperations {
             if count > 0 {
                 throw PostgresError(kind: .query, sqlState: SQLState.objectInUse, message: "run \(runId) has \(count) window(s) in the hands of a worker; stop its workers or wait for their leases to end")
             }
-            let windows = try store.forgetRun(runId)
-            return "run \(runId) of \(pipeline) → \(target) and its \(windows) window(s) are forgotten; the rows it loaded stay in \(target)"
+            let forgotten = try store.forgetRun(runId)
+            return "run \(runId) of \(pipeline) → \(target) is forgotten: \(forgotten.removed) unfinished window(s) removed, "
+                + "\(forgotten.kept) committed window(s) kept as loads for downstream jobs; the rows it loaded stay in \(target)"
         }
     }
 

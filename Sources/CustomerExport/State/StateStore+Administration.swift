@@ -34,11 +34,25 @@ extension StateStore {
         return held.rows.first?[0].flatMap { Int($0) } ?? 0
     }
 
-    /// Deletes a run and its windows; returns how many windows went. Its quarantine entries stay.
-    public func forgetRun(_ runId: Int64) throws(PostgresError) -> Int {
-        let windows = try connection.execute("DELETE FROM \(schema.table("windows")) WHERE run_id = $1", parameters: [String(runId)]).rowsAffected
-        _ = try connection.execute("DELETE FROM \(schema.table("runs")) WHERE id = $1", parameters: [String(runId)])
-        return windows
+    /// Forgets a run, so that the next identical command starts it afresh: its unfinished windows
+    /// go, and the run is marked superseded (as `--restart` marks the run it replaces). Its
+    /// committed windows stay, because they are loads (`<state>.loads`) whose rows carry their
+    /// ids and which a downstream job may not have read yet; a run with none goes entirely. Its
+    /// quarantine entries stay. Returns the windows removed and the loads kept.
+    public func forgetRun(_ runId: Int64) throws(PostgresError) -> (removed: Int, kept: Int) {
+        let id = [String(runId)]
+        let removed = try connection.execute(
+            "DELETE FROM \(schema.table("windows")) WHERE run_id = $1 AND status <> \(WindowStatus.done.sql)", parameters: id).rowsAffected
+        let kept = try connection.execute("SELECT count(*) FROM \(schema.table("windows")) WHERE run_id = $1", parameters: id)
+            .rows.first?[0].flatMap { Int($0) } ?? 0
+        if kept == 0 {
+            _ = try connection.execute("DELETE FROM \(schema.table("runs")) WHERE id = $1", parameters: id)
+        } else {
+            _ = try connection.execute(
+                "UPDATE \(schema.table("runs")) SET status = \(RunStatus.superseded.sql), last_error = 'forgotten by state forget-run' WHERE id = $1",
+                parameters: id)
+        }
+        return (removed, kept)
     }
 
     /// The targets a pipeline's runs and watermark name.

@@ -31,14 +31,15 @@ extension StateStore {
     package static func utcText(_ column: String) -> String { "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"')" }
     package static func isoText(_ column: String) -> String { "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')" }
 
-    /// The newest run of every pipeline/target pair.
+    /// The newest run of every pipeline/target pair. A `quarantine retry` batch is recorded as a
+    /// run (it is a load), but it is not the pipeline's last run: the nights' runs are.
     public func latestRuns() throws(PostgresError) -> [LatestRun] {
         let (time, iso) = (Self.utcText, Self.isoText)
         let result = try connection.execute(
             """
             SELECT DISTINCT ON (pipeline, target) pipeline, target, id, mode, status, \(time("started_at")), \(time("finished_at")),
                    window_field || ' [' || \(iso("range_from")) || ', ' || \(iso("range_to")) || ')', params->'filters', last_error, \(time("heartbeat_at"))
-            FROM \(schema.table("runs")) ORDER BY pipeline, target, id DESC
+            FROM \(schema.table("runs")) WHERE mode <> '\(Self.retryMode)' ORDER BY pipeline, target, id DESC
             """)
         return result.rows.compactMap { row in
             guard let pipeline = row[0], let target = row[1], let id = row[2].flatMap({ Int64($0) }) else { return nil }

@@ -68,13 +68,15 @@ public struct TableVerifier: Sendable {
         defer { transport.shutdown() }
         let client = pipeline.makeClient(transport)
 
+        // The verifier's counters outlive one call: this call's requests are the difference.
+        let requestsBefore = pipeline.requestStats.snapshot.requests
         let counted = try count(range: range, client: client, connection: connection)
         report.sizing = counted.sizing
-        report.countingRequests = pipeline.requestStats.snapshot.requests
+        report.countingRequests = pipeline.requestStats.snapshot.requests - requestsBefore
         let chosen = choose(counted.windows)
         onCounted?(chosen.count)
         let outcomes = try read(chosen.map { counted.windows[$0.index] }, range: range, client: client, changedAfter: started, connection: connection)
-        report.readingRequests = pipeline.requestStats.snapshot.requests - report.countingRequests
+        report.readingRequests = pipeline.requestStats.snapshot.requests - requestsBefore - report.countingRequests
         report.totals = Self.assemble(counted.windows, chosen: chosen, outcomes: outcomes, into: &report.windows)
         logger.info("verified", metadata: [
             "windows": "\(report.totals.windows)", "read_in_full": "\(report.totals.readInFull)", "differing": "\(report.totals.differing)",

@@ -9,7 +9,7 @@ struct State: ParsableCommand {
         discussion: """
             After restoring the target table from a backup, move the watermark back to the backup's time so the \
             next nightly run reads everything changed since; or reset it so the next run starts at the pipeline's \
-            start. Forgetting a run makes the next identical command start it afresh (its rows stay in the target).
+            start. Forgetting a run makes the next identical command start it afresh (its rows stay in the target, its committed windows stay as loads).
 
             Examples:
               customer-export state show --pipeline nightly
@@ -93,7 +93,7 @@ struct StateResetWatermark: ParsableCommand {
 }
 
 struct StateForgetRun: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "forget-run", abstract: "Delete a run and its windows, so the same command starts it afresh; its rows stay in the target.")
+    static let configuration = CommandConfiguration(commandName: "forget-run", abstract: "Forget a run, so the same command starts it afresh; its rows stay in the target and its committed windows stay as loads.")
 
     @OptionGroup var options: StateOptions
 
