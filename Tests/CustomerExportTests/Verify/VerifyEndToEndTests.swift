@@ -106,6 +106,22 @@ struct VerifyEndToEndTests {
         }
     }
 
+    @Test("an API whose totals ignore the date bounds: every window is read in full, and the differences are still exact")
+    func totalsThatIgnoreTheBounds() async throws {
+        try await ExportHarness.with(configure: { $0.customers = 3000; $0.totalIgnoresFilters = true }) { harness in
+            #expect(try await harness.run(try harness.backfill()).exitCode == 0)
+            let t = harness.target
+            _ = try await harness.query("DELETE FROM \(t) WHERE id IN (SELECT id FROM \(t) ORDER BY md5(id::text) LIMIT 4)")
+            _ = try await harness.query("UPDATE \(t) SET updated_at = updated_at - interval '1 hour' WHERE id IN (SELECT id FROM \(t) ORDER BY md5(id::text || 'y') LIMIT 3)")
+            let report = try await Self.verify(try Self.request(harness, sample: 0))
+            #expect(report.sizing.contains("the API's totals ignore the date bounds"), "\(report.rendered)")
+            #expect(report.totals.readInFull == report.totals.windows && report.totals.windows > 1, "\(report.rendered)")
+            let found = report.totals.differences
+            #expect(found.missing == 4 && found.stale == 3 && found.extra == 0 && found.deletedDuringVerify == 0, "\(report.rendered)")
+            #expect(report.exitCode == VerifyReport.differentExitCode)
+        }
+    }
+
     @Test("under 50 mutations a second verify of a correct table finds no difference and counts the changes apart")
     func liveData() async throws {
         try await ExportHarness.with(configure: { $0.customers = 3000; $0.mutateRPS = 50; $0.latencyMilliseconds = 20 }) { harness in
