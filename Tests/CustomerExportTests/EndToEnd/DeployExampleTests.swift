@@ -103,7 +103,7 @@ extension ProductionScenarios {
             #expect(outcome.status == 0, "\(outcome.stdout)\(outcome.stderr)")
             let dockerfile = try Self.text("deploy/docker/Dockerfile")
             let tag = try #require(dockerfile.firstMatch(of: /-t (\S+) \./)).1
-            for manifest in ["nightly-cronjob.yaml", "backfill-workers-job.yaml"] {
+            for manifest in ["nightly-cronjob.yaml", "verify-cronjob.yaml", "backfill-workers-job.yaml"] {
                 let text = try Self.text("deploy/kubernetes/\(manifest)")
                 let images = text.matches(of: /image: (\S+)/).map { String($0.1) }
                 #expect(!images.isEmpty && images.allSatisfy { $0 == tag }, "\(manifest): \(images) vs \(tag)")
