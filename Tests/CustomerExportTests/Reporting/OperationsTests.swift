@@ -54,24 +54,23 @@ struct OperationsTests {
         }
     }
 
-    @Test("systemd-analyze verifies the service and timer pair")
-    func systemd() async throws {
+    @Test("systemd-analyze verifies each service and timer pair: the nightly run and the weekly verify", arguments: ["nightly", "verify"])
+    func systemd(_ unit: String) async throws {
         let analyzer = URL(fileURLWithPath: "/usr/bin/systemd-analyze")
         try #require(FileManager.default.isExecutableFile(atPath: analyzer.path), "systemd-analyze is not installed")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("units-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let source = Self.packageRoot.appendingPathComponent("deploy/systemd")
+        let name = "customer-export-\(unit)"
         // The unit names /usr/local/bin/customer-export; verify it against the binary just built.
-        let service = try String(contentsOf: source.appendingPathComponent("customer-export-nightly.service"), encoding: .utf8)
+        let service = try String(contentsOf: source.appendingPathComponent("\(name).service"), encoding: .utf8)
             .replacingOccurrences(of: "/usr/local/bin/customer-export", with: Executables.url("customer-export").path)
-        try service.write(to: directory.appendingPathComponent("customer-export-nightly.service"), atomically: true, encoding: .utf8)
-        try FileManager.default.copyItem(at: source.appendingPathComponent("customer-export-nightly.timer"), to: directory.appendingPathComponent("customer-export-nightly.timer"))
+        try service.write(to: directory.appendingPathComponent("\(name).service"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(at: source.appendingPathComponent("\(name).timer"), to: directory.appendingPathComponent("\(name).timer"))
         let outcome = try await ScriptRunner.run(analyzer, [
-            "verify", directory.appendingPathComponent("customer-export-nightly.service").path,
-            directory.appendingPathComponent("customer-export-nightly.timer").path,
+            "verify", directory.appendingPathComponent("\(name).service").path, directory.appendingPathComponent("\(name).timer").path,
         ])
         #expect(outcome.status == 0, "\(outcome.stderr)")
     }
 }
-
