@@ -3,6 +3,7 @@
 // (see Package.swift), so the compiler keeps the flow one-way.
 @_exported import CustomerExportAdministration
 @_exported import CustomerExportAPI
+@_exported import CustomerExportComparison
 @_exported import CustomerExportConcurrency
 @_exported import CustomerExportConfiguration
 @_exported import CustomerExportDatabase

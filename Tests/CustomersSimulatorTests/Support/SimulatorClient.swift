@@ -56,7 +56,11 @@ struct SimulatorClient: Sendable {
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         let response: HTTPClientResponse
         do {
-            response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            // A POST is not tried again (a second `mutate` would mutate twice), so it gets the
+            // whole patience at once: at the start of the full suite every suite starts its
+            // simulator on the same two cores, and a POST has been seen to wait past 30 s there
+            // (2026-12-06) although it takes milliseconds when the machine is idle.
+            response = try await HTTPClient.shared.execute(request, timeout: .seconds(method == "GET" ? 30 : 120))
         } catch let error as HTTPClientError where error == .deadlineExceeded && method == "GET" {
             // With every suite of the package running at once on two cores, one exchange has
             // been seen to miss a 30 s deadline (CI, 2026-12-02) although the server answers in

@@ -7,6 +7,7 @@ import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportExtract
 import CustomerExportRun
+import CustomerExportComparison
 
 extension TableVerifier {
     /// Reads `windows` in full, several at once under one request limiter, each compared with

@@ -26,6 +26,8 @@ package final class WindowChecker: WindowSink {
         /// The API's total when the window was read consistently (its halves' added up); nil
         /// without one.
         package var readTotal: Int? = 0
+
+        package init() {}
     }
 
     private struct Progress: Sendable {

@@ -2,6 +2,7 @@ import LibPQ
 import CustomerExportVocabulary
 import CustomerExportAPI
 import CustomerExportRun
+import CustomerExportComparison
 
 extension TableVerifier {
     /// `--repair`: reconciles the windows that differ, neighbours joined into one range, as the

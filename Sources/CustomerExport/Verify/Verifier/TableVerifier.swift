@@ -6,6 +6,7 @@ import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportConfiguration
 import CustomerExportRun
+import CustomerExportComparison
 
 /// `customer-export verify`: compares the table with the API, window by window, and says
 /// whether they hold the same customers in the same versions.

@@ -5,6 +5,7 @@ import CustomerExportConcurrency
 import CustomerExportDatabase
 import CustomerExportAPI
 import CustomerExportRun
+import CustomerExportComparison
 
 extension TableVerifier {
     /// The range's windows with the API's total and the table's live rows for each: one
