@@ -20,12 +20,20 @@ struct Verify: ParsableCommand {
 
             Examples:
               customer-export verify --from 2024-01-01 --to 2025-01-01 --api-url http://127.0.0.1:8080
-              customer-export verify --pipeline pipelines/nightly.yml --from 2020-01-01 --to 2026-01-01 --sample 10% --json
+              customer-export verify --pipeline pipelines/nightly.yml          # from incremental.start to now
+              customer-export verify --pipeline pipelines/nightly.yml --from 2025-01-01 --sample 10% --json
               customer-export verify --from 2024-01-01 --to 2025-01-01 --repair --report verify.json
             """
     )
 
-    @OptionGroup var bounds: RangeBounds
+    @Option(help: ArgumentHelp("Start of the range (inclusive). Default: the pipeline file's backfill.from, or its incremental.start.", valueName: "date"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("End of the range (exclusive); it ends at now minus the lag at most. Default: the pipeline file's backfill.to, or now.", valueName: "date"))
+    var to: String?
+
+    @Option(help: ArgumentHelp("A pipeline file to take the range, API, database, filters and tuning settings from; flags override it.", valueName: "file"))
+    var pipeline: String?
 
     @Option(help: ArgumentHelp("Share of the windows whose counts agree to read in full anyway, as 5% or 0.05 (default 3%, at least one window; 0 for none).", valueName: "share"))
     var sample: String?
@@ -45,7 +53,8 @@ struct Verify: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        var reported = VerifyReport.failed(pipeline: bounds.name(or: RunMode.backfill.rawValue), target: "", error: .configuration(""))
+        let name = pipeline.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? RunMode.backfill.rawValue
+        var reported = VerifyReport.failed(pipeline: name, target: "", error: .configuration(""))
         do {
             let request = try makeRequest { reported.pipeline = $0 }
             reported = .failed(pipeline: request.run.pipeline, target: request.run.target.displayName, error: .configuration(""))
@@ -53,8 +62,8 @@ struct Verify: ParsableCommand {
         } catch let error as ExportError {
             output.console.error(error.message)
             var report = VerifyReport.failed(pipeline: reported.pipeline, target: reported.target, error: error)
-            report.rangeFrom = bounds.from
-            report.rangeTo = bounds.to
+            report.rangeFrom = from ?? ""
+            report.rangeTo = to ?? ""
             writeFiles(report)
             throw ExitCode(error.exitCode)
         }
@@ -62,10 +71,12 @@ struct Verify: ParsableCommand {
 
     private func makeRequest(named: (String) -> Void) throws(ExportError) -> VerifyRequest {
         var overrides = RunOverrides(mode: .backfill, connection: connection, tuning: tuning, filters: filters)
-        bounds.apply(to: &overrides)
         let environment = ProcessInfo.processInfo.environment
-        let definition = try bounds.definition(environment: environment)
+        let definition = try pipeline.map { path throws(ExportError) in try PipelineDefinition.load(path: path, environment: environment) }
         if let definition { named(definition.pipeline) }
+        let range = try Self.range(from: from, to: to, file: definition)
+        overrides.set("--from", range.from)
+        overrides.set("--to", range.to)
         let run = try RunSettings.build(file: definition, overrides: overrides, environment: environment)
         let share = try sample.map { text throws(ExportError) in try Self.share(text) } ?? VerifyRequest.defaultSampleFraction
         let request = VerifyRequest(run: run, sampleFraction: share, seed: seed, repair: repair)
@@ -102,6 +113,19 @@ struct Verify: ParsableCommand {
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
     }
+
+    /// The range to check: the flags, else the pipeline file's backfill range, else from its
+    /// incremental start to now (an end in the far future is cut at now minus the lag, as a
+    /// run's is), so `verify --pipeline pipelines/nightly.yml` checks everything the nights loaded.
+    static func range(from: String?, to: String?, file: PipelineDefinition?) throws(ExportError) -> (from: String, to: String) {
+        guard let start = from ?? file?.text("backfill.from") ?? file?.text("incremental.start") else {
+            throw .configuration("verify needs --from (or a pipeline file with backfill.from or incremental.start), e.g. --from 2024-01-01")
+        }
+        return (start, to ?? file?.text("backfill.to") ?? Self.openEnd)
+    }
+
+    /// An end past any data: the range resolver cuts it at now minus the lag.
+    static let openEnd = "2200-01-01"
 
     /// `5%` or `0.05`.
     static func share(_ text: String) throws(ExportError) -> Double {

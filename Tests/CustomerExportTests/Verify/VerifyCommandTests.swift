@@ -72,6 +72,22 @@ struct VerifyCommandTests {
         }
     }
 
+    @Test("without --from verify takes the pipeline file's start, and without a file it asks for --from")
+    func rangeFromThePipelineFile() async throws {
+        try await ExportHarness.with { harness in
+            #expect(try await Executables.run("customer-export", ["backfill"] + Self.range + harness.cliFlags, environment: harness.cliEnvironment).status == 0)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("nightly-\(UUID().uuidString).yml")
+            try "pipeline: nightly\nmode: incremental\nincremental: { start: 2023-01-01 }\n".write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let whole = try await Executables.run("customer-export", ["verify", "--json", "--pipeline", file.path] + harness.cliFlags, environment: harness.cliEnvironment)
+            #expect(whole.status == 0, "\(whole.stderr)")
+            let report = try JSONDecoder().decode(VerifyReport.self, from: Data(whole.stdout.utf8))
+            #expect(report.pipeline == "nightly" && report.rangeFrom == "2023-01-01T00:00:00Z" && report.totals.tableRows == 2000, "\(report.rendered)")
+            let bare = try await Executables.run("customer-export", ["verify"] + harness.cliFlags, environment: harness.cliEnvironment)
+            #expect(bare.status == 2 && bare.stderr.contains("verify needs --from"), "\(bare.stderr)")
+        }
+    }
+
     /// `/v1/customers` requests the simulator answered so far.
     static func requests(_ harness: ExportHarness) async throws -> Int {
         let stats = try JSONSerialization.jsonObject(with: Data(try await harness.admin("/__admin/stats"))) as? [String: Any]
