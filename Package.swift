@@ -108,7 +108,7 @@ let package = Package(
         // and stays near 1,200 lines: comparing a window's records with the table (a sink, SQL by
         // key and by range, lookups by id), and the command around it (counts, sample, repair, report).
         exportTarget("Comparison", "Verify/Comparison", common + stages),
-        exportTarget("Verify", "Verify/Verifier", common + stages + ["CustomerExportComparison", "CustomerExportConfiguration", "CustomerExportRun",
+        exportTarget("Verify", "Verify/Verifier", common + stages + ["CustomerExportComparison", "CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),

@@ -33,6 +33,13 @@ public struct TargetShape {
             "the target table \(target.displayName) exists with another shape than the export writes: \(problems.joined(separator: "; ")); run those statements as the table's owner, or pass --target-table (database.targetTable) to export into a new table")
     }
 
+    /// Whether the table exists at all (`verify` refuses one that does not: that is a wrong name
+    /// or a table never loaded, not a table missing every row).
+    package func exists(_ connection: PostgresConnection) throws(PostgresError) -> Bool {
+        let result = try connection.execute("SELECT to_regclass($1) IS NOT NULL", parameters: [target.qualifiedName])
+        return result.rows.first?.first??.hasPrefix("t") ?? false
+    }
+
     /// One sentence per difference, each with its fix.
     package func differences(_ connection: PostgresConnection) throws(PostgresError) -> [String] {
         let columns = try connection.execute(

@@ -61,8 +61,14 @@ public enum MetricsFile {
             report.lastSuccessAt.flatMap { Timestamp(rfc3339: $0) },
             previousLastSuccess(in: path, pipeline: report.pipeline),
         ].compactMap { $0 }
+        try writeAtomically(render(report, finishedAt: now, lastSuccess: known.max()), to: path)
+    }
+
+    /// Replaces the file at `path` with `text` in one rename, so the collector never reads half
+    /// a file; the one sentence for a path that cannot be written. `verify`'s metrics use it too.
+    package static func writeAtomically(_ text: String, to path: String) throws(ExportError) {
         do {
-            try Data(render(report, finishedAt: now, lastSuccess: known.max()).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw .configuration("cannot write the metrics file \(path): \(error.localizedDescription); check that its directory exists and is writable")
         }

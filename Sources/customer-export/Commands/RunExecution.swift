@@ -23,7 +23,7 @@ enum RunExecution {
                 report.status = error.exitCode == 5 ? "interrupted" : error.exitCode == 6 ? "locked" : "failed"
                 report.exitCode = error.exitCode
                 report.message = error.message
-                writeFiles(report, output: output)
+                writeFiles(report, output: output) { path throws(ExportError) in try MetricsFile.write(report, to: path) }
             }
             throw ExitCode(error.exitCode)
         }
@@ -70,45 +70,47 @@ enum RunExecution {
     /// Runs `body` with the progress line, summary, report and metrics file around it; exits with the run's code.
     static func perform(_ pipeline: ExportPipeline, output: OutputOptions, context: ExitContext, _ body: (ExportPipeline) throws -> RunReport) throws {
         var pipeline = pipeline
-        var stopDrawing: (() -> Void)?
-        if output.showsProgress {
-            let stats = pipeline.requestStats
-            let progress = ProgressLine(health: pipeline.health) { stats.snapshot }
+        let report = try drawingProgress(output: output, stats: pipeline.requestStats, health: pipeline.health) { progress in
             pipeline.onPlanned = { progress.planned(windows: $0) }
             pipeline.onWindowCommitted = { _, read, _ in progress.committed(rows: read.rowsFetched) }
-            stopDrawing = progress.startDrawing()
-        }
-        let report: RunReport
-        do {
-            report = try body(pipeline)
-            stopDrawing?()
-        } catch {
-            stopDrawing?()
-            throw error
-        }
+        } _: { try body(pipeline) }
         context.reported = true
         output.console.summary(report)
-        try writeFilesOrFail(report, output: output)
+        try writeFilesOrFail(report, output: output) { path throws(ExportError) in try MetricsFile.write(report, to: path) }
         if report.exitCode != 0 {
             throw ExitCode(report.exitCode)
         }
     }
 
-    /// The report and metrics files of a run that ended; a file that cannot be written is an
-    /// error of its own (exit 2), since the alerting that reads it would otherwise go blind.
-    private static func writeFilesOrFail(_ report: RunReport, output: OutputOptions) throws {
+    /// Draws the live progress line while `body` runs, when the output asks for one (`connect`
+    /// wires it to what `body` reports), and stops it whichever way `body` ends.
+    static func drawingProgress<T>(
+        output: OutputOptions, stats: RequestStats, health: ServiceHealth, connect: (ProgressLine) -> Void, _ body: () throws -> T
+    ) throws -> T {
+        guard output.showsProgress else { return try body() }
+        let progress = ProgressLine(health: health) { stats.snapshot }
+        connect(progress)
+        let stop = progress.startDrawing()
+        defer { stop() }
+        return try body()
+    }
+
+    /// The report and metrics files of a command that ended (`metrics` writes the metrics file
+    /// at the path given); a file that cannot be written is an error of its own (exit 2), since
+    /// the alerting that reads it would otherwise go blind.
+    static func writeFilesOrFail(
+        _ report: some Encodable, output: OutputOptions, metrics: (String) throws(ExportError) -> Void
+    ) throws(ExportError) {
         if let path = output.report { try ReportFile.write(report, to: path) }
-        if let path = output.metricsFile { try MetricsFile.write(report, to: path) }
+        if let path = output.metricsFile { try metrics(path) }
     }
 
     /// The same on an early exit, where the exit code already says what went wrong.
-    private static func writeFiles(_ report: RunReport, output: OutputOptions) {
-        do {
-            try writeFilesOrFail(report, output: output)
-        } catch let error as ExportError {
-            output.console.error(error.message)
+    static func writeFiles(_ report: some Encodable, output: OutputOptions, metrics: (String) throws(ExportError) -> Void) {
+        do throws(ExportError) {
+            try writeFilesOrFail(report, output: output, metrics: metrics)
         } catch {
-            output.console.error("\(error)")
+            output.console.error(error.message)
         }
     }
 }

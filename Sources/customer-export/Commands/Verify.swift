@@ -53,18 +53,19 @@ struct Verify: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let name = pipeline.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? RunMode.backfill.rawValue
-        var reported = VerifyReport.failed(pipeline: name, target: "", error: .configuration(""))
+        // What the report of an early exit names, as far as it is known.
+        var pipelineName = pipeline.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent } ?? RunMode.backfill.rawValue
+        var targetName = ""
         do {
-            let request = try makeRequest { reported.pipeline = $0 }
-            reported = .failed(pipeline: request.run.pipeline, target: request.run.target.displayName, error: .configuration(""))
+            let request = try makeRequest { pipelineName = $0 }
+            (pipelineName, targetName) = (request.run.pipeline, request.run.target.displayName)
             try execute(request)
         } catch let error as ExportError {
             output.console.error(error.message)
-            var report = VerifyReport.failed(pipeline: reported.pipeline, target: reported.target, error: error)
+            var report = VerifyReport.failed(pipeline: pipelineName, target: targetName, error: error)
             report.rangeFrom = from ?? ""
             report.rangeTo = to ?? ""
-            writeFiles(report)
+            RunExecution.writeFiles(report, output: output) { path throws(ExportError) in try VerifyMetrics.write(report, to: path) }
             throw ExitCode(error.exitCode)
         }
     }
@@ -92,24 +93,12 @@ struct Verify: ParsableCommand {
                 print(json ? String(decoding: try ReportFile.json(preview), as: UTF8.self) : preview.rendered)
                 return
             }
-            var stopDrawing: (() -> Void)?
-            if output.showsProgress {
-                let stats = verifier.requestStats
-                let progress = ProgressLine(health: verifier.health) { stats.snapshot }
+            let report = try RunExecution.drawingProgress(output: output, stats: verifier.requestStats, health: verifier.health) { progress in
                 verifier.onCounted = { progress.planned(windows: $0) }
                 verifier.onWindowRead = { progress.committed(rows: $0) }
-                stopDrawing = progress.startDrawing()
-            }
-            let report: VerifyReport
-            do {
-                report = try verifier.verify()
-                stopDrawing?()
-            } catch {
-                stopDrawing?()
-                throw error
-            }
+            } _: { try verifier.verify() }
             print(json ? String(decoding: try ReportFile.json(report), as: UTF8.self) : report.rendered)
-            try writeFilesOrFail(report)
+            try RunExecution.writeFilesOrFail(report, output: output) { path throws(ExportError) in try VerifyMetrics.write(report, to: path) }
             if report.exitCode != 0 { throw ExitCode(report.exitCode) }
         }
     }
@@ -135,18 +124,5 @@ struct Verify: ParsableCommand {
             throw .configuration("--sample \"\(text)\" is not a share of the windows; give one between 0% and 100%, e.g. 5% or 0.05")
         }
         return value
-    }
-
-    private func writeFilesOrFail(_ report: VerifyReport) throws(ExportError) {
-        if let path = output.report { try ReportFile.write(report, to: path) }
-        if let path = output.metricsFile { try VerifyMetrics.write(report, to: path) }
-    }
-
-    private func writeFiles(_ report: VerifyReport) {
-        do throws(ExportError) {
-            try writeFilesOrFail(report)
-        } catch {
-            output.console.error(error.message)
-        }
     }
 }

@@ -66,9 +66,8 @@ struct VerifyPartsTests {
             #expect(try all.counts(windows, on: connection) == [3, 2])
             let businesses = TableWindowCounts(target: target, filter: TableFilter(filters: CustomerFilters(types: ["business"])), rangeEnd: day("2024-01-04"))
             #expect(try businesses.counts(windows, on: connection) == [1, 1])
-            #expect(try all.targetExists(on: connection))
-            let absent = TableWindowCounts(target: try TargetTable(schema: schema, table: "nothing"), filter: TableFilter(filters: CustomerFilters()), rangeEnd: day("2024-01-04"))
-            #expect(try !absent.targetExists(on: connection))
+            #expect(try TargetShape(target: target).exists(connection))
+            #expect(try !TargetShape(target: try TargetTable(schema: schema, table: "nothing")).exists(connection))
         }
     }
 

@@ -50,11 +50,4 @@ package struct TableWindowCounts {
         let result = try connection.execute(sql, parameters: parameters)
         return result.rows.map { row in row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0 }
     }
-
-    /// Whether the target table exists: a verify of a table never loaded is a mistake, not a
-    /// table missing every row.
-    package func targetExists(on connection: PostgresConnection) throws(PostgresError) -> Bool {
-        let result = try connection.execute("SELECT to_regclass($1) IS NOT NULL", parameters: [target.qualifiedName])
-        return result.rows.first?.first??.hasPrefix("t") ?? false
-    }
 }

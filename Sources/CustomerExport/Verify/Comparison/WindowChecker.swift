@@ -7,8 +7,8 @@ import CustomerExportExtract
 import CustomerExportNormalize
 
 /// The sink `WindowReader` delivers a verify window's pages to: it normalizes them as a run
-/// would, and compares each window with the table as soon as the reader has read it
-/// consistently, then forgets its records.
+/// would, and compares each window with the table as soon as the reader is done with it
+/// (consistently, or unsettled after its reads), then forgets its records.
 ///
 /// The reader splits a window over the row limit into halves and completes each on its own, so
 /// memory holds at most one half's ids and instants at a time, however large the window the
@@ -36,8 +36,8 @@ package final class WindowChecker: WindowSink {
     }
 
     private let progress = Mutex(Progress())
-    /// Mutex-held so the checker can be shared with the reader's threads; only `complete` uses it,
-    /// one window at a time.
+    /// Mutex-held so the checker can be shared with the reader's threads; only the checks of
+    /// finished windows (`complete`, `unsettled`) use it, one window at a time.
     private let connection = Mutex<PostgresConnection?>(nil)
     private let databaseURL: String
     private let comparison: WindowComparison

@@ -45,19 +45,21 @@ extension TableVerifier {
         let group = DispatchGroup()
         let pieceRows = run.api.pageLimit * run.concurrency * 4
         let pieces = windows.map { Self.pieces(of: $0.window, rows: max($0.apiTotal ?? 0, $0.tableRows), pieceRows: pieceRows) }
-        // Every piece's live rows in one pass over the table, so that comparing a piece needs
-        // no scan of its own unless rows are left over (`WindowComparison`).
-        let rowsPerPiece: [TimeWindow: Int]
+        // Every piece's live rows, so that comparing a piece needs no scan of its own unless rows
+        // are left over (`WindowComparison`): a window read whole was counted already, and the
+        // pieces of the others are counted in one pass over the table.
+        var rowsPerPiece: [TimeWindow: Int] = [:]
+        for (counted, pieces) in zip(windows, pieces) where pieces.count == 1 { rowsPerPiece[counted.window] = counted.tableRows }
+        let cut = pieces.filter { $0.count > 1 }.flatMap { $0 }
         do throws(PostgresError) {
-            let all = pieces.flatMap { $0 }
-            let counts = try TableWindowCounts(target: run.target, filter: TableFilter(filters: run.api.filters), rangeEnd: range.to).counts(all, on: connection)
-            rowsPerPiece = Dictionary(zip(all, counts), uniquingKeysWith: { first, _ in first })
+            let counts = try TableWindowCounts(target: run.target, filter: TableFilter(filters: run.api.filters), rangeEnd: range.to).counts(cut, on: connection)
+            rowsPerPiece.merge(zip(cut, counts), uniquingKeysWith: { first, _ in first })
         } catch {
             throw DatabaseSession.describe(error, connectionString: run.databaseURL)
         }
         for (index, pieces) in pieces.enumerated() {
             guard !cancellation.isCancelled else { break }
-            windowSlots.submit(group: group, priority: index) { [databaseURL = run.databaseURL, normalizer = run.normalizer, onWindowRead] in
+            windowSlots.submit(group: group, priority: index) { [databaseURL = run.databaseURL, normalizer = run.normalizer, onWindowRead, rowsPerPiece] in
                 let checker = WindowChecker(
                     databaseURL: databaseURL, comparison: comparison, normalizer: normalizer, lookup: IdLookup(client: client), tableRows: rowsPerPiece)
                 let reader = WindowReader(client: client, limiter: requests, sink: checker, settings: settings, events: events)

@@ -11,11 +11,11 @@ extension TableVerifier {
     /// The report keeps both looks: `repair.before` and `repair.after`.
     package func repair(
         _ report: inout VerifyReport, counted: [CountedWindow], differing: [Int], range: ResolvedRange, client: CustomersAPIClient,
-        stats: RequestStats, connection: PostgresConnection
+        connection: PostgresConnection
     ) throws(ExportError) {
         let rangeEnd = range.to
         var repair = VerifyReport.Repair()
-        repair.before = Self.totals(of: report.windows.filter { ($0.differences?.count ?? 0) > 0 })
+        for window in report.windows where (window.differences?.count ?? 0) > 0 { repair.before.count(window) }
         let repairStarted = Timestamp.now()
         for part in Self.ranges(of: differing, in: counted, rangeEnd: rangeEnd) {
             var run = request.run
@@ -44,13 +44,13 @@ extension TableVerifier {
         // The second look: the repaired windows counted and read again. A record changed since
         // the repair began may not be in the table yet: a live change, like during the first look.
         let again = differing.map { counted[$0].window }
-        let before = stats.snapshot.requests
+        let before = pipeline.requestStats.snapshot.requests
         let recounted = try countWindows(again, rangeEnd: rangeEnd, client: client, connection: connection)
         let outcomes = try read(recounted, range: range, client: client, changedAfter: repairStarted, connection: connection)
         var entries: [VerifyReport.Window] = []
         repair.after = Self.assemble(recounted, chosen: again.indices.map { ($0, "repaired") }, outcomes: outcomes, into: &entries)
         report.countingRequests += again.count
-        report.readingRequests += stats.snapshot.requests - before - again.count
+        report.readingRequests += pipeline.requestStats.snapshot.requests - before - again.count
         report.repair = repair
     }
 
@@ -70,20 +70,5 @@ extension TableVerifier {
             previous = index
         }
         return ranges
-    }
-
-    private static func totals(of windows: [VerifyReport.Window]) -> VerifyReport.Totals {
-        var totals = VerifyReport.Totals()
-        for window in windows {
-            totals.windows += 1
-            totals.apiRows += window.apiTotal ?? 0
-            totals.tableRows += window.tableRows
-            if let found = window.differences {
-                totals.readInFull += 1
-                totals.differences += found
-                if found.count > 0 { totals.differing += 1 }
-            }
-        }
-        return totals
     }
 }

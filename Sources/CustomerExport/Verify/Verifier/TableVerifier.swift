@@ -4,6 +4,7 @@ import Logging
 import CustomerExportVocabulary
 import CustomerExportDatabase
 import CustomerExportAPI
+import CustomerExportLoad
 import CustomerExportConfiguration
 import CustomerExportRun
 import CustomerExportComparison
@@ -84,26 +85,27 @@ public struct TableVerifier: Sendable {
         ])
         let differing = report.windows.compactMap { entry in (entry.differences?.count ?? 0) > 0 ? entry.index : nil }
         if request.repair, !differing.isEmpty {
-            try repair(&report, counted: counted.windows, differing: differing, range: range, client: client, stats: pipeline.requestStats, connection: connection)
+            try repair(&report, counted: counted.windows, differing: differing, range: range, client: client, connection: connection)
         }
         report.durationSeconds = Timestamp.now().span(since: started).seconds
         report.conclude()
         return report
     }
 
-    /// Refuses a target that does not exist: that is a wrong name or a table never loaded, not
-    /// a table missing every row.
+    /// Refuses a target that does not exist (a wrong name or a table never loaded, not a table
+    /// missing every row) or that has another shape than the export writes, as a run does.
     private func requireTarget(_ connection: PostgresConnection) throws(ExportError) {
+        let shape = TargetShape(target: request.run.target)
         let exists: Bool
         do throws(PostgresError) {
-            exists = try TableWindowCounts(target: request.run.target, filter: TableFilter(filters: request.run.api.filters), rangeEnd: .now())
-                .targetExists(on: connection)
+            exists = try shape.exists(connection)
         } catch {
             throw DatabaseSession.describe(error, connectionString: request.run.databaseURL)
         }
         guard exists else {
             throw .configuration("the target table \(request.run.target.displayName) does not exist, so there is nothing to verify; check --target-schema and --target-table (database.targetSchema/targetTable), or run a backfill first")
         }
+        try shape.verify(connection)
     }
 
     /// The windows to read in full, with why: counts that differ, no total to compare, or the sample.
@@ -126,32 +128,24 @@ public struct TableVerifier: Sendable {
         _ windows: [CountedWindow], chosen: [(index: Int, because: String)], outcomes: [WindowChecker.Outcome], into entries: inout [VerifyReport.Window]
     ) -> VerifyReport.Totals {
         var totals = VerifyReport.Totals()
-        totals.windows = windows.count
         let read = Dictionary(uniqueKeysWithValues: zip(chosen, outcomes).map { ($0.0.index, (because: $0.0.because, outcome: $0.1)) })
         for (index, counted) in windows.enumerated() {
-            totals.apiRows += counted.apiTotal ?? 0
-            totals.tableRows += counted.tableRows
-            if let total = counted.apiTotal { total == counted.tableRows ? (totals.countsEqual += 1) : (totals.countsDiffer += 1) }
             let full = read[index]
-            guard full != nil || counted.apiTotal != counted.tableRows else { continue }
             var entry = VerifyReport.Window(
                 index: index, from: counted.window.from.rfc3339, to: counted.window.to.rfc3339, apiTotal: counted.apiTotal, tableRows: counted.tableRows,
                 readBecause: full?.because)
             if let full {
-                totals.readInFull += 1
-                if full.because == "sample" { totals.sampled += 1 }
                 if let problem = full.outcome.problem {
                     entry.problem = problem
-                    totals.unchecked += 1
                 } else {
                     var found = full.outcome.differences
                     if let counted = counted.apiTotal, let read = full.outcome.readTotal { found.explainExtras(byDeletions: counted - read) }
                     entry.differences = found
-                    totals.differences += found
-                    if found.count > 0 { totals.differing += 1 }
                 }
             }
-            entries.append(entry)
+            totals.count(entry)
+            // Equal, unread windows are only counted.
+            if full != nil || counted.apiTotal != counted.tableRows { entries.append(entry) }
         }
         return totals
     }

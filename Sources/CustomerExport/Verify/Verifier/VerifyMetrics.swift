@@ -1,7 +1,7 @@
 import CoreMetrics
-import Foundation
 import Prometheus
 import CustomerExportVocabulary
+import CustomerExportReporting
 
 /// A verify's numbers in Prometheus text format, for the same textfile collector as the runs'
 /// (`--metrics-file`), written atomically on every exit. Alert on
@@ -40,10 +40,6 @@ public enum VerifyMetrics {
     }
 
     public static func write(_ report: VerifyReport, to path: String, now: Timestamp = .now()) throws(ExportError) {
-        do {
-            try Data(render(report, finishedAt: now).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .configuration("cannot write the metrics file \(path): \(error.localizedDescription); check that its directory exists and is writable")
-        }
+        try MetricsFile.writeAtomically(render(report, finishedAt: now), to: path)
     }
 }

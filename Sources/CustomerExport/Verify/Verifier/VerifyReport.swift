@@ -36,6 +36,22 @@ public struct VerifyReport: Sendable, Codable, Equatable {
         public var apiRows = 0
         public var tableRows = 0
         public var differences = WindowDifferences()
+
+        /// Adds one window as the report has it.
+        public mutating func count(_ window: Window) {
+            windows += 1
+            apiRows += window.apiTotal ?? 0
+            tableRows += window.tableRows
+            if let total = window.apiTotal { total == window.tableRows ? (countsEqual += 1) : (countsDiffer += 1) }
+            guard let because = window.readBecause else { return }
+            readInFull += 1
+            if because == "sample" { sampled += 1 }
+            if window.problem != nil { unchecked += 1 }
+            if let found = window.differences {
+                differences += found
+                if found.count > 0 { differing += 1 }
+            }
+        }
     }
 
     /// A reconcile of differing windows (`--repair`) and what it changed.
