@@ -53,6 +53,7 @@ final class Simulation: Sendable {
         return state.withLock { state -> PageResult in
             var page = state.store.page(query, countingTotal: countingTotal && !totalOfAll)
             if totalOfAll { page.total = state.store.liveCount }
+            if options.impossibleTotal { page.total = -1 }
             return page
         }
     }

@@ -58,6 +58,13 @@ public struct SimulatorOptions: Sendable {
     public var totalIgnoresFilters = false
     /// Ignores `offset`, as buggy servers do: every page is the query's first, `meta.offset` is 0.
     public var ignoresOffset = false
+    /// Serves at most this many records per page whatever `limit` asks, without a 400, and says
+    /// so only in `meta.limit`: the silent cap many public APIs have.
+    public var pageCap: Int?
+    /// Ignores `createdAt*` and `updatedAt*`: pages and `meta.total` cover every date.
+    public var ignoresDateFilters = false
+    /// Serves `meta.total` as -1, which no page can match.
+    public var impossibleTotal = false
     /// An origin (`http://127.0.0.1:4567`) every `/v1/customers` request is sent to with a
     /// `307 Temporary Redirect`, its path and query kept, before any authorisation: where a
     /// client must not follow with its credentials.
@@ -159,6 +166,7 @@ extension SimulatorOptions {
             // Every huge record could land on one page, whose body must stay addressable.
             problems.append("--huge-records × --huge-record-bytes must be at most 2 GiB; use fewer or smaller huge records")
         }
+        if let pageCap, pageCap < 1 { problems.append("--page-cap must be at least 1") }
         if let redirectTo, !Self.isOrigin(redirectTo) {
             problems.append("--redirect-to must be an origin such as http://127.0.0.1:4567 (scheme, host, optional port; no path), got '\(redirectTo)'")
         }

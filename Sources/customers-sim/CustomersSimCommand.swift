@@ -19,7 +19,8 @@ struct CustomersSimCommand: AsyncParsableCommand {
             (--hostile: a lone surrogate escape, invalid UTF-8, 600-deep nesting, 1e999999), \
             records of 50 MB (--huge-records, --huge-record-bytes), and server bugs: a total \
             that ignores the filters (--total-ignores-filters), an ignored offset \
-            (--ignores-offset), and a 307 to another origin (--redirect-to). GET /__admin/stats \
+            (--ignores-offset), a silent page-size cap (--page-cap N), ignored date filters \
+            (--ignores-date-filters), a meta.total of -1 (--impossible-total), and a 307 to another origin (--redirect-to). GET /__admin/stats \
             counts the /v1/customers requests that carried credentials (requestsWithCredentials), \
             so a redirect target can show that no client followed with its token.
 
@@ -88,6 +89,9 @@ struct CustomersSimCommand: AsyncParsableCommand {
         options.hugeRecordBytes = hostile.hugeRecordBytes
         options.totalIgnoresFilters = hostile.totalIgnoresFilters
         options.ignoresOffset = hostile.ignoresOffset
+        options.pageCap = hostile.pageCap
+        options.ignoresDateFilters = hostile.ignoresDateFilters
+        options.impossibleTotal = hostile.impossibleTotal
         options.redirectTo = hostile.redirectTo
         return options
     }

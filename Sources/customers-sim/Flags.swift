@@ -136,6 +136,15 @@ struct HostileFlags: ParsableArguments {
     @Flag(help: "Server bug: offset is ignored; every page is the query's first and meta.offset is 0.")
     var ignoresOffset = false
 
+    @Option(help: "Server bug: serve at most this many records per page whatever limit asks (meta.limit says so; no 400).")
+    var pageCap: Int?
+
+    @Flag(help: "Server bug: createdAt*/updatedAt* filters are ignored; pages and meta.total cover every date.")
+    var ignoresDateFilters = false
+
+    @Flag(help: "Server bug: meta.total is -1, a count no page can match.")
+    var impossibleTotal = false
+
     @Option(help: "Answer every /v1/customers request, before authorisation, with 307 to this origin (e.g. http://127.0.0.1:4567) plus the request's path and query.")
     var redirectTo: String?
 }

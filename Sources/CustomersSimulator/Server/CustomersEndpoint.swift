@@ -10,7 +10,8 @@ import Hummingbird
 /// and not 50 ms plus however long the simulator took on a busy machine. Every outcome is counted
 /// in the statistics, and so is every request that carried credentials.
 ///
-/// The server bugs a hostile source has (`--redirect-to`, `--ignores-offset`) act where the
+/// The server bugs a hostile source has (`--redirect-to`, `--ignores-offset`, `--page-cap`,
+/// `--ignores-date-filters`) act where the
 /// answer is built, so faults still come first; `--total-ignores-filters` acts in
 /// ``Simulation/page(_:)``, which knows the store.
 struct CustomersEndpoint: Sendable {
@@ -88,6 +89,8 @@ struct CustomersEndpoint: Sendable {
             return .message(.badRequest, error.message)
         }
         if simulation.options.ignoresOffset { query.offset = 0 }  // so meta.offset echoes 0 too
+        if let cap = simulation.options.pageCap { query.limit = min(query.limit, cap) }  // so meta.limit echoes the cap
+        if simulation.options.ignoresDateFilters { (query.createdAt, query.updatedAt) = (InstantBounds(), InstantBounds()) }
         if let refusal = authorizer.refusal(of: query, access: access) { return refusal }
         let page = simulation.page(query)
         return Reply(status: .ok, body: PageRenderer.body(page, query: query, envelope: simulation.options.envelope))
