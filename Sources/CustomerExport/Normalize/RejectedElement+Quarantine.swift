@@ -11,7 +11,7 @@ extension RejectedElement {
         let (payload, escaped) = Self.textPayload(bytes)
         var reason = self.reason
         if escaped { reason += " (bytes that are not UTF-8 text are shown as \\xNN in the payload)" }
-        return QuarantinedRecord(sourceId: Self.leadingIntegerId(bytes), reason: reason, payload: payload)
+        return QuarantinedRecord(sourceId: LeadingRecordId.topLevelId(bytes), reason: reason, payload: payload)
     }
 
     /// `bytes` as valid UTF-8 without NUL: valid sequences as they are, anything else as `\xNN`.
@@ -39,49 +39,5 @@ extension RejectedElement {
             }
         }
         return (out, escaped)
-    }
-
-    /// The value of a top-level `"id": <digits>` member, read leniently: members are walked at the
-    /// object's first level only (strings skipped by their quotes, brackets counted), so an `id`
-    /// nested in `metadata` is never taken for the record's.
-    package static func leadingIntegerId(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var index = 0
-        var depth = 0
-        var expectingKey = false
-        while index < bytes.count {
-            let c = bytes[index]
-            switch c {
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                expectingKey = depth == 1 && c == UInt8(ascii: "{")
-            case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth -= 1
-            case UInt8(ascii: ","):
-                expectingKey = depth == 1
-            case UInt8(ascii: "\""):
-                let start = index + 1
-                index += 1
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") { index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1 }
-                guard index < bytes.count else { return nil }
-                if expectingKey, index - start == 2, bytes[start] == UInt8(ascii: "i"), bytes[start + 1] == UInt8(ascii: "d") {
-                    return integer(after: index + 1, in: bytes)
-                }
-                expectingKey = false
-            default:
-                break
-            }
-            index += 1
-        }
-        return nil
-    }
-
-    private static func integer(after colonSearchStart: Int, in bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var index = colonSearchStart
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: ":")].contains(bytes[index]) { index += 1 }
-        let start = index
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        while index < bytes.count, (48...57).contains(bytes[index]), index - start < 20 { index += 1 }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        return Int64(text).map(String.init)
     }
 }

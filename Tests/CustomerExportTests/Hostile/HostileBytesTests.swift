@@ -76,7 +76,7 @@ struct HostileBytesTests {
     @Test("the lenient id is the top-level one, never a nested id")
     func leadingId() {
         func id(_ text: String) -> String? {
-            Array(text.utf8).withUnsafeBufferPointer { RejectedElement.leadingIntegerId($0) }
+            Array(text.utf8).withUnsafeBufferPointer { LeadingRecordId.topLevelId($0) }
         }
         #expect(id(#"{"metadata": {"id": 5}, "id": 9, "name": "\ud800"}"#) == "9")
         #expect(id(#"{"name": "\"id\": 3", "id": -4}"#) == "-4")

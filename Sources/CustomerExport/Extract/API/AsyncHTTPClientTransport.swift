@@ -69,22 +69,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             requestHeaders.add(name: "Accept-Encoding", value: "gzip, deflate")
             requestHeaders.add(name: "Accept", value: "application/json")
             let request = try HTTPClient.Request(url: url, method: .GET, headers: requestHeaders)
-            let accumulator = ResponseAccumulator(request: request, maxBodySize: maxBodyBytes)
-            let answer = client.execute(request: request, delegate: accumulator, deadline: .now() + .nanoseconds(timeout.nanoseconds)).futureResult
+            let collector = BoundedResponseCollector(maxBodyBytes: maxBodyBytes)
+            let answer = client.execute(request: request, delegate: collector, deadline: .now() + .nanoseconds(timeout.nanoseconds)).futureResult
             // Registered before `wait`, so it runs on the event loop ahead of this thread's wake-up.
-            answer.whenSuccess { whenAnswered(Int($0.status.code)) }
-            let response = try answer.wait()
-            var body = [UInt8]()
-            if var buffer = response.body {
-                body = buffer.readBytes(length: buffer.readableBytes) ?? []
-            }
-            return HTTPResult(
-                status: Int(response.status.code),
-                headers: response.headers.map { (name: $0.name, value: $0.value) },
-                body: body
-            )
-        } catch is ResponseAccumulator.ResponseTooBigError {
-            throw TransportError("the response body is over \(maxBodyBytes) bytes", bodyTooLarge: maxBodyBytes)
+            answer.whenSuccess { whenAnswered($0.status) }
+            return try answer.wait()
+        } catch let tooLarge as BoundedResponseCollector.TooLarge {
+            throw TransportError("the response body is over \(maxBodyBytes) bytes", bodyTooLarge: maxBodyBytes, leadingBytes: tooLarge.leadingBytes)
         } catch let error as HTTPClientError {
             throw TransportError(Self.describe(error))
         } catch {

@@ -29,7 +29,8 @@ extension CustomersAPIClient {
         } catch let error where error.bodyTooLarge != nil {
             stats.record(outcome: "too-large", bytes: error.bodyTooLarge ?? 0, willRetry: false, isPage: false)
             circuit.recordAnswer()
-            throw .bodyTooLarge(limit: error.bodyTooLarge ?? 0, request: url)
+            let id = error.leadingBytes.withUnsafeBufferPointer { LeadingRecordId.firstRecordId($0, envelope: configuration.envelope) }
+            throw .bodyTooLarge(limit: error.bodyTooLarge ?? 0, request: url, firstRecordId: id)
         } catch {
             return .failed(AttemptFailure(problem: "a transport error: \(configuration.redacting(String(describing: error)))", outcome: "transport"))
         }

@@ -12,8 +12,8 @@ extension CustomersAPIClient {
     public func fetchSplittingOversized(_ request: PageRequest, slot: RequestSlot? = nil) throws(ExtractError) -> [FetchedPage] {
         do {
             return [try fetch(request, slot: slot)]
-        } catch .bodyTooLarge(let limit, _) {
-            guard request.limit > 1 else { return [oversizedRecord(request, limit: limit)] }
+        } catch .bodyTooLarge(let limit, _, let id) {
+            guard request.limit > 1 else { return [oversizedRecord(request, limit: limit, id: id)] }
             let half = request.limit / 2
             let first = try fetchSplittingOversized(PageRequest(window: request.window, offset: request.offset, limit: half), slot: slot)
             // The data ended inside the first half: nothing to ask for after it.
@@ -32,21 +32,26 @@ extension CustomersAPIClient {
         while true {
             do {
                 return try fetch(PageRequest(window: request.window, offset: request.offset + step, limit: request.limit))
-            } catch .bodyTooLarge(let limit, let url) {
+            } catch .bodyTooLarge(let limit, let url, let id) {
                 step += 1
-                guard step <= 3 else { throw .bodyTooLarge(limit: limit, request: url) }
+                guard step <= 3 else { throw .bodyTooLarge(limit: limit, request: url, firstRecordId: id) }
             }
         }
     }
 
-    private func oversizedRecord(_ request: PageRequest, limit: Int) -> FetchedPage {
+    /// The page standing for one record over the limit. Its placeholder leads with the record's
+    /// `id` when the body's leading bytes named it, so the quarantine entry carries it: `quarantine
+    /// list` says which customer is missing, and a reconcile never takes it for a deletion.
+    private func oversizedRecord(_ request: PageRequest, limit: Int, id: String?) -> FetchedPage {
         let window = request.window
         let position = "window \(window.field.rawValue) \(window.from) – \(window.to), offset \(request.offset)"
-        let placeholder = #"{"oversizedRecord": {"window": ""# + "\(window.from)/\(window.to)" + #"", "field": ""# + window.field.rawValue
+        let idMember = id.map { #""id": "# + $0 + ", " } ?? ""
+        let placeholder = "{" + idMember + #""oversizedRecord": {"window": ""# + "\(window.from)/\(window.to)" + #"", "field": ""# + window.field.rawValue
             + #"", "offset": "# + "\(request.offset)" + #", "maxResponseBytes": "# + "\(limit)" + "}}"
+        let record = id.map { "record \($0)" } ?? "a single record (its id was not in the leading bytes)"
         let body = PageBody(
             placeholder: Array(placeholder.utf8),
-            reason: "a single record over api.maxResponseBytes (\(limit) bytes), not read: \(position) (GET \(url(for: request)))")
+            reason: "\(record) over api.maxResponseBytes (\(limit) bytes), not read: \(position) (GET \(url(for: request)))")
         return FetchedPage(request: request, body: body, attempts: 1)
     }
 }

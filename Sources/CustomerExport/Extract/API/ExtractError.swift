@@ -9,8 +9,8 @@ public enum ExtractError: Error, Sendable, CustomStringConvertible {
     /// page whatever the offset): the window fails with this reason, the run goes on.
     case inconsistent(problem: String, request: String)
     /// The response body was over `api.maxResponseBytes` and abandoned: the page is read again
-    /// in smaller pages, down to one record.
-    case bodyTooLarge(limit: Int, request: String)
+    /// in smaller pages, down to one record. `firstRecordId` is the id its leading bytes named.
+    case bodyTooLarge(limit: Int, request: String, firstRecordId: String?)
     /// The run was cancelled while this request waited or was in flight.
     case cancelled
 
@@ -22,7 +22,7 @@ public enum ExtractError: Error, Sendable, CustomStringConvertible {
             return "the API request failed \(attempts) times, last with \(lastProblem) (request: GET \(request))"
         case let .inconsistent(problem, request):
             return "the API's pages contradict each other: \(problem) (request: GET \(request))"
-        case let .bodyTooLarge(limit, request):
+        case let .bodyTooLarge(limit, request, _):
             return "the response was over api.maxResponseBytes (\(limit) bytes) (request: GET \(request))"
         case .cancelled:
             return "cancelled"

@@ -23,9 +23,12 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     /// Set when the body was abandoned for being over this many bytes: not a failure to retry,
     /// but a page to read again in smaller pages.
     public var bodyTooLarge: Int?
-    public init(_ description: String, bodyTooLarge: Int? = nil) {
+    /// The first bytes of a body abandoned for its size: where the record it holds is named.
+    public var leadingBytes: [UInt8]
+    public init(_ description: String, bodyTooLarge: Int? = nil, leadingBytes: [UInt8] = []) {
         self.description = description
         self.bodyTooLarge = bodyTooLarge
+        self.leadingBytes = leadingBytes
     }
 }
 
