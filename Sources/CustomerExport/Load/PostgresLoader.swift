@@ -106,6 +106,9 @@ public struct PostgresLoader: Loading {
         case let .quarantine(window, records):
             quarantined[window, default: []].append(contentsOf: records)
         case let .split(parent, children):
+            // A window cut after reads that never accounted for themselves has pages staged:
+            // its parts are read whole again, so nothing of the parent's may be merged.
+            try dropStaging(parent)
             try state.markSplit(runId: context.runId, parent: parent, children: children, worker: context.worker, lease: context.lease)
             for child in children { context.claims.add(child) }
             context.claims.remove(parent)
@@ -159,6 +162,7 @@ public struct PostgresLoader: Loading {
         guard let (load, quarantinedCount) = committed else {
             try dropStaging(window)
             totals.windowsLost += 1
+            totals.rowsNotCommitted += summary.rowsKept + summary.quarantined
             return
         }
         stagingTables[window] = nil

@@ -26,6 +26,10 @@ public struct RunReport: Sendable, Codable, Equatable {
         public var duplicates = 0
         public var stale = 0
         public var outsideRange = 0
+        /// Rows read in windows that did not commit (failed, or taken by another worker): with
+        /// them, `fetched = inserted + updated + unchanged + quarantined + duplicates + stale +
+        /// outsideRange + notCommitted` in every report.
+        public var notCommitted = 0
         /// Reconcile: rows marked `deleted_at` because the API no longer returns them.
         public var markedDeleted = 0
     }
@@ -68,6 +72,9 @@ public struct RunReport: Sendable, Codable, Equatable {
     public var rowsPerSecond = 0.0
     /// How long the run waited for the API and for PostgreSQL, and windows it read again.
     public var outages = ServiceHealth.Totals()
+    /// What the API got wrong, one sentence each: a page size it caps silently, meta values that
+    /// cannot be true, filters its records show it ignores. Empty for an API that keeps the contract.
+    public var apiFindings: [String] = []
     /// When this pipeline last finished a run successfully (RFC 3339), as the state tables say;
     /// nil when they could not be read. The metrics file keeps it across failed runs.
     public var lastSuccessAt: String?
@@ -101,6 +108,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         rows.duplicates += counts.duplicates
         rows.stale += counts.stale
         rows.outsideRange += counts.outsideRange
+        rows.notCommitted += counts.rowsNotCommitted
         windows.rereadForDrift += counts.driftRereads
         rows.inserted += counts.inserted
         rows.updated += counts.updated
@@ -127,7 +135,7 @@ public struct RunReport: Sendable, Codable, Equatable {
             ("windows_pending", windows.pending), ("windows_split", windows.split), ("windows_reread", windows.rereadForDrift),
             ("requests", requests.total), ("rows_fetched", rows.fetched), ("rows_inserted", rows.inserted), ("rows_updated", rows.updated),
             ("rows_unchanged", rows.unchanged), ("rows_quarantined", rows.quarantined), ("rows_duplicates", rows.duplicates),
-            ("rows_stale", rows.stale), ("rows_outside_range", rows.outsideRange), ("rows_marked_deleted", rows.markedDeleted),
+            ("rows_stale", rows.stale), ("rows_outside_range", rows.outsideRange), ("rows_not_committed", rows.notCommitted), ("rows_marked_deleted", rows.markedDeleted),
             ("rows_per_second", Int(rowsPerSecond)), ("windows_redone", outages.windowsRedone),
         ]
         var fields: [String: String] = ["pipeline": pipeline, "mode": mode, "status": status, "exit_code": String(exitCode), "range": range]
@@ -140,6 +148,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         if let runId { fields["run"] = String(runId) }
         if let message { fields["error"] = message }
         if let lastSuccessAt { fields["last_success_at"] = lastSuccessAt }
+        if !apiFindings.isEmpty { fields["api_findings"] = apiFindings.joined(separator: "; ") }
         return fields
     }
 
@@ -155,9 +164,9 @@ public struct RunReport: Sendable, Codable, Equatable {
               range     \(windowField) [\(rangeFrom), \(rangeTo))
               windows   \(windows.done) done, \(windows.failed) failed, \(windows.pending) pending, \(windows.split) split, \(windows.rereadForDrift) re-read for drift (of \(windows.planned) planned)
               requests  \(requests.total) (\(sorted(requests.byStatus))), retries: \(sorted(requests.retriesByStatus))
-              rows      \(rows.fetched) fetched, \(rows.inserted) inserted, \(rows.updated) updated, \(rows.unchanged) unchanged, \(rows.quarantined) quarantined, \(rows.duplicates) duplicates, \(rows.stale) stale, \(rows.outsideRange) outside range\(mode == RunMode.reconcile.rawValue ? ", \(rows.markedDeleted) marked deleted" : "")
+              rows      \(rows.fetched) fetched, \(rows.inserted) inserted, \(rows.updated) updated, \(rows.unchanged) unchanged, \(rows.quarantined) quarantined, \(rows.duplicates) duplicates, \(rows.stale) stale, \(rows.outsideRange) outside range\(rows.notCommitted > 0 ? ", \(rows.notCommitted) in windows not committed" : "")\(mode == RunMode.reconcile.rawValue ? ", \(rows.markedDeleted) marked deleted" : "")
               time      \(String(format: "%.1f", durationSeconds)) s, \(Int(rowsPerSecond)) rows/s; loader \(String(format: "%.1f", loader.copySeconds)) s copying, \(String(format: "%.1f", loader.commitSeconds)) s committing, \(String(format: "%.1f", loader.idleSeconds)) s idle
-            """ + outageLine + (message.map { "\n  note      \($0)" } ?? "")
+            """ + outageLine + apiFindings.map { "\n  api       \($0)" }.joined() + (message.map { "\n  note      \($0)" } ?? "")
     }
 
     /// "  waited    the API 1m32s (1 outage), PostgreSQL 12s (1 outage); 3 windows read again", or nothing.

@@ -87,8 +87,10 @@ extension ExportPipeline {
         let settings = WindowReadSettings(
             pageLimit: request.api.pageLimit, maxWindowRows: request.maxWindowRows, maxReadAttempts: request.maxReadAttempts,
             readAhead: request.api.readAhead)
-        let chain = PageChain(normalizer: request.normalizer, router: router, excludeFrom: range.to)
-        let reader = WindowReader(client: client, limiter: limiter, sink: chain, settings: settings, events: readEvents { error in fatal.withLock { if $0 == nil { $0 = error } } })
+        let chain = PageChain(normalizer: request.normalizer, router: router, scope: RecordScope(filters: request.api.filters, rangeEnd: range.to))
+        let reader = WindowReader(
+            client: client, limiter: limiter, sink: chain, settings: settings,
+            events: readEvents { error in fatal.withLock { if $0 == nil { $0 = error } } }, evidence: sourceEvidence)
         let (readCounts, stateError) = ClaimLoop(
             request: request, runId: run.id, worker: worker, control: control, reader: reader, limiter: limiter,
             windowLimiter: RequestLimiter(limit: request.concurrency, label: "customer-export.windows"), router: router, claims: claims,
@@ -121,6 +123,8 @@ extension ExportPipeline {
         report.durationSeconds = Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
         report.rowsPerSecond = report.durationSeconds > 0 ? Double(report.rows.fetched) / report.durationSeconds : 0
         report.outages = health.totals()
+        report.apiFindings = sourceEvidence.findings
+        for finding in report.apiFindings { logger.warning("the API bends the contract: \(finding)") }
 
         let status: RunStatus
         let ending: ExportError?

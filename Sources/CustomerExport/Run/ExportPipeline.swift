@@ -6,6 +6,7 @@ import Synchronization
 import CustomerExportVocabulary
 import CustomerExportDatabase
 import CustomerExportAPI
+import CustomerExportExtract
 import CustomerExportLoad
 import CustomerExportState
 import CustomerExportConfiguration
@@ -35,11 +36,16 @@ public struct ExportPipeline: Sendable {
     public let requestStats = RequestStats()
     /// Which side (API, PostgreSQL) is down and for how long: the progress line and the report.
     public let health = ServiceHealth()
+    /// What the run learns of how its API bends the contract (the page size it really serves,
+    /// meta values that cannot be true, filters it ignores): shared by every window and pass,
+    /// named in the report.
+    public let sourceEvidence: SourceEvidence
 
     public init(request: RunRequest, cancellation: CancellationToken, logger: Logger) {
         self.request = request
         self.cancellation = cancellation
         self.logger = logger
+        sourceEvidence = SourceEvidence(pageLimit: request.api.pageLimit, field: request.field)
     }
 
     public func run() throws(ExportError) -> RunReport {

@@ -12,10 +12,10 @@ import CustomerExportLoad
 package struct PageChain: WindowSink {
     package let normalizer: any RecordNormalizing
     package let router: LoadRouter
-    /// Records whose key timestamp is at or after this instant are outside the run's range (an
-    /// exclusive upper bound, e.g. `--to 2025-01-01`): the API's inclusive bound returns them,
-    /// and they are counted, not loaded.
-    package let excludeFrom: Timestamp?
+    /// What a record must be to load with its window: inside the window's bounds, before the
+    /// run's exclusive end (`--to`, which the API's inclusive bound returns) and matching the
+    /// run's filters. Others are counted by what they break, never loaded.
+    package let scope: RecordScope
 
     package func open(_ window: TimeWindow) -> any PageReceiver {
         WindowPages(chain: self, window: window, dedupe: WindowDeduplicator())
@@ -53,9 +53,9 @@ package struct PageChain: WindowSink {
             for record in chain.normalizer.normalize(page: page.body) {
                 switch record {
                 case let .row(row):
-                    let key = window.field == .createdAt ? row.createdAt : row.updatedAt
-                    if let excludeFrom = chain.excludeFrom, key >= excludeFrom {
+                    if let broken = chain.scope.violation(of: row, in: window) {
                         counts.outsideRange += 1
+                        counts.outside[keyPath: broken] += 1
                     } else {
                         rows.append(row)
                     }
@@ -64,6 +64,7 @@ package struct PageChain: WindowSink {
                 }
             }
             let deduped = dedupe.admit(rows)
+            counts.rowsKept = deduped.kept.count
             counts.duplicates = deduped.duplicates
             counts.stale = deduped.stale
             counts.quarantined = quarantined.count

@@ -1,3 +1,4 @@
+import CustomerExport
 import CustomersSimulator
 import Foundation
 import Testing
@@ -52,19 +53,29 @@ extension ProductionScenarios {
             }
         }
 
-        @Test("two 50 MB records at default settings: each quarantined by its position, every other record loaded, peak memory under 200 MB")
+        @Test("two 50 MB records at default settings: each quarantined with its id and position, every other record loaded, peak memory under 200 MB")
         func hugeRecords() async throws {
             try await ExportHarness.with(configure: { $0.customers = 2000; $0.hugeRecords = 2 }) { harness in
+                let reportFile = FileManager.default.temporaryDirectory.appendingPathComponent("huge-\(UUID().uuidString).json")
+                defer { try? FileManager.default.removeItem(at: reportFile) }
                 let (outcome, peak) = try await Executables.runMeasuringPeakMemory(
-                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01"] + harness.cliFlags, environment: harness.cliEnvironment)
+                    "customer-export", ["backfill", "--from", "2023-01-01", "--to", "2026-01-01", "--report", reportFile.path] + harness.cliFlags,
+                    environment: harness.cliEnvironment)
                 #expect(outcome.status == 0, "\(outcome.stderr.suffix(3000))")
+                let rows = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: reportFile)).rows
+                #expect(rows.fetched == rows.inserted + rows.updated + rows.unchanged + rows.quarantined + rows.duplicates + rows.stale + rows.outsideRange + rows.notCommitted,
+                        "the report's arithmetic adds up: \(rows)")
+                #expect(rows.quarantined == 2, "\(rows)")
                 let peakKB = try #require(peak, "no peak from /usr/bin/time: \(outcome.stderr.suffix(500))")
                 #expect(peakKB < 200 * 1024, "peak RSS \(peakKB / 1024) MB")
                 print("two 50 MB records: peak RSS \(peakKB / 1024) MB, \(try await requests(harness)) requests")
                 let comparison = try await harness.compareWithTruth(try await harness.truth())
                 #expect(comparison.missing == 0 && comparison.extra == 0 && comparison.wrongVersion == 0, "\(comparison)")
-                let reasons = try await harness.query("SELECT reason, payload FROM \(harness.stateSchema).quarantine")
-                #expect(reasons.count == 2 && reasons.allSatisfy { $0[0]?.contains("a single record over api.maxResponseBytes (20971520 bytes)") == true && $0[1]?.contains("oversizedRecord") == true }, "\(reasons)")
+                let reasons = try await harness.query("SELECT reason, payload, source_id FROM \(harness.stateSchema).quarantine")
+                #expect(reasons.count == 2 && reasons.allSatisfy { $0[0]?.contains("over api.maxResponseBytes (20971520 bytes)") == true && $0[1]?.contains("oversizedRecord") == true }, "\(reasons)")
+                let huge = try await harness.truth().poison.filter { $0.kind == "huge-record" }.map { String($0.id) }
+                #expect(Set(reasons.compactMap { $0[2] }) == Set(huge) && huge.count == 2, "each entry names its record, read from the leading bytes: \(reasons.map { $0[2] ?? "nil" }) vs \(huge)")
+                #expect(reasons.allSatisfy { row in row[0]?.contains("record \(row[2] ?? "?") over") == true }, "\(reasons.map { $0[0] ?? "" })")
             }
         }
 

@@ -162,7 +162,7 @@ struct VerifyEndToEndTests {
             let asked = present + [deletedId ?? 0, 999_999_999]
             let pages = try await runBlocking { try lookup.pages(for: asked, in: window) }
             var found = WindowRecords()
-            for page in pages { _ = found.add(CustomerNormalizer().normalize(page: page.body), window: window, rangeEnd: request.to!) }
+            for page in pages { _ = found.add(CustomerNormalizer().normalize(page: page.body), window: window, scope: RecordScope(filters: CustomerFilters(), rangeEnd: request.to!)) }
             #expect(deletedId != nil)
             #expect(Set(found.records.keys) == Set(present).subtracting([deletedId ?? 0]), "\(found.records.count) of \(present.count)")
         }

@@ -7,6 +7,11 @@ public struct PageBody: Sendable {
     /// while the page's other records load.
     public var rejected: [RejectedElement]
     public var total: Int?
+    /// `meta.limit`: the page size the server says it served, which may be less than asked.
+    public var servedLimit: Int?
+    /// `meta` values that cannot be true (`"meta.total is -1"`): ignored as evidence, reported
+    /// once by the run, never a reason to refuse the page's records.
+    public var metaProblems: [String] = []
 
     /// A page that stands for one record the API could not send within the body limit: its
     /// `bytes` describe where the record sits (`placeholder`), and it is one rejected element.
@@ -28,7 +33,7 @@ public struct PageBody: Sendable {
     /// error page, no `data` array) throws: the caller retries that request.
     public init(bytes: [UInt8], envelope: ResponseEnvelope) throws(JSONSyntaxError) {
         self.bytes = bytes
-        let scanned: (records: [Range<Int>], rejected: [RejectedElement], total: Int?)
+        let scanned: Scanned
         do {
             scanned = try Self.scan(bytes, envelope, resync: false)
         } catch let strictError {
@@ -37,15 +42,26 @@ public struct PageBody: Sendable {
         }
         records = scanned.records
         rejected = scanned.rejected
-        total = scanned.total
+        total = scanned.meta.total
+        servedLimit = scanned.meta.limit
+        metaProblems = scanned.meta.problems
+    }
+
+    private typealias Scanned = (records: [Range<Int>], rejected: [RejectedElement], meta: Meta)
+
+    /// What `meta` claims, as far as it can be true.
+    private struct Meta {
+        var total: Int?
+        var limit: Int?
+        var problems: [String] = []
     }
 
     private static func scan(
         _ bytes: [UInt8], _ envelope: ResponseEnvelope, resync: Bool
-    ) throws(JSONSyntaxError) -> (records: [Range<Int>], rejected: [RejectedElement], total: Int?) {
+    ) throws(JSONSyntaxError) -> Scanned {
         var records: [Range<Int>] = []
         var rejected: [RejectedElement] = []
-        var total: Int?
+        var meta = Meta()
         try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in
             var scanner = JSONScanner(buffer)
             func recordArray(_ s: inout JSONScanner) throws(JSONSyntaxError) {
@@ -68,28 +84,33 @@ public struct PageBody: Sendable {
                         try recordArray(&inner)
                         if value == nil { s.position = inner.position }
                     } else if keyEquals(buffer, key, "meta"), let value, value.kind == .object {
-                        total = try Self.total(buffer, in: value)
+                        meta = try Self.meta(buffer, in: value)
                     }
                 }
                 guard sawData else { throw JSONSyntaxError(offset: 0, problem: "the body has no \"data\" array") }
             }
             try scanner.expectEnd()
         }
-        return (records, rejected, total)
+        return (records, rejected, meta)
     }
 
-    /// `meta.total`, which must be a non-negative integer when present.
-    private static func total(_ buffer: UnsafeBufferPointer<UInt8>, in meta: JSONSpan) throws(JSONSyntaxError) -> Int? {
-        var total: Int?
+    /// `meta.total` and `meta.limit` where they can be true (non-negative integers); anything else
+    /// in them is a problem to report, not a broken body: the records are what the page proves.
+    private static func meta(_ buffer: UnsafeBufferPointer<UInt8>, in meta: JSONSpan) throws(JSONSyntaxError) -> Meta {
+        var result = Meta()
         var inner = JSONScanner(buffer, position: meta.range.lowerBound)
-        try inner.scanObject { (s: inout JSONScanner, key: Range<Int>, value: JSONSpan) throws(JSONSyntaxError) in
-            guard keyEquals(buffer, key, "total") else { return }
+        try inner.scanObject { (_: inout JSONScanner, key: Range<Int>, value: JSONSpan) throws(JSONSyntaxError) in
+            let name: String
+            if keyEquals(buffer, key, "total") { name = "total" } else if keyEquals(buffer, key, "limit") { name = "limit" } else { return }
+            guard value.kind != .null else { return }
             guard value.kind == .number, let number = JSONText.decodeInt64(buffer, value.range), number >= 0 else {
-                throw s.error("\"meta.total\" is not a non-negative integer")
+                let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[value.range.prefix(40)]), as: UTF8.self)
+                result.problems.append("meta.\(name) is \(text), which no count can be")
+                return
             }
-            total = Int(number)
+            if name == "total" { result.total = Int(number) } else { result.limit = Int(number) }
         }
-        return total
+        return result
     }
 
     /// Compares a member name (its range includes the quotes) with an ASCII literal, without

@@ -9,6 +9,10 @@ public struct FetchedPage: Sendable {
     public var request: PageRequest
     public var body: PageBody
     public var attempts: Int
+
+    package init(request: PageRequest, body: PageBody, attempts: Int) {
+        (self.request, self.body, self.attempts) = (request, body, attempts)
+    }
 }
 
 /// Fetches pages of `GET /v1/customers`, retrying what is worth retrying.

@@ -10,8 +10,13 @@ public struct WindowReadSettings: Sendable {
     public var maxReadAttempts: Int
     /// Pages requested ahead in parallel when the envelope gives no total.
     public var readAhead: Int
+    /// Whether a window whose reads never accounted for themselves is cut into parts read in one
+    /// page each (a run) or handed to the sink as unsettled (verify, which looks up by id what
+    /// its reads lacked).
+    public var cutsUnsettledWindows: Bool
 
-    public init(pageLimit: Int = 200, maxWindowRows: Int = 50_000, maxReadAttempts: Int = 5, readAhead: Int = 4) {
+    public init(pageLimit: Int = 200, maxWindowRows: Int = 50_000, maxReadAttempts: Int = 5, readAhead: Int = 4, cutsUnsettledWindows: Bool = true) {
+        self.cutsUnsettledWindows = cutsUnsettledWindows
         self.pageLimit = pageLimit
         self.maxWindowRows = maxWindowRows
         self.maxReadAttempts = maxReadAttempts

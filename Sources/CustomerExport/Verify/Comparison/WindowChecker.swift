@@ -26,6 +26,9 @@ package final class WindowChecker: WindowSink {
         /// The API's total when the window was read consistently (its halves' added up); nil
         /// without one.
         package var readTotal: Int? = 0
+        /// Distinct records a window's failed read held when it gave up: what it could account
+        /// for, against the API's count.
+        package var accountedWhenFailed = 0
 
         package init() {}
     }
@@ -43,6 +46,8 @@ package final class WindowChecker: WindowSink {
     private let comparison: WindowComparison
     private let normalizer: any RecordNormalizing
     private let lookup: IdLookup
+    /// The run's rule for what belongs to a window, applied to verify's reads as to a run's.
+    private let scope: RecordScope
     /// The table's live rows of each piece, counted before the reads.
     private let tableRows: [TimeWindow: Int]
 
@@ -51,8 +56,10 @@ package final class WindowChecker: WindowSink {
     package static let lookupLimit = 10_000
 
     package init(
-        databaseURL: String, comparison: WindowComparison, normalizer: any RecordNormalizing, lookup: IdLookup, tableRows: [TimeWindow: Int] = [:]
+        databaseURL: String, comparison: WindowComparison, normalizer: any RecordNormalizing, lookup: IdLookup, scope: RecordScope,
+        tableRows: [TimeWindow: Int] = [:]
     ) {
+        self.scope = scope
         self.databaseURL = databaseURL
         self.comparison = comparison
         self.normalizer = normalizer
@@ -94,7 +101,7 @@ package final class WindowChecker: WindowSink {
                 } catch {
                     throw .incomplete("could not look up the rows a moving window's read lacked: \(error)")
                 }
-                for page in pages { _ = records.add(normalizer.normalize(page: page.body), window: window, rangeEnd: comparison.rangeEnd) }
+                for page in pages { _ = records.add(normalizer.normalize(page: page.body), window: window, scope: scope) }
                 found = try compare(window, records, extraIds: WindowDifferences.exampleLimit)
             }
             let differences = found.differences
@@ -110,7 +117,9 @@ package final class WindowChecker: WindowSink {
 
     package func fail(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
         progress.withLock { progress in
-            progress.open.removeValue(forKey: window)
+            if let records = progress.open.removeValue(forKey: window) {
+                progress.outcome.accountedWhenFailed += records.records.count + records.rejectedIds.count + records.unidentified
+            }
             progress.outcome.problem = progress.outcome.problem ?? reason
         }
     }
@@ -149,10 +158,11 @@ package final class WindowChecker: WindowSink {
         counts.pages = 1
         counts.rowsFetched = page.body.entryCount
         let normalized = normalizer.normalize(page: page.body)
-        counts.outsideRange = progress.withLock { progress in
+        counts.outside = progress.withLock { progress in
             progress.outcome.records += normalized.count
-            return progress.open[window]?.add(normalized, window: window, rangeEnd: comparison.rangeEnd) ?? 0
+            return progress.open[window]?.add(normalized, window: window, scope: scope) ?? OutsideCounts()
         }
+        counts.outsideRange = counts.outside.total
         return counts
     }
 

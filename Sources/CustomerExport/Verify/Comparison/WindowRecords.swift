@@ -1,4 +1,5 @@
 import CustomerExportVocabulary
+import CustomerExportExtract
 
 /// The API's side of one window as verify reads it: each id's newest `updatedAt` (the version
 /// the loader keeps), and the records a run would quarantine.
@@ -11,15 +12,15 @@ package struct WindowRecords: Sendable {
 
     package init() {}
 
-    /// Takes one normalized page: rows inside `window` and before `rangeEnd` (the loader drops
-    /// the others too), and the ids of rejected records. Returns the rows outside.
-    package mutating func add(_ page: [NormalizedRecord], window: TimeWindow, rangeEnd: Timestamp) -> Int {
-        var outside = 0
+    /// Takes one normalized page: the rows `scope` keeps in `window` (the loader drops the
+    /// others too, by the same rule), and the ids of rejected records. Returns the rows dropped.
+    package mutating func add(_ page: [NormalizedRecord], window: TimeWindow, scope: RecordScope) -> OutsideCounts {
+        var outside = OutsideCounts()
         for record in page {
             switch record {
             case let .row(row):
-                guard row.createdAt >= window.from, row.createdAt <= window.to, row.createdAt < rangeEnd else {
-                    outside += 1
+                if let broken = scope.violation(of: row, in: window) {
+                    outside[keyPath: broken] += 1
                     continue
                 }
                 if let known = records[row.id], known >= row.updatedAt { continue }

@@ -26,7 +26,9 @@ extension TableVerifier {
         let comparison = WindowComparison(
             target: run.target, filter: TableFilter(filters: run.api.filters), rangeEnd: range.to, startedAt: changedAfter)
         let settings = WindowReadSettings(
-            pageLimit: run.api.pageLimit, maxWindowRows: run.maxWindowRows, maxReadAttempts: min(run.maxReadAttempts, 2), readAhead: run.api.readAhead)
+            pageLimit: run.api.pageLimit, maxWindowRows: run.maxWindowRows, maxReadAttempts: min(run.maxReadAttempts, 2), readAhead: run.api.readAhead,
+            cutsUnsettledWindows: false)
+        let scope = RecordScope(filters: run.api.filters, rangeEnd: range.to)
         let fatal = Mutex<ExtractError?>(nil)
         let cancellation = self.cancellation
         let events = WindowReadEvents(
@@ -40,6 +42,8 @@ extension TableVerifier {
                 ])
             })
         let requests = RequestLimiter(limit: run.concurrency)
+        let evidence = SourceEvidence(pageLimit: run.api.pageLimit, field: run.field)
+        defer { for finding in evidence.findings { logger.warning("the API bends the contract: \(finding)") } }
         let windowSlots = RequestLimiter(limit: run.concurrency, label: "customer-export.verify-windows")
         let outcomes = Mutex([WindowChecker.Outcome](repeating: .init(), count: windows.count))
         let group = DispatchGroup()
@@ -61,8 +65,9 @@ extension TableVerifier {
             guard !cancellation.isCancelled else { break }
             windowSlots.submit(group: group, priority: index) { [databaseURL = run.databaseURL, normalizer = run.normalizer, onWindowRead, rowsPerPiece] in
                 let checker = WindowChecker(
-                    databaseURL: databaseURL, comparison: comparison, normalizer: normalizer, lookup: IdLookup(client: client), tableRows: rowsPerPiece)
-                let reader = WindowReader(client: client, limiter: requests, sink: checker, settings: settings, events: events)
+                    databaseURL: databaseURL, comparison: comparison, normalizer: normalizer, lookup: IdLookup(client: client), scope: scope,
+                    tableRows: rowsPerPiece)
+                let reader = WindowReader(client: client, limiter: requests, sink: checker, settings: settings, events: events, evidence: evidence)
                 for piece in pieces where !cancellation.isCancelled {
                     _ = reader.read(piece, priority: index)
                 }

@@ -136,7 +136,13 @@ public struct TableVerifier: Sendable {
                 readBecause: full?.because)
             if let full {
                 if let problem = full.outcome.problem {
-                    entry.problem = problem
+                    // Not "0 missing": the read proved nothing about the records it lacked.
+                    if let total = counted.apiTotal, total > full.outcome.accountedWhenFailed {
+                        entry.unaccounted = total - full.outcome.accountedWhenFailed
+                        entry.problem = "the read could not account for \(total - full.outcome.accountedWhenFailed) of the API's \(total) records: \(problem)"
+                    } else {
+                        entry.problem = problem
+                    }
                 } else {
                     var found = full.outcome.differences
                     if let counted = counted.apiTotal, let read = full.outcome.readTotal { found.explainExtras(byDeletions: counted - read) }

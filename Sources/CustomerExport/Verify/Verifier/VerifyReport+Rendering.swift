@@ -40,7 +40,9 @@ extension VerifyReport {
     private var verdict: String {
         switch status {
         case "equal": return "EQUAL (exit 0)"
-        case "different": return "DIFFERENT (exit \(exitCode)): \(repair == nil ? "run the same command with --repair to reconcile the windows that differ" : "the repair left differences; see the windows above")"
+        case "different":
+            let next = repair == nil ? "run the same command with --repair to reconcile the windows that differ" : "the repair left differences; see the windows above"
+            return "DIFFERENT (exit \(exitCode)): \(message.map { $0 + "; " } ?? "")\(next)"
         default: return "\(status.uppercased()) (exit \(exitCode))\(message.map { ": \($0)" } ?? "")"
         }
     }
@@ -50,6 +52,7 @@ extension VerifyReport {
         return "  total: \(totals.apiRows) rows in the API, \(totals.tableRows) in the table; \(found.missing) missing, \(found.extra) extra, \(found.stale) stale in \(totals.differing) windows; "
             + "\(found.changedDuringVerify) updated and \(found.deletedDuringVerify) deleted during verify, \(found.quarantined) quarantined\(found.unidentified > 0 ? ", \(found.unidentified) without a readable id" : "")"
             + (totals.unchecked > 0 ? "; \(totals.unchecked) windows not checked" : "")
+            + (totals.unaccounted > 0 ? "; the reads could not account for \(totals.unaccounted) records" : "")
     }
 
     private static func percent(_ fraction: Double) -> String {

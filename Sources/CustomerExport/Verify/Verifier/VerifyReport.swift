@@ -21,6 +21,8 @@ public struct VerifyReport: Sendable, Codable, Equatable {
         public var differences: WindowDifferences?
         /// Why the window could not be checked, if it could not.
         public var problem: String?
+        /// Records the API counts in the window that its read could not account for.
+        public var unaccounted = 0
     }
 
     public struct Totals: Sendable, Codable, Equatable {
@@ -33,6 +35,8 @@ public struct VerifyReport: Sendable, Codable, Equatable {
         public var differing = 0
         /// Windows that could not be read consistently (they stay unverified).
         public var unchecked = 0
+        /// Records the API counts that unchecked windows' reads could not account for.
+        public var unaccounted = 0
         public var apiRows = 0
         public var tableRows = 0
         public var differences = WindowDifferences()
@@ -47,6 +51,7 @@ public struct VerifyReport: Sendable, Codable, Equatable {
             readInFull += 1
             if because == "sample" { sampled += 1 }
             if window.problem != nil { unchecked += 1 }
+            unaccounted += window.unaccounted
             if let found = window.differences {
                 differences += found
                 if found.count > 0 { differing += 1 }
@@ -124,14 +129,20 @@ public struct VerifyReport: Sendable, Codable, Equatable {
         let latest = repair?.after ?? totals
         let remaining = repair == nil ? totals.differing : latest.differing
         let unchecked = repair == nil ? totals.unchecked : latest.unchecked + totals.unchecked
+        // Windows whose reads could not account for the API's count are never repaired (a
+        // reconcile marks deletions only with proof), so the first pass's figure stands.
+        let unaccounted = totals.unaccounted + (repair?.after.unaccounted ?? 0)
         if let failed = repair?.runs.first(where: { $0.exitCode != 0 }), remaining > 0 || unchecked > 0 {
             // What kept the repair from finishing is what the user must act on.
             status = switch failed.exitCode { case 5: "interrupted"; case 6: "locked"; default: "failed" }
             exitCode = failed.exitCode
             message = "the repair's reconcile run ended with exit \(failed.exitCode): \(failed.message ?? "see its log")"
-        } else if remaining > 0 {
+        } else if remaining > 0 || unaccounted > 0 {
+            // Records the API counts and no read could account for are a difference too: the
+            // table is not proven to hold them.
             status = "different"
             exitCode = Self.differentExitCode
+            if unaccounted > 0 { message = "the reads could not account for \(unaccounted) records the API counts; see the windows above" }
         } else if unchecked > 0 {
             status = "incomplete"
             exitCode = ExportError.incomplete("").exitCode

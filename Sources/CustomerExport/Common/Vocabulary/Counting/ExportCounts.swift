@@ -18,8 +18,17 @@ public struct ExportCounts: Sendable, Equatable, Codable {
     public var stale = 0
     /// Records quarantined as they were normalized (whether or not their window committed).
     public var quarantined = 0
-    /// Records outside the requested range (on an exclusive upper bound).
+    /// Records outside their window, the run's range or its filters: counted, never loaded.
     public var outsideRange = 0
+    /// The same records by the bound or filter each one breaks.
+    public var outside = OutsideCounts()
+    /// Rows the dedupe kept and handed to the loader: a committed window merges every one of
+    /// them (inserted, updated or unchanged) or quarantines it when the target refuses it.
+    public var rowsKept = 0
+    /// Rows kept or quarantined in windows that did not commit (failed, or taken by another
+    /// worker), so that `fetched = loaded + quarantined + duplicates + stale + outside + not
+    /// committed` holds in every report.
+    public var rowsNotCommitted = 0
     /// Re-reads caused by the data moving under the read (totals that changed between pages).
     public var driftRereads = 0
 
@@ -59,6 +68,9 @@ public struct ExportCounts: Sendable, Equatable, Codable {
         total.stale += more.stale
         total.quarantined += more.quarantined
         total.outsideRange += more.outsideRange
+        total.outside += more.outside
+        total.rowsKept += more.rowsKept
+        total.rowsNotCommitted += more.rowsNotCommitted
         total.driftRereads += more.driftRereads
         total.rowsStaged += more.rowsStaged
         total.inserted += more.inserted
