@@ -4,6 +4,7 @@ import Logging
 import CustomerExportVocabulary
 import CustomerExportDatabase
 import CustomerExportAPI
+import CustomerExportExtract
 import CustomerExportLoad
 import CustomerExportState
 import CustomerExportConfiguration
@@ -106,18 +107,20 @@ public struct QuarantineRetry {
         api.filters = CustomerFilters(customerIds: ids)
         let client = CustomersAPIClient(configuration: api, transport: transport, stats: RequestStats(), cancellation: CancellationToken())
         let allTime = TimeWindow(field: .createdAt, from: Timestamp(nanosecondsSinceEpoch: 0), to: Self.endOfTime)
-        var records: [NormalizedRecord] = []
-        var offset = 0
-        while true {
-            let parts: [FetchedPage]
-            do {
-                parts = try client.fetchSplittingOversized(PageRequest(window: allTime, offset: offset, limit: api.pageLimit))
-            } catch {
-                throw ExportPipeline.describe(error, api: api)
+        let pages: [FetchedPage]
+        do {
+            pages = try client.fetchAll(in: allTime, limit: api.pageLimit, maxEntries: ids.count * 4)
+        } catch {
+            throw ExportPipeline.describe(error, api: api)
+        }
+        // Only the ids asked for: a server that ignores customerIds must not merge anything else.
+        let scope = RecordScope(filters: api.filters, rangeEnd: nil)
+        let asked = Set(ids)
+        return pages.flatMap { request.normalizer.normalize(page: $0.body) }.filter { record in
+            switch record {
+            case let .row(row): return scope.violation(of: row, in: allTime) == nil
+            case let .quarantined(entry): return entry.sourceId.flatMap { Int64($0) }.map(asked.contains) ?? true
             }
-            for part in parts { records += request.normalizer.normalize(page: part.body) }
-            guard parts.reduce(0, { $0 + $1.body.entryCount }) >= api.pageLimit else { return records }
-            offset += api.pageLimit
         }
     }
 

@@ -37,7 +37,7 @@ public enum MetricsFile {
         for (outcome, value) in [
             ("fetched", rows.fetched), ("inserted", rows.inserted), ("updated", rows.updated), ("unchanged", rows.unchanged),
             ("quarantined", rows.quarantined), ("duplicates", rows.duplicates), ("stale", rows.stale),
-            ("outside_range", rows.outsideRange), ("marked_deleted", rows.markedDeleted),
+            ("outside_range", rows.outsideRange), ("marked_deleted", rows.markedDeleted), ("not_committed", rows.notCommitted),
         ] {
             counter("customer_export_rows_total", value, [("outcome", outcome)])
         }
@@ -45,6 +45,9 @@ public enum MetricsFile {
             gauge("customer_export_windows", Double(value), [("state", state)])
         }
         counter("customer_export_windows_reread_total", report.windows.rereadForDrift, [])
+        // Non-zero when the API bent the contract (a page cap, a filter ignored, meta that cannot
+        // be true): the run still loaded exactly, but the source's owners should hear of it.
+        gauge("customer_export_api_findings", Double(report.apiFindings.count))
         counter("customer_export_pages_total", report.pages, [])
         for (status, value) in report.requests.byStatus.sorted(by: { $0.key < $1.key }) {
             counter("customer_export_requests_total", value, [("status", status)])

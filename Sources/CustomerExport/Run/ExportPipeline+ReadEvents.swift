@@ -28,8 +28,13 @@ extension ExportPipeline {
             },
             totalDisagrees: { window, total, entries in
                 guard totalWarned.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-                logger.warning("the API's total disagrees with its pages; windows are read to their last page and checked by reading twice (logged once)", metadata: [
+                logger.warning("the API's total disagrees with the distinct records of a window; such windows are read to an empty page and checked by reading twice (logged once)", metadata: [
                     "window": "\(window.from) – \(window.to)", "total": "\(total)", "entries": "\(entries)",
+                ])
+            },
+            cutting: { window, reason in
+                logger.warning("window cut into parts read in one page each, since its reads never accounted for themselves", metadata: [
+                    "window": "\(window.from) – \(window.to)", "reason": "\(reason)",
                 ])
             })
     }

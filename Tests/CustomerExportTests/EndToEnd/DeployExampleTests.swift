@@ -136,7 +136,7 @@ extension ProductionScenarios {
             var report = RunReport(pipeline: "nightly", mode: .incremental, field: .updatedAt)
             report.exitCode = 4
             let rendered = MetricsFile.render(report, lastSuccess: .now())
-            for metric in ["customer_export_last_success_timestamp_seconds", "customer_export_run_exit_code", "customer_export_rows_total"] {
+            for metric in ["customer_export_last_success_timestamp_seconds", "customer_export_run_exit_code", "customer_export_rows_total", "customer_export_api_findings"] {
                 #expect(expressions.contains { $0.contains(metric) } && rendered.contains(metric + "{"), "\(metric)")
             }
             var verified = VerifyReport(pipeline: "nightly", target: "public.customers", rangeFrom: "", rangeTo: "", startedAt: .now())

@@ -42,10 +42,12 @@ extension ProductionScenarios {
         }
 
         /// Requests of an honest server with the same data, for the closing note's comparison.
-        func honestRequests(customers: Int, _ range: [String] = range) async throws -> Int {
+        func honestRequests(
+            customers: Int, _ range: [String] = range, envelope: SimulatorOptions.Envelope = .dataMeta, _ extra: [String] = []
+        ) async throws -> Int {
             var requests = 0
-            try await ExportHarness.with(configure: { $0.customers = customers }) { harness in
-                let run = try await backfill(harness, range)
+            try await ExportHarness.with(configure: { $0.customers = customers; $0.envelope = envelope }) { harness in
+                let run = try await backfill(harness, range, extra)
                 #expect(run.outcome.status == 0)
                 requests = run.requests
             }
@@ -70,16 +72,20 @@ extension ProductionScenarios {
 
         @Test("a page cap without any meta (bare arrays): every window is read past its short pages to an empty page; exit 0, the table equals the truth")
         func silentPageCapWithoutMeta() async throws {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("paging-\(UUID().uuidString).yaml")
+            try "pipeline: backfill\napi:\n  envelope: array\n".write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            // Windows of 30 days hold about 80 records each, twice the cap.
+            let flags = ["--pipeline", file.path, "--window", "30d"]
+            let honest = try await honestRequests(customers: 3000, envelope: .array, flags)
             try await ExportHarness.with(configure: { $0.customers = 3000; $0.pageCap = 40; $0.envelope = .array }) { harness in
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent("paging-\(UUID().uuidString).yaml")
-                try "pipeline: backfill\napi:\n  envelope: array\n".write(to: file, atomically: true, encoding: .utf8)
-                defer { try? FileManager.default.removeItem(at: file) }
-                let run = try await backfill(harness, Self.range, ["--pipeline", file.path])
+                let run = try await backfill(harness, Self.range, flags)
                 #expect(run.outcome.status == 0, "\(run.outcome.stderr.suffix(2000))")
                 let comparison = try await harness.compareWithTruth(try await harness.truth())
                 #expect(comparison.isExact, "\(comparison)")
                 #expect(addsUp(run.report), "\(run.report.rows)")
-                print("page cap 40, bare arrays: exit \(run.outcome.status), \(run.report.rows.inserted) of 3000 rows, \(run.requests) requests")
+                #expect(run.report.apiFindings.contains { $0.contains("a page-size cap the API does not state") }, "\(run.report.apiFindings)")
+                print("page cap 40, bare arrays: exit \(run.outcome.status), \(run.report.rows.inserted) of 3000 rows, \(run.requests) requests (honest server: \(honest)); \(run.report.apiFindings)")
             }
         }
 
@@ -156,6 +162,25 @@ extension ProductionScenarios.PagingEvidenceTests {
             #expect(verify.status == 7, "\(output.suffix(2000))")
             #expect(output.contains("the reads could not account for"), "\(output.suffix(2000))")
             #expect(try await harness.scalar("SELECT count(*) FROM \(harness.target) WHERE deleted_at IS NOT NULL") == 0)
+        }
+    }
+}
+
+extension ProductionScenarios.PagingEvidenceTests {
+    @Test("quarantine retry through a server that caps pages at 3 reads every id it asked for, not the first page of them")
+    func quarantineRetryThroughACap() async throws {
+        try await ExportHarness.with(configure: { $0.customers = 600; $0.poison = 14; $0.pageCap = 3 }) { harness in
+            let backfill = try await Executables.run(
+                "customer-export", ["backfill"] + Self.range + harness.cliFlags + ExportHarness.dayWindows, environment: harness.cliEnvironment)
+            #expect(backfill.status == 0, "\(backfill.stderr.suffix(2000))")
+            _ = try await harness.admin("/__admin/heal", method: "POST")
+            let retry = try await Executables.run(
+                "customer-export", ["quarantine", "retry", "--database-url", harness.databaseURL, "--state-schema", harness.stateSchema],
+                environment: harness.cliEnvironment)
+            #expect(retry.status == 0, "\(retry.stdout)\(retry.stderr.suffix(2000))")
+            // Every healed record with an id merges; only the two that never had an id to ask for are missing.
+            let comparison = try await harness.compareWithTruth(try await harness.truth())
+            #expect(comparison.missing == 2 && comparison.extra == 0 && comparison.wrongVersion == 0, "\(comparison)")
         }
     }
 }

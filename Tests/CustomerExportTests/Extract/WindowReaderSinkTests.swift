@@ -15,8 +15,12 @@ struct WindowReaderSinkTests {
             var ids: [Int64] = []
             var completed: [TimeWindow: WindowReadSummary] = [:]
             var split: [TimeWindow] = []
+            var failures: [String] = []
         }
         let seen = Mutex(Seen())
+        /// Whether a failed window is the test's expectation (collected) or a defect (an issue).
+        let failuresAreExpected: Bool
+        init(failuresAreExpected: Bool = false) { self.failuresAreExpected = failuresAreExpected }
 
         struct Receiver: PageReceiver {
             let sink: CollectingSink
@@ -42,7 +46,9 @@ struct WindowReaderSinkTests {
             seen.withLock { $0.completed[window] = read }
             return true
         }
-        func fail(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) { Issue.record("failed: \(reason)") }
+        func fail(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
+            if failuresAreExpected { seen.withLock { $0.failures.append(reason) } } else { Issue.record("failed: \(reason)") }
+        }
         func abandon(_ window: TimeWindow) { Issue.record("abandoned") }
     }
 
@@ -110,5 +116,72 @@ struct WindowReaderSinkTests {
 
         #expect(summaries.count == 1 && sink.seen.withLock { $0.completed.count } == 1, "the window completed (fail() records an issue)")
         #expect((summaries.first?.apiTotal ?? 0) > 5, "the window spans several pages, so its read ends with a closing count")
+    }
+
+    /// Serves every `meta.total` one higher than the last: a window whose reads never agree.
+    final class RestlessTotals: HTTPTransport {
+        let inner: any HTTPTransport
+        let shift = Mutex(0)
+        init(_ inner: any HTTPTransport) { self.inner = inner }
+
+        func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult {
+            var result = try inner.get(url: url, headers: headers, timeout: timeout)
+            let text = String(decoding: result.body, as: UTF8.self)
+            guard let marker = text.range(of: "\"total\":", options: .backwards) else { return result }
+            let digits = text[marker.upperBound...].prefix { $0.isNumber }
+            let shifted = (Int(digits) ?? 0) + shift.withLock { $0 += 1; return $0 }
+            result.body = Array((String(text[..<marker.upperBound]) + String(shifted) + String(text[marker.upperBound...].dropFirst(digits.count))).utf8)
+            return result
+        }
+
+        func shutdown() { inner.shutdown() }
+    }
+
+    @Test("a window whose reads never account for themselves is cut into parts read in one page each; every record arrives, and an instant holding more than a page fails alone with its reason")
+    func cutsARestlessWindow() async throws {
+        let simulator = try await CustomersSimulator.start(SimulatorOptions(customers: 300, seed: 13, token: "t"))
+        defer { Task { await simulator.stop() } }
+        let transport = RestlessTotals(try AsyncHTTPClientTransport(maxConnections: 4, connectTimeout: .seconds(5), caFile: nil))
+        defer { transport.shutdown() }
+        let truth = try await runBlocking { () throws -> SimulatorTruth in
+            try SimulatorTruth(jsonLines: try transport.inner.get(url: simulator.baseURL + "/__admin/truth", headers: [], timeout: .seconds(30)).body)
+        }
+        // The dataset has a bulk import: many records on one instant, which no cut can divide.
+        let records = "[" + truth.customers.map(\.record).joined(separator: ",") + "]"
+        let rows = CustomerNormalizer().normalize(page: try PageBody(bytes: Array(records.utf8), envelope: .array)).compactMap { record -> CustomerRow? in
+            if case let .row(row) = record { return row } else { return nil }
+        }
+        let bulk = try #require(Dictionary(grouping: rows.map(\.createdAt), by: { $0 }).mapValues(\.count).max { $0.value < $1.value })
+        #expect(bulk.value >= 20, "the dataset's largest one-instant import: \(bulk.value)")
+        let all = TimeWindow(field: .createdAt, from: try #require(Timestamp(dateOrTimestamp: "2000-01-01")), to: try #require(Timestamp(dateOrTimestamp: "2100-01-01")))
+
+        func read(pageLimit: Int) async throws -> (seen: CollectingSink.Seen, cut: [TimeWindow], summaries: [WindowReadSummary]) {
+            var configuration = APIConfiguration(baseURL: simulator.baseURL, token: "t")
+            configuration.pageLimit = pageLimit
+            let client = CustomersAPIClient(configuration: configuration, transport: transport, stats: RequestStats(), cancellation: CancellationToken())
+            let sink = CollectingSink(failuresAreExpected: true)
+            let cut = Mutex<[TimeWindow]>([])
+            let reader = WindowReader(
+                client: client, limiter: RequestLimiter(limit: 4), sink: sink, settings: WindowReadSettings(pageLimit: pageLimit, maxReadAttempts: 2),
+                events: WindowReadEvents(fatal: { Issue.record("\($0)") }, cutting: { window, _ in cut.withLock { $0.append(window) } }))
+            let summaries = try await runBlocking { reader.read(all) }
+            return (sink.seen.withLock { $0 }, cut.withLock { $0 }, summaries)
+        }
+
+        // A page larger than the bulk: every part fits in one page.
+        let fits = try await read(pageLimit: bulk.value + 10)
+        #expect(fits.cut == [all], "the whole window was cut once its reads disagreed twice")
+        #expect(fits.seen.split.first == all && fits.seen.split.count >= 3, "cut, then cut again until one page holds a part: \(fits.seen.split.count) splits")
+        #expect(fits.seen.failures.isEmpty, "\(fits.seen.failures)")
+        #expect(Set(fits.seen.ids) == Set(truth.customers.map(\.id)), "every record arrived: \(Set(fits.seen.ids).count) of \(truth.customers.count)")
+        #expect(fits.seen.completed.values.allSatisfy { $0.rowsFetched <= bulk.value + 10 && $0.attempts == 1 }, "each part was read in one page, once")
+
+        // A page smaller than the bulk: its instant cannot be cut, and only that part fails, saying so.
+        let tooSmall = try await read(pageLimit: bulk.value - 1)
+        // The parts on either side of the instant share it (bounds are inclusive): one or two fail.
+        #expect((1...2).contains(tooSmall.seen.failures.count), "\(tooSmall.seen.failures)")
+        #expect(tooSmall.seen.failures.allSatisfy { $0.contains("holds more records than a page (\(bulk.value - 1))") }, "\(tooSmall.seen.failures)")
+        let elsewhere = Set(rows.filter { $0.createdAt != bulk.key }.map(\.id))
+        #expect(elsewhere.isSubset(of: Set(tooSmall.seen.ids)), "every record off that instant arrived")
     }
 }

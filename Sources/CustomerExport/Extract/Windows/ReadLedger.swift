@@ -24,6 +24,10 @@ package final class ReadLedger: Sendable {
         package var end: Int?
         /// Pages that held at least one entry.
         package var dataPages = 0
+        /// Pages short of the size asked that had records after them: a cap the server does not state.
+        package var shortWithMore = 0
+        /// The longest such page: the size the server serves at most.
+        package var servedBeforeMore: Int?
         package var firstError: ExtractError?
     }
 
@@ -31,6 +35,11 @@ package final class ReadLedger: Sendable {
         var snapshot = Snapshot()
         var keys = Set<Int>()
         var gaps: [PageRequest] = []
+        /// The gaps asked for, by offset, with the length of the page that left each, to tell
+        /// when one held records.
+        var gapOrigins: [Int: Int] = [:]
+        /// Gaps not yet asked for, with the same.
+        var pendingOrigins: [Int: Int] = [:]
     }
 
     private let state = Mutex(State())
@@ -72,11 +81,16 @@ package final class ReadLedger: Sendable {
             state.keys.formUnion(keys)
             state.snapshot.distinct = state.keys.count
             if served > 0 { state.snapshot.dataPages += 1 }
+            if served > 0, let before = state.gapOrigins.removeValue(forKey: request.offset) {
+                state.snapshot.shortWithMore += 1
+                state.snapshot.servedBeforeMore = max(before, state.snapshot.servedBeforeMore ?? 0)
+            }
             let stop = request.offset + served
             if served == 0 || (served < request.limit && (pageTotal == stop || endsShort)) {
                 state.snapshot.end = min(stop, state.snapshot.end ?? .max)
             } else if served < request.limit {
                 state.gaps.append(PageRequest(window: request.window, offset: stop, limit: request.limit - served))
+                state.pendingOrigins[stop] = served
             }
         }
     }
@@ -87,6 +101,7 @@ package final class ReadLedger: Sendable {
             let end = state.snapshot.end ?? .max
             let gaps = state.gaps.filter { $0.offset < end }
             state.gaps = []
+            for gap in gaps { state.gapOrigins[gap.offset] = state.pendingOrigins.removeValue(forKey: gap.offset) }
             return gaps
         }
     }

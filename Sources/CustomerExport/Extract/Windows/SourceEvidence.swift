@@ -13,6 +13,7 @@ public final class SourceEvidence: Sendable {
         var capNote: String?
         var metaProblems: [String: Int] = [:]
         var contradictedTotals = 0
+        var shortPagesWithMore = 0
         var outside = OutsideCounts()
         var examined = 0
     }
@@ -49,6 +50,11 @@ public final class SourceEvidence: Sendable {
         state.withLock { $0.metaProblems[metaProblem, default: 0] += 1 }
     }
 
+    /// Pages that came back short of the size asked and had records after them.
+    package func note(shortPagesWithMore count: Int) {
+        state.withLock { $0.shortPagesWithMore += count }
+    }
+
     /// A window whose still total the distinct records did not match: judged by its pages.
     package func noteContradictedTotal() {
         state.withLock { $0.contradictedTotals += 1 }
@@ -70,6 +76,10 @@ public final class SourceEvidence: Sendable {
             for (problem, pages) in state.metaProblems.sorted(by: { $0.key < $1.key }) {
                 findings.append("\(problem) on \(pages) page\(pages == 1 ? "" : "s"); ignored as evidence, the windows were judged by their records")
             }
+            if state.shortPagesWithMore > 0 {
+                let pages = state.shortPagesWithMore
+                findings.append("\(pages) page\(pages == 1 ? "" : "s") came back short of the size asked with records after \(pages == 1 ? "it" : "them") (a page-size cap the API does not state); each was read on from where it stopped")
+            }
             if state.contradictedTotals > 0 {
                 findings.append("meta.total disagreed with the distinct records of \(state.contradictedTotals) window read\(state.contradictedTotals == 1 ? "" : "s"); those were read to an empty page and twice")
             }
@@ -83,7 +93,10 @@ public final class SourceEvidence: Sendable {
                 ("operatorId", state.outside.operatorId, "came back under another operator"),
             ]
             for (filter, count, how) in filters where count > 0 {
-                findings.append("\(filter) is ignored: \(count) \(of) \(how); they were dropped, not loaded")
+                // One in a hundred is a filter the server does not apply; a few are a server
+                // applying it at another precision. Either way nothing outside is loaded.
+                let verdict = count * 100 >= state.examined ? "\(filter) is ignored" : "\(filter) is not applied exactly"
+                findings.append("\(verdict): \(count) \(of) \(how); they were dropped, not loaded")
             }
             return findings
         }

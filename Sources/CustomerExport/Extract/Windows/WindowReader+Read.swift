@@ -11,7 +11,7 @@ extension WindowReader {
         /// When the first page's total is over the row limit and below the parent's total.
         case overRowLimit(parentTotal: Int?)
         /// When one page does not hold the part (cutting a window whose reads never settled).
-        case toOnePage(depth: Int)
+        case toOnePage(CutBudget)
     }
 
     /// What one read proved: its totals and distinct entries, and whether one page held it all.
@@ -44,16 +44,15 @@ extension WindowReader {
         ledger.add(firstParts, for: firstRequest)
         var limit = asked
         var nextOffset = asked
-        if served > 0, served < asked, ledger.end == nil {
-            // Short of what was asked with records after it (a total says so, or `meta.limit`
-            // names a cap): the server's own page size, for this window and every later one.
-            let metaLimit = firstParts.lazy.compactMap(\.body.servedLimit).first.flatMap { (1..<asked).contains($0) ? $0 : nil }
-            if let learned = metaLimit ?? (firstTotal.map { $0 > served } == true ? served : nil) {
-                evidence.learn(served: learned, asked: asked, fromMeta: metaLimit != nil)
-                limit = learned
-                nextOffset = served
-                ledger.plannedPast(offset: served)
-            }
+        if served > 0, served < asked, ledger.end == nil,
+           let metaLimit = firstParts.lazy.compactMap(\.body.servedLimit).first, (1..<asked).contains(metaLimit) {
+            // Short of what was asked, not the end, and `meta.limit` names the size served: the
+            // server's own page size, for this window and every later one. (A cap it does not
+            // name is learned once a page short of it is seen to have records after it.)
+            evidence.learn(served: metaLimit, asked: asked, fromMeta: true)
+            limit = metaLimit
+            nextOffset = served
+            ledger.plannedPast(offset: served)
         }
         // With a total, its pages are requested at once; the data, not the total, says where
         // the window ends, so the read goes on past it one page at a time until the end is proven.
@@ -75,7 +74,9 @@ extension WindowReader {
             try fetchInParallel(requests, receiver, summary, ledger, priority)
         }
         let seen = ledger.snapshot
-        let isSinglePage = seen.dataPages <= 1 && served == seen.entries
+        // The first page stopped short of the size asked and nothing came after it: one answer
+        // held the window. (A full first page with an empty one after is two answers.)
+        let isSinglePage = served < asked && seen.dataPages <= 1 && served == seen.entries
         if firstTotal != nil, !isSinglePage {
             // A count like the planner's: it steps past a record over the body limit at offset 0.
             let closing = try limiter.run(priority: priority) { () throws(ExtractError) in
@@ -85,6 +86,8 @@ extension WindowReader {
             ledger.addTotal(closing.body.total)
         }
         let proof = ledger.snapshot
+        if proof.shortWithMore > 0 { evidence.note(shortPagesWithMore: proof.shortWithMore) }
+        if let cap = proof.servedBeforeMore { evidence.learn(served: cap, asked: asked, fromMeta: false) }
         return .read(ReadProof(distinct: proof.distinct, totals: proof.totals, isSinglePage: isSinglePage))
     }
 
@@ -96,13 +99,14 @@ extension WindowReader {
         case let .overRowLimit(parentTotal):
             guard let total, total > settings.maxWindowRows, total < parentTotal ?? .max, let halves = window.halves() else { return nil }
             return .tooLarge(halves: halves, total: total)
-        case let .toOnePage(depth):
-            guard served >= asked || (total ?? 0) > asked else { return nil }
+        case let .toOnePage(budget):
+            // By what the page holds, not by a total: totals are what failed to agree.
+            guard served >= asked else { return nil }
             guard let halves = window.halves() else {
-                return .cannotCut(reason: "its reads never accounted for themselves and one instant, \(window.from.rfc3339), holds more records than a page (\(asked)), so offset paging over it cannot be proven; it stays resumable")
+                return .cannotCut(reason: "its reads never accounted for themselves and one instant in \(window) holds more records than a page (\(asked)), so offset paging over it cannot be proven; it stays resumable")
             }
-            guard depth < Self.maxCutDepth else {
-                return .cannotCut(reason: "its reads never accounted for themselves and parts cut \(depth) times still fill a page: the API does not narrow its answer to the window's bounds; it stays resumable")
+            guard budget.take() else {
+                return .cannotCut(reason: "its reads never accounted for themselves and its parts, cut again and again, still fill a page: the API does not narrow its answer to the window's bounds; it stays resumable")
             }
             return .tooLarge(halves: halves, total: total)
         }

@@ -14,9 +14,10 @@ import CustomerExportAPI
 ///   leaves, so every request agreeing on a total that the distinct entries match proves nothing
 ///   was skipped;
 /// - **without a believable total** (a bare array, a `meta.total` that cannot be true, or a still
-///   total the distinct entries contradict, as a total that ignores the filters does), the read
-///   ended on an empty page and either one page held it all or two reads in a row counted the
-///   same distinct entries.
+///   total the distinct entries contradict, as a total that ignores the filters does), two reads
+///   in a row counted the same distinct entries;
+/// - **either way**, a read whose first page held the whole window (its end proven) is a snapshot
+///   of one instant, which offsets cannot have moved under.
 ///
 /// A read that proves nothing is read again (rows already staged stay; the dedupe keeps the
 /// newest), up to `maxReadAttempts` reads. When the evidence still contradicts itself, the reader
@@ -47,9 +48,6 @@ public struct WindowReader: Sendable {
         self.evidence = evidence ?? SourceEvidence(pageLimit: settings.pageLimit, field: .createdAt)
     }
 
-    /// How deep a window may be cut into single-page parts: 4,096 parts, each a page of the
-    /// 50,000-row window cut at depth 8 with room for skew; deeper means parts that never shrink.
-    static let maxCutDepth = 12
 
     /// Reads `window` (splitting it when too large) and tells the sink the window's outcome.
     /// Returns the read summaries of every window it finished, for the run's totals.
@@ -57,9 +55,9 @@ public struct WindowReader: Sendable {
     /// claim order), so windows finish one after another rather than all together.
     /// `parentTotal` is the total of the window this one is half of: a half reporting no fewer
     /// records is not split again (an API whose total ignores the date bounds would be halved
-    /// forever). `cutDepth` is set on the parts of a window whose reads never accounted for
-    /// themselves: such a part is cut again until one page holds it.
-    public func read(_ window: TimeWindow, priority: Int = .max, parentTotal: Int? = nil, cutDepth: Int? = nil) -> [WindowReadSummary] {
+    /// forever). `cuts` is set on the parts of a window whose reads never accounted for
+    /// themselves: such a part is cut again until one page holds it, within the budget.
+    public func read(_ window: TimeWindow, priority: Int = .max, parentTotal: Int? = nil, cuts: CutBudget? = nil) -> [WindowReadSummary] {
         let receiver = sink.open(window)
         let summary = WindowTally()
         var previousDistinct: Int?
@@ -68,7 +66,7 @@ public struct WindowReader: Sendable {
             summary.withLock { $0.attempts = attempt; $0.counts.driftRereads = attempt - 1 }
             let result: AttemptResult
             do throws(ExtractError) {
-                let split: SplitRule = cutDepth.map { .toOnePage(depth: $0) } ?? (attempt == 1 ? .overRowLimit(parentTotal: parentTotal) : .never)
+                let split: SplitRule = cuts.map { .toOnePage($0) } ?? (attempt == 1 ? .overRowLimit(parentTotal: parentTotal) : .never)
                 result = try readOnce(window, receiver: receiver, summary: summary, split: split, priority: priority)
             } catch .cancelled {
                 sink.abandon(window)
@@ -80,9 +78,7 @@ public struct WindowReader: Sendable {
             switch result {
             case let .tooLarge(halves, total):
                 sink.split(window, into: [halves.0, halves.1])
-                let depth = cutDepth.map { $0 + 1 }
-                return read(halves.0, priority: priority, parentTotal: total, cutDepth: depth)
-                    + read(halves.1, priority: priority, parentTotal: total, cutDepth: depth)
+                return read(halves.0, priority: priority, parentTotal: total, cuts: cuts) + read(halves.1, priority: priority, parentTotal: total, cuts: cuts)
             case let .cannotCut(reason):
                 return failed(window, summary, reason: reason)
             case let .read(proof):
@@ -96,11 +92,12 @@ public struct WindowReader: Sendable {
             }
         }
         let reason = "the window kept changing while it was read: \(settings.maxReadAttempts) reads saw \(Self.describe(totals: observedTotals))"
-        if settings.cutsUnsettledWindows, cutDepth == nil, let halves = window.halves() {
+        if settings.cutsUnsettledWindows, cuts == nil, let halves = window.halves() {
             // Do not guess: parts read in one page each prove themselves whatever offsets did.
             events.cutting(window, reason)
             sink.split(window, into: [halves.0, halves.1])
-            return read(halves.0, priority: priority, cutDepth: 1) + read(halves.1, priority: priority, cutDepth: 1)
+            let budget = CutBudget(splits: 2 * max(1, settings.maxWindowRows / max(1, evidence.pageLimit)) + 64)
+            return read(halves.0, priority: priority, cuts: budget) + read(halves.1, priority: priority, cuts: budget)
         }
         let current = summary.withLock { $0.notCommitted() }
         events.failed(window, reason + "; it stays resumable")
@@ -118,9 +115,12 @@ public struct WindowReader: Sendable {
     /// Whether one read proves the window (see the type's comment); `previousDistinct` carries
     /// the last read's count for windows judged without a total.
     private func accounts(_ window: TimeWindow, _ proof: ReadProof, previousDistinct: inout Int?) -> Bool {
+        // One page at offset 0, its end proven: a snapshot of the window at one instant, where
+        // offsets cannot have moved under it, whatever totals the requests around it reported.
+        if proof.isSinglePage { return true }
         guard let first = proof.totals.first else {
             defer { previousDistinct = proof.distinct }
-            return proof.isSinglePage || previousDistinct == proof.distinct
+            return previousDistinct == proof.distinct
         }
         guard proof.totals.allSatisfy({ $0 == first }) else { return false }
         if proof.distinct == first { return true }
@@ -130,7 +130,7 @@ public struct WindowReader: Sendable {
         evidence.noteContradictedTotal()
         events.totalDisagrees(window, first, proof.distinct)
         defer { previousDistinct = proof.distinct }
-        return proof.isSinglePage || previousDistinct == proof.distinct
+        return previousDistinct == proof.distinct
     }
 
     /// The totals a window's requests reported, short enough for a log line or a checkpoint row
@@ -172,6 +172,27 @@ extension WindowReadSummary {
         var summary = self
         summary.counts.rowsNotCommitted = counts.rowsKept + counts.quarantined
         return summary
+    }
+}
+
+/// How many more times the parts of one window may be cut: twice the pages a window holds at
+/// the row limit, and some. Parts of an honest window shrink as they are cut, so they fit in one
+/// page long before; parts that never shrink (an API that ignores the date bounds) end here
+/// instead of doubling forever.
+public final class CutBudget: Sendable {
+    private let remaining: Mutex<Int>
+
+    init(splits: Int) {
+        remaining = Mutex(splits)
+    }
+
+    /// Takes one split; false when none is left.
+    func take() -> Bool {
+        remaining.withLock { remaining in
+            guard remaining > 0 else { return false }
+            remaining -= 1
+            return true
+        }
     }
 }
 

@@ -25,15 +25,9 @@ package struct IdLookup: Sendable {
             let asking = CustomersAPIClient(
                 configuration: configuration, transport: client.transport, stats: client.stats, cancellation: client.cancellation,
                 rateLimiter: client.rateLimiter, circuit: client.circuit)
-            // A twin (two versions of one id) can fill a page: read on until a short one.
-            var offset = 0
-            while true {
-                let fetched = try asking.fetchSplittingOversized(PageRequest(window: window, offset: offset, limit: batch))
-                pages += fetched
-                let entries = fetched.reduce(0) { $0 + $1.body.entryCount }
-                guard entries >= batch, offset < chunk.count * 4 else { break }
-                offset += batch
-            }
+            // A twin (two versions of one id) can fill a page, and a server may serve fewer than
+            // asked: read on until the API proves the end.
+            pages += try asking.fetchAll(in: window, limit: batch, maxEntries: chunk.count * 4)
         }
         return pages
     }
