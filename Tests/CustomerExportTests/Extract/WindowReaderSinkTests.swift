@@ -118,18 +118,22 @@ struct WindowReaderSinkTests {
         #expect((summaries.first?.apiTotal ?? 0) > 5, "the window spans several pages, so its read ends with a closing count")
     }
 
-    /// Serves every `meta.total` one higher than the last: a window whose reads never agree.
+    /// Serves every `meta.total` one higher than the last (a window whose reads never agree), or,
+    /// with `fixed`, always that total. Counts the requests it passed on.
     final class RestlessTotals: HTTPTransport {
         let inner: any HTTPTransport
         let shift = Mutex(0)
-        init(_ inner: any HTTPTransport) { self.inner = inner }
+        let fixed: Int?
+        init(_ inner: any HTTPTransport, fixed: Int? = nil) { (self.inner, self.fixed) = (inner, fixed) }
+        var requests: Int { shift.withLock { $0 } }
 
         func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult {
             var result = try inner.get(url: url, headers: headers, timeout: timeout)
             let text = String(decoding: result.body, as: UTF8.self)
             guard let marker = text.range(of: "\"total\":", options: .backwards) else { return result }
             let digits = text[marker.upperBound...].prefix { $0.isNumber }
-            let shifted = (Int(digits) ?? 0) + shift.withLock { $0 += 1; return $0 }
+            let step = shift.withLock { $0 += 1; return $0 }
+            let shifted = fixed ?? (Int(digits) ?? 0) + step
             result.body = Array((String(text[..<marker.upperBound]) + String(shifted) + String(text[marker.upperBound...].dropFirst(digits.count))).utf8)
             return result
         }
@@ -184,4 +188,32 @@ struct WindowReaderSinkTests {
         let elsewhere = Set(rows.filter { $0.createdAt != bulk.key }.map(\.id))
         #expect(elsewhere.isSubset(of: Set(tooSmall.seen.ids)), "every record off that instant arrived")
     }
+
+    @Test("a total of 10^12 that no split narrows is not a plan: the read holds at most twice the row limit of offsets, every record arrives, requests stay bounded")
+    func absurdTotal() async throws {
+        let simulator = try await CustomersSimulator.start(SimulatorOptions(customers: 300, seed: 14, token: "t"))
+        defer { Task { await simulator.stop() } }
+        let transport = RestlessTotals(try AsyncHTTPClientTransport(maxConnections: 4, connectTimeout: .seconds(5), caFile: nil), fixed: 1_000_000_000_000)
+        defer { transport.shutdown() }
+        let truth = try await runBlocking { () throws -> [Int64] in
+            try SimulatorTruth(jsonLines: try transport.inner.get(url: simulator.baseURL + "/__admin/truth", headers: [], timeout: .seconds(30)).body).customers.map(\.id)
+        }
+        var configuration = APIConfiguration(baseURL: simulator.baseURL, token: "t")
+        configuration.pageLimit = 50
+        let client = CustomersAPIClient(configuration: configuration, transport: transport, stats: RequestStats(), cancellation: CancellationToken())
+        let sink = CollectingSink()
+        let reader = WindowReader(
+            client: client, limiter: RequestLimiter(limit: 4), sink: sink, settings: WindowReadSettings(pageLimit: 50, maxWindowRows: 300),
+            events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
+        let all = TimeWindow(field: .createdAt, from: try #require(Timestamp(dateOrTimestamp: "2000-01-01")), to: try #require(Timestamp(dateOrTimestamp: "2100-01-01")))
+
+        let summaries = try await runBlocking { reader.read(all) }
+
+        #expect(Set(sink.seen.withLock { $0.ids }) == Set(truth), "every record arrived")
+        #expect(summaries.count == sink.seen.withLock { $0.completed.count } && !summaries.isEmpty, "the windows completed (a failure records an issue)")
+        // Two reads of 300 records in pages of 50 (the second to confirm a total the records
+        // contradict), the planned pages past the data, a split attempt: far from 10^12 / 50.
+        #expect(transport.requests < 200, "\(transport.requests) requests")
+    }
 }
+

@@ -54,14 +54,17 @@ extension WindowReader {
             nextOffset = served
             ledger.plannedPast(offset: served)
         }
-        // With a total, its pages are requested at once; the data, not the total, says where
-        // the window ends, so the read goes on past it one page at a time until the end is proven.
+        // With a total, its pages are requested at once, up to twice the row limit whatever the
+        // total claims (a total that ignores the bounds and cannot be split is not a plan to hold
+        // in memory); the data, not the total, says where the window ends, so the read goes on
+        // past the plan until the end is proven: `readAhead` pages at a time while short of the
+        // total or without one, then one at a time.
         if let total = firstTotal, ledger.end == nil, nextOffset < total {
-            let offsets = Array(stride(from: nextOffset, to: total, by: limit))
+            let planned = min(total, nextOffset + 2 * max(settings.maxWindowRows, limit))
+            let offsets = Array(stride(from: nextOffset, to: planned, by: limit))
             try fetchInParallel(offsets.map { PageRequest(window: window, offset: $0, limit: limit) }, receiver, summary, ledger, priority)
             nextOffset = (offsets.last ?? nextOffset) + limit
         }
-        let batch = firstTotal == nil ? max(1, settings.readAhead) : 1
         while true {
             let gaps = ledger.takeGaps()
             if !gaps.isEmpty {
@@ -69,6 +72,7 @@ extension WindowReader {
                 continue
             }
             if ledger.end != nil { break }
+            let batch = (firstTotal.map { nextOffset < $0 } ?? true) ? max(1, settings.readAhead) : 1
             let requests = (0..<batch).map { PageRequest(window: window, offset: nextOffset + $0 * limit, limit: limit) }
             nextOffset += batch * limit
             try fetchInParallel(requests, receiver, summary, ledger, priority)
