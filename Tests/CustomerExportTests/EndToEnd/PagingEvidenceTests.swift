@@ -140,6 +140,7 @@ extension ProductionScenarios {
                     "customer-export", ["verify"] + Self.range + harness.cliFlags + ["--repair", "--sample", "100%"], environment: harness.cliEnvironment)
                 #expect(verify.status == 0, "\(verify.stderr.suffix(2000))")
                 #expect((verify.stdout + verify.stderr).contains("0 missing, 0 extra, 0 stale"), "\(verify.stdout.suffix(2000))")
+                #expect(verify.stdout.contains("  api: the API serves at most 50 records per page"), "verify names the cap in its report: \(verify.stdout.suffix(2000))")
                 #expect(try await harness.scalar("SELECT count(*) FROM \(harness.target) WHERE deleted_at IS NOT NULL") == 0)
                 #expect(try await harness.compareWithTruth(try await harness.truth()).isExact)
             }

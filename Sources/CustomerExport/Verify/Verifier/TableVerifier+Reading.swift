@@ -42,8 +42,7 @@ extension TableVerifier {
                 ])
             })
         let requests = RequestLimiter(limit: run.concurrency)
-        let evidence = SourceEvidence(pageLimit: run.api.pageLimit, field: run.field)
-        defer { for finding in evidence.findings { logger.warning("the API bends the contract: \(finding)") } }
+        let evidence = pipeline.sourceEvidence
         let windowSlots = RequestLimiter(limit: run.concurrency, label: "customer-export.verify-windows")
         let outcomes = Mutex([WindowChecker.Outcome](repeating: .init(), count: windows.count))
         let group = DispatchGroup()

@@ -89,6 +89,8 @@ public struct TableVerifier: Sendable {
         }
         report.durationSeconds = Timestamp.now().span(since: started).seconds
         report.conclude()
+        report.apiFindings = pipeline.sourceEvidence.findings
+        for finding in report.apiFindings { logger.warning("the API bends the contract: \(finding)") }
         return report
     }
 

@@ -33,6 +33,7 @@ extension VerifyReport {
             lines.append("  before repair:" + Self.totalsLine(repair.before).dropFirst(1))
             lines.append("  after repair: " + Self.totalsLine(repair.after).dropFirst(1))
         }
+        lines += apiFindings.map { "  api: \($0)" }
         lines.append("  result: \(verdict)")
         return lines.joined(separator: "\n")
     }

@@ -102,6 +102,8 @@ public struct VerifyReport: Sendable, Codable, Equatable {
     /// The windows with something to say, in range order; equal, unread windows are only counted.
     public var windows: [Window] = []
     public var repair: Repair?
+    /// What the API got wrong while it was read, one sentence each (as a run's report has them).
+    public var apiFindings: [String] = []
 
     /// The exit code of a verify that found the table different from the API.
     public static let differentExitCode: Int32 = 7
