@@ -50,7 +50,8 @@ public struct WindowReader: Sendable {
 
 
     /// Reads `window` (splitting it when too large) and tells the sink the window's outcome.
-    /// Returns the read summaries of every window it finished, for the run's totals.
+    /// Returns the read summaries of every window it finished, and of a window it cut into parts
+    /// its own reads (their rows counted as not committed), for the run's totals.
     /// `priority` orders the requests of concurrently read windows (lower first; the run passes
     /// claim order), so windows finish one after another rather than all together.
     /// `parentTotal` is the total of the window this one is half of: a half reporting no fewer
@@ -97,7 +98,10 @@ public struct WindowReader: Sendable {
             events.cutting(window, reason)
             sink.split(window, into: [halves.0, halves.1])
             let budget = CutBudget(splits: 2 * max(1, settings.maxWindowRows / max(1, evidence.pageLimit)) + 64)
-            return read(halves.0, priority: priority, cuts: budget) + read(halves.1, priority: priority, cuts: budget)
+            // The window's own reads count (their re-reads, their rows as not committed: the
+            // loader drops what they staged) beside its parts'.
+            let reads = summary.withLock { $0.notCommitted() }
+            return [reads] + read(halves.0, priority: priority, cuts: budget) + read(halves.1, priority: priority, cuts: budget)
         }
         let current = summary.withLock { $0.notCommitted() }
         events.failed(window, reason + "; it stays resumable")
