@@ -157,6 +157,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The unit tier: no PostgreSQL, no simulator process, seconds after the build
+        // (`scripts/test --unit`). The stages' pure logic, read by a newcomer first.
+        .testTarget(
+            name: "CustomerExportUnitTests",
+            dependencies: exporter,
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "CustomerExportTests",
             dependencies: exporter + ["CustomersSimulator", "TestSupport", .product(name: "Yams", package: "Yams")],
