@@ -2,7 +2,11 @@ import LibPQ
 import CustomerExportVocabulary
 
 /// Reconcile's extra step in a window's transaction: rows whose `created_at` lies in the window
-/// but whose id the API did not return in a consistent read of it are marked `deleted_at = now()`.
+/// but whose id the API did not return in a read of it that accounted for itself are marked
+/// `deleted_at = now()`. The loader runs it only when completing a window, and the reader
+/// completes one only on that evidence (`WindowReader.accounts`): an end proven by an empty page
+/// or by a short page ending at its own total, every offset before it asked for, and distinct
+/// records equal to a total that held still (or, without one, two reads agreeing).
 /// Never a hard delete: reports keep history, and a customer that reappears has `deleted_at`
 /// cleared by the merge. Ids quarantined in this read are left alone: a broken record is not a
 /// deleted customer. With history kept, the marked customers' open history rows are closed at

@@ -162,7 +162,7 @@ public struct PostgresLoader: Loading {
         guard let (load, quarantinedCount) = committed else {
             try dropStaging(window)
             totals.windowsLost += 1
-            totals.rowsNotCommitted += summary.rowsKept + summary.quarantined
+            totals.rowsNotCommitted += summary.rowsForCommit
             return
         }
         stagingTables[window] = nil

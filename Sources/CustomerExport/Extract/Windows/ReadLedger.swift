@@ -108,7 +108,10 @@ package final class ReadLedger: Sendable {
 
     /// Forgets the gap a short first page left: the read plans its offsets from there instead.
     package func plannedPast(offset: Int) {
-        state.withLock { $0.gaps.removeAll { $0.offset == offset } }
+        state.withLock { state in
+            state.gaps.removeAll { $0.offset == offset }
+            state.pendingOrigins[offset] = nil
+        }
     }
 
     package func repeatsFirstPage(_ page: FetchedPage) -> Bool {

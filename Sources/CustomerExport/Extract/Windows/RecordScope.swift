@@ -7,7 +7,7 @@ import CustomerExportAPI
 ///
 /// The API's answer is evidence, not truth: a server that ignores `createdAtFrom` or `types`
 /// answers 200 with records the request excluded. The run and `verify` both keep a record only
-/// when `check` finds nothing wrong with it, so nothing outside the asked range or filters is
+/// when `violation(of:in:)` finds nothing wrong with it, so nothing outside the asked range or filters is
 /// loaded or compared, and the counts of what was dropped name the filter the API ignores.
 /// `ownerId` (descendants at any depth) and `search` (the server's own text match) cannot be
 /// checked from one record and are trusted.

@@ -19,13 +19,10 @@ public final class SourceEvidence: Sendable {
     }
 
     private let state: Mutex<State>
-    /// The page size the run was configured with.
-    public let askedPageLimit: Int
     /// The window field, to name the date filters (`createdAtFrom`).
     public let field: WindowField
 
     public init(pageLimit: Int, field: WindowField) {
-        askedPageLimit = pageLimit
         self.field = field
         state = Mutex(State(pageLimit: pageLimit))
     }

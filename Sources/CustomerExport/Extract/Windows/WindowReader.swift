@@ -48,7 +48,6 @@ public struct WindowReader: Sendable {
         self.evidence = evidence ?? SourceEvidence(pageLimit: settings.pageLimit, field: .createdAt)
     }
 
-
     /// Reads `window` (splitting it when too large) and tells the sink the window's outcome.
     /// Returns the read summaries of every window it finished, and of a window it cut into parts
     /// its own reads (their rows counted as not committed), for the run's totals.
@@ -174,7 +173,7 @@ extension WindowReadSummary {
     /// not committed, so the report's arithmetic still adds up.
     fileprivate func notCommitted() -> WindowReadSummary {
         var summary = self
-        summary.counts.rowsNotCommitted = counts.rowsKept + counts.quarantined
+        summary.counts.rowsNotCommitted = rowsForCommit
         return summary
     }
 }

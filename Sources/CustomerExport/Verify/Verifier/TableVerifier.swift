@@ -141,7 +141,7 @@ public struct TableVerifier: Sendable {
                     // Not "0 missing": the read proved nothing about the records it lacked.
                     if let total = counted.apiTotal, total > full.outcome.accountedWhenFailed {
                         entry.unaccounted = total - full.outcome.accountedWhenFailed
-                        entry.problem = "the read could not account for \(total - full.outcome.accountedWhenFailed) of the API's \(total) records: \(problem)"
+                        entry.problem = "the read could not account for \(entry.unaccounted) of the API's \(total) records: \(problem)"
                     } else {
                         entry.problem = problem
                     }

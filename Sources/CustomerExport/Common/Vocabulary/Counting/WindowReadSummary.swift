@@ -9,6 +9,10 @@ public struct WindowReadSummary: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// What this read handed on to be committed with its window: the rows the dedupe kept and
+    /// the records it quarantined. A window that does not commit counts them as not committed.
+    public var rowsForCommit: Int { counts.rowsKept + counts.quarantined }
+
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<ExportCounts, Value>) -> Value {
         get { counts[keyPath: keyPath] }
         set { counts[keyPath: keyPath] = newValue }
