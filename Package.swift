@@ -10,32 +10,28 @@ let strictSettings: [SwiftSetting] = [
 ]
 
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
-/// What every stage may use: the shared vocabulary and the libraries under it.
-let common: [Target.Dependency] = [
-    "CustomerExportVocabulary", "CustomerExportJSON", "CustomerExportConcurrency", "CustomerExportDatabase", "LibPQ", logging,
-]
+/// What every stage may use: the shared vocabulary (records, counts, time, tables), the JSON
+/// scanner, the concurrency primitives and database sessions, and the libraries under them.
+let common: [Target.Dependency] = ["CustomerExportCommon", "LibPQ", logging]
 /// The stages, which the rooms above them compose.
 let stages: [Target.Dependency] = [
-    "CustomerExportAPI", "CustomerExportExtract", "CustomerExportNormalize", "CustomerExportDedupe", "CustomerExportLoad", "CustomerExportState",
+    "CustomerExportExtract", "CustomerExportNormalize", "CustomerExportDedupe", "CustomerExportLoad", "CustomerExportState",
 ]
 
 /// Every target of the exporter. The CLI and the tests name them all, not only the umbrella that
 /// re-exports them: the build then recompiles them when any of these modules changes (through the
 /// umbrella alone, an incremental build kept stale code for a changed type, which crashed).
 let exporter: [Target.Dependency] = ["CustomerExport"] + common + stages + [
-    "CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration", "CustomerExportComparison", "CustomerExportVerify",
+    "CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration", "CustomerExportVerify",
 ]
 
-/// The stages call each other per record (the normalizer calls the JSON scanner per field, the
-/// page chain the normalizer per record, the loaders a generic channel per page): across module
-/// boundaries those calls are neither inlined nor specialized unless the release build optimizes
-/// across modules. Without it the database-bound backfill fell to 0.85 (sparse) and 0.91 (dense) of
-/// raw COPY; with it, 0.90 and 1.00 (BENCHMARKS.md, 2026-12-06).
-let exporterSettings = strictSettings + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
-
 /// One stage or room of the exporter: `Sources/CustomerExport/<path>`, module `CustomerExport<name>`.
+/// No unsafe flags: the per-record calls that cross a module (the normalizer into the JSON
+/// scanner, the page chain into the record scope and the COPY encoder) are `@inlinable`, so a
+/// release build specializes them without cross-module optimization, and other packages can
+/// depend on this one.
 func exportTarget(_ name: String, _ path: String, _ dependencies: [Target.Dependency]) -> Target {
-    .target(name: "CustomerExport" + name, dependencies: dependencies, path: "Sources/CustomerExport/" + path, swiftSettings: exporterSettings)
+    .target(name: "CustomerExport" + name, dependencies: dependencies, path: "Sources/CustomerExport/" + path, swiftSettings: strictSettings)
 }
 
 let package = Package(
@@ -72,26 +68,23 @@ let package = Package(
             dependencies: ["CLibPQ"],
             swiftSettings: strictSettings
         ),
-        // The export pipeline, one target per stage and room so that the compiler keeps the flow
-        // one-way: a stage that names a later stage's type does not build. Common/ is four small
-        // targets (the vocabulary, the JSON scanner, concurrency, database sessions); the stages
-        // (Extract/API and Extract/Windows, Normalize, Dedupe, Load, State) see only those; the
-        // rooms above (Configuration, Reporting, Run, Administration, Verify) see everything below them.
-        // Types that cross a target are `package`, or `public` where the CLI uses them.
-        exportTarget("Vocabulary", "Common/Vocabulary", ["LibPQ", logging]),
-        exportTarget("JSON", "Common/JSON", []),
-        exportTarget("Concurrency", "Common/Concurrency", ["CustomerExportVocabulary"]),
-        exportTarget("Database", "Common/Database", ["CustomerExportVocabulary", "LibPQ", logging]),
-        exportTarget("API", "Extract/API", common + [
+        // The export pipeline, one target per stage and room, so that the compiler keeps the flow
+        // one-way: a stage that names a later stage's type does not build. Common is what every
+        // stage shares; the stages (Extract, Normalize, Dedupe, Load, State) see only Common (Load
+        // also State, whose checkpoints commit in its transactions); the
+        // rooms above (Configuration, Reporting, Run, Administration, Verify) see everything below
+        // them. Targets are split by concern, never by size. Types that cross a target are
+        // `package`, or `public` where the CLI uses them.
+        exportTarget("Common", "Common", ["LibPQ", logging]),
+        exportTarget("Extract", "Extract", common + [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
         ]),
-        exportTarget("Extract", "Extract/Windows", common + ["CustomerExportAPI"]),
         exportTarget("Normalize", "Normalize", common),
         exportTarget("Dedupe", "Dedupe", common),
-        exportTarget("Load", "Load", common),
+        exportTarget("Load", "Load", common + ["CustomerExportState"]),
         exportTarget("State", "State", common),
         exportTarget("Configuration", "Configuration", common + stages + [
             .product(name: "Yams", package: "Yams"),
@@ -104,11 +97,7 @@ let package = Package(
         ]),
         exportTarget("Run", "Run", common + stages + ["CustomerExportConfiguration", "CustomerExportReporting"]),
         exportTarget("Administration", "Administration", common + stages + ["CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun"]),
-        // Verify is two targets, as Common and Extract are several, so that each holds one concern
-        // and stays near 1,200 lines: comparing a window's records with the table (a sink, SQL by
-        // key and by range, lookups by id), and the command around it (counts, sample, repair, report).
-        exportTarget("Comparison", "Verify/Comparison", common + stages),
-        exportTarget("Verify", "Verify/Verifier", common + stages + ["CustomerExportComparison", "CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun",
+        exportTarget("Verify", "Verify", common + stages + ["CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun",
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
@@ -116,7 +105,7 @@ let package = Package(
         // `import CustomerExport`: every target above, re-exported, for the CLI and the tests.
         .target(
             name: "CustomerExport",
-            dependencies: common + stages + ["CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration", "CustomerExportComparison", "CustomerExportVerify"],
+            dependencies: common + stages + ["CustomerExportConfiguration", "CustomerExportReporting", "CustomerExportRun", "CustomerExportAdministration", "CustomerExportVerify"],
             path: "Sources/CustomerExport/Exports",
             swiftSettings: strictSettings
         ),

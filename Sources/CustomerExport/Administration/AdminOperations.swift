@@ -1,7 +1,6 @@
 import Foundation
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportDatabase
+import CustomerExportCommon
 import CustomerExportState
 
 /// The commands that only touch the database: `migrate` and `status`.

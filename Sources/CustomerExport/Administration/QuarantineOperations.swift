@@ -1,7 +1,6 @@
 import Foundation
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportDatabase
+import CustomerExportCommon
 import CustomerExportState
 
 /// `customer-export quarantine list` and `show`: the records a run could not load, with their

@@ -1,9 +1,7 @@
 import Foundation
 import LibPQ
 import Logging
-import CustomerExportVocabulary
-import CustomerExportDatabase
-import CustomerExportAPI
+import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportLoad
 import CustomerExportState

@@ -1,5 +1,5 @@
 import Yams
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// `${NAME}` in a pipeline file: substituted into parsed values, never into the text.
 extension PipelineDefinition {

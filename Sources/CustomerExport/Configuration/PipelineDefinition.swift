@@ -1,6 +1,6 @@
 import Foundation
 import Yams
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// A pipeline file (`pipelines/NAME.yml`): everything about a recurring export except secrets.
 ///

@@ -1,5 +1,5 @@
 import Yams
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// The keys a pipeline file may hold: exactly the declarations' keys (`RunSettings.all`) and the
 /// sections above them. An unknown key anywhere is an error, since a typo must not silently fall

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// The checks an API token passes before any request carries it.
 package enum TokenCheck {

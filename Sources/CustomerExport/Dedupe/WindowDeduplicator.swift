@@ -1,5 +1,5 @@
 import Synchronization
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// What the dedupe stage did with one batch.
 public struct DedupeResult: Sendable {
@@ -11,21 +11,13 @@ public struct DedupeResult: Sendable {
     public var stale: Int
 }
 
-/// The dedupe stage's seam: one window's batches in, the rows worth loading out.
-public protocol Deduplicating: Sendable {
-    func admit(_ rows: [CustomerRow]) -> DedupeResult
-    /// Distinct ids seen so far in the window (for diagnostics and tests; drift detection
-    /// compares entries with the API's totals, not ids).
-    var distinctIds: Int { get }
-}
-
 /// Remembers, for one window, the newest `updatedAt` seen per id.
 ///
 /// Pages of a window are fetched in parallel and may be read again after drift, so the same id
 /// arrives several times. Keeping the newest version here removes most repeats before they cost
 /// a COPY; the merge's `DISTINCT ON` and its `updated_at` guard settle the rest inside PostgreSQL.
 /// Memory is one entry per id of the window, which the window's row limit bounds.
-public final class WindowDeduplicator: Deduplicating {
+public final class WindowDeduplicator: Sendable {
     private let newestById = Mutex<[Int64: Int64]>([:])
 
     public init() {}
@@ -47,6 +39,8 @@ public final class WindowDeduplicator: Deduplicating {
         }
     }
 
+    /// Distinct ids seen so far in the window (for diagnostics and tests; drift detection
+    /// compares entries with the API's totals, not ids).
     public var distinctIds: Int {
         newestById.withLock { $0.count }
     }

@@ -2,18 +2,13 @@
 // the tests and anyone embedding the exporter. The stages themselves are separate targets
 // (see Package.swift), so the compiler keeps the flow one-way.
 @_exported import CustomerExportAdministration
-@_exported import CustomerExportAPI
-@_exported import CustomerExportComparison
-@_exported import CustomerExportConcurrency
-@_exported import CustomerExportConfiguration
-@_exported import CustomerExportDatabase
-@_exported import CustomerExportDedupe
 @_exported import CustomerExportExtract
-@_exported import CustomerExportJSON
+@_exported import CustomerExportVerify
+@_exported import CustomerExportCommon
+@_exported import CustomerExportConfiguration
+@_exported import CustomerExportDedupe
 @_exported import CustomerExportLoad
 @_exported import CustomerExportNormalize
 @_exported import CustomerExportReporting
 @_exported import CustomerExportRun
 @_exported import CustomerExportState
-@_exported import CustomerExportVerify
-@_exported import CustomerExportVocabulary

@@ -1,6 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportConcurrency
+import CustomerExportCommon
 
 /// What a run needs to know when a window commits; the incremental run's watermark in particular.
 public struct CommitContext: Sendable {
@@ -18,12 +17,13 @@ public struct CommitContext: Sendable {
     public var lease: TimeSpan
     /// The claims this process holds; the loader drops them as windows commit, fail or are given back.
     public var claims: ClaimRegistry
-    /// The checkpoint writes on a loader's connection (the state store's, given by the pipeline).
-    public var checkpoints: @Sendable (PostgresConnection) -> any WindowCheckpoints
+    /// Where the run's checkpoints live; each loader writes them through a `StateStore` on its own
+    /// connection, inside the window's transaction.
+    public var state: StateSchema
     /// Shared by the run's loaders: whether windows are still tried as plain new rows.
     public var newRowsFirst = NewRowsFirst()
 
-    package init(runId: Int64, pipeline: String, mode: RunMode, watermarkOnCompletion: Timestamp? = nil, marksDeletions: Bool = false, rangeEnd: Timestamp, worker: String, lease: TimeSpan, claims: ClaimRegistry, checkpoints: @escaping @Sendable (PostgresConnection) -> any WindowCheckpoints, newRowsFirst: NewRowsFirst = NewRowsFirst()) {
+    package init(runId: Int64, pipeline: String, mode: RunMode, watermarkOnCompletion: Timestamp? = nil, marksDeletions: Bool = false, rangeEnd: Timestamp, worker: String, lease: TimeSpan, claims: ClaimRegistry, state: StateSchema, newRowsFirst: NewRowsFirst = NewRowsFirst()) {
         self.runId = runId
         self.pipeline = pipeline
         self.mode = mode
@@ -33,7 +33,7 @@ public struct CommitContext: Sendable {
         self.worker = worker
         self.lease = lease
         self.claims = claims
-        self.checkpoints = checkpoints
+        self.state = state
         self.newRowsFirst = newRowsFirst
     }
 }

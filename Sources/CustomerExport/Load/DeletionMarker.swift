@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Reconcile's extra step in a window's transaction: rows whose `created_at` lies in the window
 /// but whose id the API did not return in a read of it that accounted for itself are marked

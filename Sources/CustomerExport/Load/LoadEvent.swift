@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// What the extract side tells the loader, in the order it happened. The loader is the only
 /// writer of data and checkpoints, so every change to the target passes through this type.

@@ -1,6 +1,5 @@
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportConcurrency
+import CustomerExportCommon
 
 /// Where the extract side sends load events: one channel per loader, so several loaders (each
 /// with its own PostgreSQL connection) can COPY and merge different windows at the same time.

@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// The SQL that moves one window's staged rows into the target.
 ///

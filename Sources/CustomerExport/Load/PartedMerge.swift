@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Merges a window's staged rows in parts, each under a savepoint, when the merge of the whole
 /// window failed on a value or ran out of `statement_timeout`.

@@ -1,6 +1,6 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportDatabase
+import CustomerExportCommon
+import CustomerExportState
 
 /// What a loader does when PostgreSQL goes away under it (a restart, a failover, a cut session).
 ///
@@ -13,19 +13,19 @@ import CustomerExportDatabase
 /// window done, so giving it back changes nothing; a split is recorded again (idempotently),
 /// because the halves' events follow it.
 extension PostgresLoader {
-    package mutating func recover(from error: PostgresError, cutting batch: [LoadEvent]) throws(ExportError) {
+    package func recover(from error: PostgresError, cutting batch: [LoadEvent]) throws(ExportError) {
         guard let reconnector else { throw DatabaseSession.describe(error, connectionString: "") }
         let cut = Set(stagingTables.keys).union(quarantined.keys).union(batch.map(\.window))
         connection.close()
         connection = try reconnector.reconnect(after: error)
-        state = context.checkpoints(connection)
+        state = StateStore(schema: context.state, connection: connection)
         stagingTables.removeAll()
         quarantined.removeAll()
         redo.formUnion(cut)
     }
 
     /// One event of a window marked for a redo.
-    package mutating func applyRedo(_ event: LoadEvent) throws(PostgresError) {
+    package func applyRedo(_ event: LoadEvent) throws(PostgresError) {
         switch event {
         case .stage, .quarantine:
             return

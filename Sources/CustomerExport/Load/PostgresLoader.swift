@@ -1,21 +1,25 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportConcurrency
-import CustomerExportDatabase
+import CustomerExportCommon
+import CustomerExportState
 
 /// Loads through one libpq connection of its own: COPY into per-window temporary tables as pages
 /// arrive, then, when a window is complete, merge + checkpoint in a single transaction.
 ///
-/// It is the only writer of data and checkpoints for its run, so ordering is the channel's order
-/// and no two transactions of one process race. If the process dies at any instant, either the
-/// window's transaction committed (data and "done" together) or nothing of it is visible: its
-/// temporary table dies with the session and the window is read again on resume.
-public struct PostgresLoader: Loading {
+/// A run has several loaders (`loaders`, four by default), each on a thread of its own with its
+/// own connection and channel. `LoadRouter` pins every window to one loader, so a window's
+/// events arrive in the order they were sent and no two loaders touch one window's rows or
+/// checkpoint; completions of one run are serialised by `StateStore.lockRun`. If the process dies
+/// at any instant, either the window's transaction committed (data and "done" together) or
+/// nothing of it is visible: its temporary table dies with the session and the window is read
+/// again on resume.
+///
+/// A class because it owns the connection: it closes it when the loader goes away.
+public final class PostgresLoader {
     /// Replaced when a lost connection is reopened (`recover`).
-    package var connection: PostgresConnection
+    package internal(set) var connection: PostgresConnection
     package let target: TargetTable
     /// The checkpoint writes on `connection`; made anew when the connection is reopened.
-    package var state: any WindowCheckpoints
+    package internal(set) var state: StateStore
     package let context: CommitContext
     package var stagingTables: [TimeWindow: StagingTable] = [:]
     package var quarantined: [TimeWindow: [QuarantinedRecord]] = [:]
@@ -25,24 +29,41 @@ public struct PostgresLoader: Loading {
     /// last one, which gives the window back to be read again (see `PostgresLoader+Recovery`).
     package var redo: Set<TimeWindow> = []
     /// Reopens a lost connection within the run's budget; nil: a lost connection ends the load.
-    package var reconnector: DatabaseReconnector?
-    package var health: ServiceHealth?
+    package let reconnector: DatabaseReconnector?
+    package let health: ServiceHealth?
     /// Bounds each statement's wait for another session's lock, and tries again (`LockWaits`).
-    package var lockWaits: LockWaits?
+    package let lockWaits: LockWaits?
     /// Set when a stop signal is cancelling statements: a statement cancelled then is an
     /// interruption (exit 5), not a database failure.
-    package var cancellation: CancellationToken?
+    package let cancellation: CancellationToken?
     /// Called after each window commits, for progress output and metrics.
-    package var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
+    package let onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
 
-    public init(connection: PostgresConnection, target: TargetTable, context: CommitContext) {
+    /// - Parameters:
+    ///   - connection: the loader's own session; it is closed with the loader.
+    ///   - lockWaits: already configured on `connection`; configured again on a reopened one.
+    ///   - reconnector: nil when a lost connection should end the load instead of being reopened.
+    package init(
+        connection: PostgresConnection, target: TargetTable, context: CommitContext, lockWaits: LockWaits? = nil,
+        reconnector: DatabaseReconnector? = nil, health: ServiceHealth? = nil, cancellation: CancellationToken? = nil,
+        onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)? = nil
+    ) {
         self.connection = connection
         self.target = target
-        self.state = context.checkpoints(connection)
+        self.state = StateStore(schema: context.state, connection: connection)
         self.context = context
+        self.lockWaits = lockWaits
+        self.reconnector = reconnector
+        self.health = health
+        self.cancellation = cancellation
+        self.onWindowCommitted = onWindowCommitted
     }
 
-    public mutating func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> ExportCounts {
+    deinit {
+        connection.close()
+    }
+
+    public func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> ExportCounts {
         do throws(ExportError) {
             while true {
                 let waited = Timestamp.now()
@@ -60,7 +81,7 @@ public struct PostgresLoader: Loading {
 
     /// Handles a batch; when the connection (not a statement) fails, reopens it and handles the
     /// batch again with every window it touched marked for a redo.
-    private mutating func handleRecovering(_ batch: [LoadEvent]) throws(ExportError) {
+    private func handleRecovering(_ batch: [LoadEvent]) throws(ExportError) {
         while true {
             do {
                 try handle(batch)
@@ -76,7 +97,7 @@ public struct PostgresLoader: Loading {
         }
     }
 
-    private mutating func handle(_ batch: [LoadEvent]) throws(PostgresError) {
+    private func handle(_ batch: [LoadEvent]) throws(PostgresError) {
         // Pages of one window travel in a single COPY however windows interleave in the batch;
         // a window's other events still come after its pages, which is the only order that matters.
         var pages: [TimeWindow: [LoadEvent]] = [:]
@@ -99,7 +120,7 @@ public struct PostgresLoader: Loading {
         }
     }
 
-    package mutating func apply(_ event: LoadEvent) throws(PostgresError) {
+    package func apply(_ event: LoadEvent) throws(PostgresError) {
         switch event {
         case .stage:
             preconditionFailure("pages are copied by handle(_:)")
@@ -128,7 +149,7 @@ public struct PostgresLoader: Loading {
         }
     }
 
-    private mutating func stagingTable(for window: TimeWindow) throws(PostgresError) -> StagingTable {
+    private func stagingTable(for window: TimeWindow) throws(PostgresError) -> StagingTable {
         if let table = stagingTables[window] { return table }
         nextStagingNumber += 1
         let table = try StagingTable.create("pg_temp.customer_export_stage_\(nextStagingNumber)", on: connection)
@@ -136,7 +157,7 @@ public struct PostgresLoader: Loading {
         return table
     }
 
-    private mutating func copy(_ window: TimeWindow, _ events: [LoadEvent]) throws(PostgresError) {
+    private func copy(_ window: TimeWindow, _ events: [LoadEvent]) throws(PostgresError) {
         let table = try stagingTable(for: window)
         let started = Timestamp.now()
         let chunks = events.compactMap { event -> [UInt8]? in
@@ -150,7 +171,7 @@ public struct PostgresLoader: Loading {
         totals.copySeconds += Timestamp.now().secondsSinceEpoch - started.secondsSinceEpoch
     }
 
-    private mutating func complete(_ window: TimeWindow, _ summary: WindowReadSummary) throws(PostgresError) {
+    private func complete(_ window: TimeWindow, _ summary: WindowReadSummary) throws(PostgresError) {
         let started = Timestamp.now()
         let committed: (load: ExportCounts, quarantined: Int)?
         do {
@@ -181,7 +202,7 @@ public struct PostgresLoader: Loading {
         _ window: TimeWindow, _ summary: WindowReadSummary, inParts: Bool
     ) throws(PostgresError) -> (load: ExportCounts, quarantined: Int)? {
         let attempt = { () throws(PostgresError) -> (load: ExportCounts, quarantined: Int)? in
-            try Self.retryingConflicts { () throws(PostgresError) in try commit(window, summary, inParts: inParts) }
+            try Self.retryingConflicts { () throws(PostgresError) in try self.commit(window, summary, inParts: inParts) }
         }
         if let lockWaits { return try lockWaits.retrying(attempt) }
         return try attempt()
@@ -240,7 +261,7 @@ public struct PostgresLoader: Loading {
         }
     }
 
-    private mutating func dropStaging(_ window: TimeWindow) throws(PostgresError) {
+    private func dropStaging(_ window: TimeWindow) throws(PostgresError) {
         quarantined[window] = nil
         try stagingTables.removeValue(forKey: window)?.drop(on: connection)
     }

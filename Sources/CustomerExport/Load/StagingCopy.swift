@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// COPY of encoded customer rows (`CustomerColumns.encode`) into a staging table: the one way a
 /// record reaches PostgreSQL before its merge, for a run's loaders and for `quarantine retry`.

@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Rows on their way into the target: a temporary table shaped like the row, filled by COPY,
 /// merged whole (`WindowMerge`) or by ranges of ids (`PartedMerge`), then dropped, all on one

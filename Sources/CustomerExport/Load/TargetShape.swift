@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Compares a target table that already exists with what the export writes (`CustomerColumns`
 /// plus `loaded_at` and `deleted_at`), before a single request is sent.

@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Moves one window's staged rows into the target, inside the window's transaction: as plain new
 /// rows while the run's `NewRowsFirst` says to try and no key exists yet, by `MergeStatement`

@@ -1,21 +1,5 @@
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportJSON
-
-/// The normalize stage's seam: one record's bytes in, a typed row or a quarantine entry out.
-public protocol RecordNormalizing: Sendable {
-    func normalize(_ buffer: UnsafeBufferPointer<UInt8>, _ record: Range<Int>) -> NormalizedRecord
-}
-
-extension RecordNormalizing {
-    /// Normalizes every record of a page, in order, then quarantines the elements the page's
-    /// scan refused (bytes PostgreSQL cannot take), one entry each.
-    public func normalize(page: PageBody) -> [NormalizedRecord] {
-        page.bytes.withUnsafeBufferPointer { buffer in
-            page.records.map { normalize(buffer, $0) } + page.rejected.map { .quarantined($0.quarantined(in: buffer)) }
-        }
-    }
-}
+import CustomerExportCommon
 
 /// Turns an API record into a `CustomerRow`, or quarantines it with the reason it cannot be one.
 ///
@@ -24,11 +8,19 @@ extension RecordNormalizing {
 /// become one instant. A record is quarantined when it has no integer `id`, an unparseable or
 /// missing `createdAt`/`updatedAt`, `updatedAt` before `createdAt`, a field of the wrong JSON type,
 /// or a string longer than `maxStringBytes` (a 1 MB "name" is an upstream bug, not a name).
-public struct CustomerNormalizer: RecordNormalizing {
+public struct CustomerNormalizer: Sendable {
     public var maxStringBytes: Int
 
     public init(maxStringBytes: Int = 65_536) {
         self.maxStringBytes = maxStringBytes
+    }
+
+    /// Normalizes every record of a page, in order, then quarantines the elements the page's
+    /// scan refused (bytes PostgreSQL cannot take), one entry each.
+    public func normalize(page: PageBody) -> [NormalizedRecord] {
+        page.bytes.withUnsafeBufferPointer { buffer in
+            page.records.map { normalize(buffer, $0) } + page.rejected.map { .quarantined($0.quarantined(in: buffer)) }
+        }
     }
 
     public func normalize(_ buffer: UnsafeBufferPointer<UInt8>, _ record: Range<Int>) -> NormalizedRecord {

@@ -1,5 +1,4 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
+import CustomerExportCommon
 
 extension RejectedElement {
     /// The quarantine entry for this element of `buffer`: the reason strict scanning gave, the

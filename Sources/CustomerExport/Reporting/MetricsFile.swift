@@ -1,7 +1,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
-import CustomerExportVocabulary
+import CustomerExportCommon
 import CustomerExportState
 
 /// The run's numbers in Prometheus text format, for node_exporter's textfile collector

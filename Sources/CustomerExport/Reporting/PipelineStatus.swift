@@ -1,6 +1,6 @@
 import Foundation
 import LibPQ
-import CustomerExportAPI
+import CustomerExportExtract
 import CustomerExportState
 
 /// Where one pipeline stands, as `customer-export status` shows it: its last run and that run's

@@ -1,8 +1,6 @@
 import Foundation
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportConcurrency
-import CustomerExportAPI
+import CustomerExportCommon
 import CustomerExportExtract
 
 /// The live progress line on a terminal: windows done/total, rows, rows/s, retries, ETA.

@@ -1,6 +1,5 @@
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportState
 

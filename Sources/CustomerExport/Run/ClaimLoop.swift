@@ -1,8 +1,7 @@
 import Dispatch
 import LibPQ
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportConcurrency
+import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportLoad
 import CustomerExportConfiguration

@@ -1,6 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportDatabase
+import CustomerExportCommon
 import CustomerExportState
 
 /// The run's own connection (planning, claims, the run's end) and the pipeline lock it holds,

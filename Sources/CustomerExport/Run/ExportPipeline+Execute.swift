@@ -2,9 +2,7 @@ import Dispatch
 import Foundation
 import LibPQ
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportConcurrency
-import CustomerExportAPI
+import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportLoad
 import CustomerExportState
@@ -73,7 +71,7 @@ extension ExportPipeline {
         let context = CommitContext(
             runId: run.id, pipeline: request.pipeline, mode: request.mode, watermarkOnCompletion: range.watermarkOnCompletion,
             marksDeletions: request.mode == .reconcile, rangeEnd: range.to, worker: worker, lease: request.lease, claims: claims,
-            checkpoints: { [state = request.state] connection in StateStore(schema: state, connection: connection) })
+            state: request.state)
         let loaders = LoaderThreads(router: router, request: request, context: context, cancellation: cancellation,
                                     reconnector: control.reconnector, health: health, onWindowCommitted: onWindowCommitted)
         loaders.start()

@@ -1,9 +1,6 @@
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 
 /// What a run would do, measured without writing anything: `customer-export plan` and `--dry-run`.
 public struct PlanPreview: Sendable, Codable {

@@ -1,6 +1,5 @@
 import Logging
 import Synchronization
-import CustomerExportAPI
 import CustomerExportExtract
 
 extension ExportPipeline {

@@ -1,7 +1,6 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportDatabase
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 import CustomerExportLoad
 import CustomerExportState
 import CustomerExportConfiguration

@@ -3,9 +3,7 @@ import Foundation
 import LibPQ
 import Logging
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportDatabase
-import CustomerExportAPI
+import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportLoad
 import CustomerExportState

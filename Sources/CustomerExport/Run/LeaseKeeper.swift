@@ -1,9 +1,8 @@
 import Foundation
 import LibPQ
 import Logging
-import CustomerExportVocabulary
-import CustomerExportConcurrency
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 import CustomerExportState
 
 /// Renews the leases of the windows this process holds, on a thread and connection of its own,

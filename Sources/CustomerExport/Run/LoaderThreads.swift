@@ -2,9 +2,7 @@ import Dispatch
 import Foundation
 import Logging
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportConcurrency
-import CustomerExportDatabase
+import CustomerExportCommon
 import CustomerExportLoad
 import CustomerExportConfiguration
 
@@ -62,13 +60,9 @@ package final class LoaderThreads: Sendable {
             let canceller = connection.makeCanceller()
             let registration = cancellation.registerInterrupter { canceller?.cancel() }
             defer { cancellation.unregister(registration) }
-            var loader = PostgresLoader(connection: connection, target: request.target, context: context)
-            defer { loader.connection.close() }
-            loader.lockWaits = waits
-            loader.cancellation = cancellation
-            loader.reconnector = reconnector
-            loader.health = health
-            loader.onWindowCommitted = onWindowCommitted
+            let loader = PostgresLoader(
+                connection: connection, target: request.target, context: context, lockWaits: waits, reconnector: reconnector,
+                health: health, cancellation: cancellation, onWindowCommitted: onWindowCommitted)
             return .success(try loader.run(channel))
         } catch {
             router.abandon()

@@ -1,5 +1,4 @@
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportNormalize
 import CustomerExportDedupe
@@ -10,7 +9,7 @@ import CustomerExportLoad
 /// Extract never names a later stage. Doing this work on the many fetching threads (not the
 /// few loader threads) spreads JSON and encoding work over every core.
 package struct PageChain: WindowSink {
-    package let normalizer: any RecordNormalizing
+    package let normalizer: CustomerNormalizer
     package let router: LoadRouter
     /// What a record must be to load with its window: inside the window's bounds, before the
     /// run's exclusive end (`--to`, which the API's inclusive bound returns) and matching the
@@ -41,7 +40,7 @@ package struct PageChain: WindowSink {
     package struct WindowPages: PageReceiver {
         package let chain: PageChain
         package let window: TimeWindow
-        package let dedupe: any Deduplicating
+        package let dedupe: WindowDeduplicator
 
         package func receive(_ page: FetchedPage) -> ExportCounts? {
             var counts = ExportCounts()

@@ -1,9 +1,7 @@
 import Dispatch
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 
 /// Small requests (a `limit=1` count, the record at a rank) sent in parallel under a limiter,
 /// shared by window sizing and `plan`'s preview. The answers come back in the order asked, each

@@ -1,7 +1,6 @@
 import Foundation
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportDatabase
+import CustomerExportCommon
 import CustomerExportState
 import CustomerExportConfiguration
 

@@ -1,6 +1,6 @@
 import Foundation
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 import CustomerExportState
 import CustomerExportConfiguration
 

@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// A run as the state tables hold it.
 public struct RunRecord: Sendable, Equatable {

@@ -1,6 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportDatabase
+import CustomerExportCommon
 
 /// Creates or upgrades the target table and the state tables. Every statement is idempotent and
 /// the whole migration runs in one transaction under an advisory lock, so several workers

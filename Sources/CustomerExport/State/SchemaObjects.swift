@@ -1,6 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportConcurrency
+import CustomerExportCommon
 
 /// Every database object the export creates and then writes, with the privileges the export
 /// role needs on each: one list that the migrator, the privilege check and

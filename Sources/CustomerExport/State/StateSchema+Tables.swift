@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// The state tables' definitions, kept with the queries on them (`StateStore`): runs, their
 /// windows, quarantine, watermarks and the migrations record. Every statement is idempotent;

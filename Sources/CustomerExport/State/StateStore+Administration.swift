@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// The changes `customer-export state` makes by hand: move or remove a watermark, forget a run.
 /// The caller holds the pipeline's lock and runs each in a transaction (`StateOperations`).

@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// The writes a loader makes inside a window's transaction, so that a window's data, its
 /// quarantine entries, its "done" mark and (for the last window of an incremental run) the

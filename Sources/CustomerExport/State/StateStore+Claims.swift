@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Handing windows out to workers. A window is claimed by stamping `claimed_by` and a lease end
 /// on its row, chosen with `FOR UPDATE SKIP LOCKED` so concurrent claimers never wait for or

@@ -1,6 +1,6 @@
 import Foundation
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Reads and writes runs, windows, quarantine and watermarks: the checkpoints that make a run
 /// resumable. Window rows are keyed by `(run_id, window_from, window_to)`, so a split or a

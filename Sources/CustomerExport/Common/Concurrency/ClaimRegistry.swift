@@ -1,5 +1,4 @@
 import Synchronization
-import CustomerExportVocabulary
 
 /// The windows this process has claimed and not yet committed, failed or given back: what its
 /// lease keeper renews. Claims are added by the scheduler (and by splits), removed by the loader.

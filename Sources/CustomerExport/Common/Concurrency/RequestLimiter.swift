@@ -1,6 +1,5 @@
 import Dispatch
 import Synchronization
-import CustomerExportVocabulary
 
 /// The one global cap on requests in flight, built on Dispatch, handing free slots to the most
 /// urgent waiter first.

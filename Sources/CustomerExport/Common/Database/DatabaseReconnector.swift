@@ -2,7 +2,6 @@ import Foundation
 import LibPQ
 import Logging
 import Synchronization
-import CustomerExportVocabulary
 
 /// Reopens a PostgreSQL connection that was lost in the middle of a run: a restart, a failover
 /// or a network blip should cost the nightly job a pause, not the night.

@@ -1,5 +1,4 @@
 import LibPQ
-import CustomerExportVocabulary
 
 /// Opening connections with errors a person can act on, and the per-pipeline advisory lock.
 package enum DatabaseSession {

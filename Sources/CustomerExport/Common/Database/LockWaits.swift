@@ -1,7 +1,6 @@
 import Foundation
 import LibPQ
 import Logging
-import CustomerExportVocabulary
 
 /// How the export behaves on a database that other people use: every session it opens waits at
 /// most `lockTimeout` for a lock (`SET lock_timeout`), and a statement that gave up is run again

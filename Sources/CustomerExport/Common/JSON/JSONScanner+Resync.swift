@@ -60,7 +60,7 @@ extension JSONScanner {
     /// gets nil for it and must move `position` past the value itself. That is how the envelope
     /// is walked strictly while its record array is resynchronised; `scanObject` is this with
     /// nothing skipped.
-    package mutating func scanMembers(
+    @inlinable package mutating func scanMembers(
         depth: Int = 0, skippingValueOf skipped: StaticString?,
         _ member: (inout JSONScanner, Range<Int>, JSONSpan?) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {

@@ -7,6 +7,11 @@ public enum JSONKind: Sendable, Equatable {
 public struct JSONSpan: Sendable, Equatable {
     public var kind: JSONKind
     public var range: Range<Int>
+
+    @inlinable public init(kind: JSONKind, range: Range<Int>) {
+        self.kind = kind
+        self.range = range
+    }
 }
 
 /// Why a body or record is not the JSON it claims to be.
@@ -14,6 +19,11 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     public var offset: Int
     public var problem: String
     public var description: String { "\(problem) at byte \(offset)" }
+
+    @inlinable public init(offset: Int, problem: String) {
+        self.offset = offset
+        self.problem = problem
+    }
 }
 
 /// A strict RFC 8259 scanner that walks bytes in place, without building a document tree.
@@ -26,18 +36,18 @@ package struct JSONScanner {
     package let bytes: UnsafeBufferPointer<UInt8>
     package var position: Int
     /// Set when a string contained the escape `\u0000`, which PostgreSQL text and jsonb cannot hold.
-    package private(set) var sawNULEscape = false
+    package var sawNULEscape = false
 
-    package init(_ bytes: UnsafeBufferPointer<UInt8>, position: Int = 0) {
+    @inlinable package init(_ bytes: UnsafeBufferPointer<UInt8>, position: Int = 0) {
         self.bytes = bytes
         self.position = position
     }
 
-    package func error(_ problem: String) -> JSONSyntaxError {
+    @inlinable package func error(_ problem: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: position, problem: problem)
     }
 
-    package mutating func skipWhitespace() {
+    @inlinable package mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
             case 0x20, 0x09, 0x0A, 0x0D: position += 1
@@ -47,13 +57,13 @@ package struct JSONScanner {
     }
 
     /// Requires that only whitespace remains.
-    package mutating func expectEnd() throws(JSONSyntaxError) {
+    @inlinable package mutating func expectEnd() throws(JSONSyntaxError) {
         skipWhitespace()
         guard position == bytes.count else { throw error("unexpected data after the JSON value") }
     }
 
     /// Scans one value of any kind, validating all of it, and returns its span.
-    package mutating func scanValue(depth: Int = 0) throws(JSONSyntaxError) -> JSONSpan {
+    @inlinable package mutating func scanValue(depth: Int = 0) throws(JSONSyntaxError) -> JSONSpan {
         guard depth < 512 else { throw error("nesting deeper than 512 levels") }
         skipWhitespace()
         guard position < bytes.count else { throw error("unexpected end of input") }
@@ -85,7 +95,7 @@ package struct JSONScanner {
     /// Scans an object, handing each member's key range (including quotes) and value span to `member`.
     /// `member` must leave `position` after the value: it either scans it itself or lets the
     /// scanner do it (when it returns without moving, the value is scanned and skipped).
-    package mutating func scanObject(
+    @inlinable package mutating func scanObject(
         depth: Int = 0,
         _ member: (inout JSONScanner, Range<Int>, JSONSpan) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
@@ -96,7 +106,7 @@ package struct JSONScanner {
     }
 
     /// Scans an array, handing each element's span to `element`.
-    package mutating func scanArray(
+    @inlinable package mutating func scanArray(
         depth: Int = 0,
         _ element: (inout JSONScanner, JSONSpan) throws(JSONSyntaxError) -> Void
     ) throws(JSONSyntaxError) {
@@ -119,7 +129,7 @@ package struct JSONScanner {
         }
     }
 
-    private mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
+    @inlinable mutating func expectLiteral(_ literal: StaticString) throws(JSONSyntaxError) {
         let count = literal.utf8CodeUnitCount
         guard position + count <= bytes.count else { throw error("unexpected end of input") }
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: count)
@@ -129,7 +139,7 @@ package struct JSONScanner {
         position += count
     }
 
-    private mutating func scanNumber() throws(JSONSyntaxError) {
+    @inlinable mutating func scanNumber() throws(JSONSyntaxError) {
         func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
         let start = position
         if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
@@ -174,7 +184,7 @@ package struct JSONScanner {
     /// PostgreSQL stores JSON numbers as `numeric`, which holds at most 131,072 digits before the
     /// point and 16,383 after it: a larger value fails the whole COPY (SQLSTATE 22003), so the
     /// record is refused here, where it can be quarantined alone.
-    private func checkNumericRange(start: Int, integerDigits: Int, fractionDigits: Int, exponent: Int) throws(JSONSyntaxError) {
+    @inlinable func checkNumericRange(start: Int, integerDigits: Int, fractionDigits: Int, exponent: Int) throws(JSONSyntaxError) {
         let digitsStart = bytes[start] == UInt8(ascii: "-") ? start + 1 : start
         var significantInteger = integerDigits
         var index = digitsStart
@@ -192,7 +202,7 @@ package struct JSONScanner {
     package static let numericMaxFractionDigits = 16_383
 
     /// Scans a string starting at its opening quote; returns the range including both quotes.
-    package mutating func scanString() throws(JSONSyntaxError) -> Range<Int> {
+    @inlinable package mutating func scanString() throws(JSONSyntaxError) -> Range<Int> {
         let start = position
         position += 1
         while position < bytes.count {
@@ -223,7 +233,7 @@ package struct JSONScanner {
     /// negatives: `hasZero` is the classic test for a zero byte, applied to the word XORed with
     /// the quote and the backslash; `below0x20` is its form for "less than".
     @inline(__always)
-    package static func needsAttention(_ word: UInt64) -> Bool {
+    @inlinable package static func needsAttention(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
         func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
@@ -231,7 +241,7 @@ package struct JSONScanner {
         return (word & highs) | below0x20 | hasZero(word ^ (ones &* 0x22)) | hasZero(word ^ (ones &* 0x5C)) != 0
     }
 
-    private mutating func scanEscape() throws(JSONSyntaxError) {
+    @inlinable mutating func scanEscape() throws(JSONSyntaxError) {
         guard position + 1 < bytes.count else { throw error("unterminated escape") }
         switch bytes[position + 1] {
         case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
@@ -253,7 +263,7 @@ package struct JSONScanner {
         }
     }
 
-    package func hexQuad(at index: Int) throws(JSONSyntaxError) -> UInt32 {
+    @inlinable package func hexQuad(at index: Int) throws(JSONSyntaxError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
         var value: UInt32 = 0
         for i in index..<(index + 4) {
@@ -271,7 +281,7 @@ package struct JSONScanner {
     }
 
     /// Validates one multi-byte UTF-8 sequence (no overlongs, no surrogates, at most U+10FFFF).
-    private mutating func scanUTF8Sequence() throws(JSONSyntaxError) {
+    @inlinable mutating func scanUTF8Sequence() throws(JSONSyntaxError) {
         let length = Self.validSequenceLength(bytes, at: position)
         guard length > 0 else { throw error("invalid UTF-8") }
         position += length
@@ -280,7 +290,7 @@ package struct JSONScanner {
     /// The length of the valid multi-byte UTF-8 sequence starting at `index`, or 0 when the bytes
     /// there are not one (a stray continuation byte, an overlong form, a surrogate, a cut sequence).
     @inline(__always)
-    package static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+    @inlinable package static func validSequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
         let lead = bytes[index]
         let length: Int
         var lowerSecond: UInt8 = 0x80

@@ -1,6 +1,6 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 import CustomerExportNormalize
 
 /// One command's worth of work: which range, into which table, through which API, how hard.

@@ -1,6 +1,6 @@
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 
 /// How the declarations become a request: defaults, then the environment's fallbacks, then the
 /// pipeline file, then flags, in rising priority, each value parsed by its declaration and named

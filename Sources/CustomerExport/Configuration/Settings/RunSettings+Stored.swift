@@ -1,7 +1,6 @@
 import Foundation
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportDatabase
+import CustomerExportCommon
 import CustomerExportState
 
 /// A run's settings kept with it (`runs.params`), so that a worker started elsewhere with only

@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Every setting of a run, declared once, in the order the reference lists them.
 ///

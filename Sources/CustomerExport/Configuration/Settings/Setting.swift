@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// One setting of a run, declared once: its pipeline-file key, its flag, its help line, the name
 /// it is stored under with a run, and how it is parsed, checked and written into the request.

@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// The endpoint's filters: values the API would accept but that cannot be meant (a blank type or
 /// search, an id no customer can have, an empty list that would export nothing) are refused with

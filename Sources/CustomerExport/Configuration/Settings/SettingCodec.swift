@@ -1,5 +1,5 @@
 import Foundation
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// How one kind of setting is read, checked, shown and stored: the parser takes what a flag, a
 /// pipeline file or the environment gave (`name` is the flag or key, for the sentence that

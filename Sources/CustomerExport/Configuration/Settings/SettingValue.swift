@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// A setting's value as given, before it is parsed: text from a flag or a YAML scalar, or a list
 /// from a repeatable flag or a YAML sequence. Every source (flag, pipeline file, environment) gives

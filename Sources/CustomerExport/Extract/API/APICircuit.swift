@@ -1,6 +1,6 @@
 import Logging
 import Synchronization
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// One circuit breaker for the whole process: when the API fails across the board, every
 /// request pauses and a single probe at a time asks whether it is back.

@@ -1,5 +1,4 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
+import CustomerExportCommon
 
 /// Everything needed to talk to one deployment of the Customers API. The contract lists what
 /// deployments do differently (base URL, path, auth header, envelope, page size, array style), so

@@ -1,5 +1,5 @@
 import Foundation
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// The sentence for a request the API refused (400, 401, 403, 404), saying what to change.
 ///

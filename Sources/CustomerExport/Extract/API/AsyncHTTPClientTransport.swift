@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOSSL
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// `HTTPTransport` over AsyncHTTPClient: pooled keep-alive connections (as many per host as the
 /// run's concurrency), gzip/deflate accepted and decoded, TLS with certificate verification on and

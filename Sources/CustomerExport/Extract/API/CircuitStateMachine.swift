@@ -1,5 +1,4 @@
-import CustomerExportVocabulary
-import CustomerExportConcurrency
+import CustomerExportCommon
 
 /// The states of `APICircuit` as a value: each state holds only what is true in it, and each
 /// event returns the action the circuit must take (log, report to `ServiceHealth`), so the

@@ -1,5 +1,4 @@
-import CustomerExportVocabulary
-import CustomerExportJSON
+import CustomerExportCommon
 
 /// A retryable failure of one attempt: what to log and count, and what the server asked for.
 package struct AttemptFailure {

@@ -1,5 +1,4 @@
-import CustomerExportJSON
-import CustomerExportConcurrency
+import CustomerExportCommon
 
 extension CustomersAPIClient {
     /// Fetches `request` as one or more pages covering its offsets, in order.

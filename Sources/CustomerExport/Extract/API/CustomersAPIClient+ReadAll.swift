@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 extension CustomersAPIClient {
     /// Every page of a small query (records asked for by id), each read on from where the last

@@ -1,8 +1,6 @@
 import Foundation
 import Logging
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
+import CustomerExportCommon
 
 /// A page the API returned, parsed into record spans.
 public struct FetchedPage: Sendable {

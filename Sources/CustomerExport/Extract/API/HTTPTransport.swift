@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// A response as the API client sees it, whatever library fetched it.
 public struct HTTPResult: Sendable {

@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// One request for one page of one window.
 public struct PageRequest: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import Foundation
 import Synchronization
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// A token bucket that spaces requests to at most `rate` per second (bursts up to one second's
 /// worth). The rate can change while running: workers sharing a global limit re-divide it as

@@ -1,5 +1,5 @@
 import Foundation
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// When to retry a failed request, and when to give up.
 ///

@@ -1,6 +1,5 @@
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportJSON
+import CustomerExportCommon
 
 extension PageBody {
     /// The window field's instant of the page's first record, or nil when the page is empty or

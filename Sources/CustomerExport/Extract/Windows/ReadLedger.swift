@@ -1,7 +1,5 @@
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportAPI
+import CustomerExportCommon
 
 /// What one read of a window has proven so far, filled by its parallel page jobs.
 ///

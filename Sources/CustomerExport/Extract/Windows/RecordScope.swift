@@ -1,5 +1,4 @@
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
 
 /// What a record must be to belong to the window it was served for: its key timestamp within the
 /// window's inclusive bounds and before the run's exclusive end, and every filter the request

@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Cuts a range into windows of about `targetRows` records each, from the API's own counts.
 ///

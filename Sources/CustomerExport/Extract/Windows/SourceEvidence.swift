@@ -1,5 +1,5 @@
 import Synchronization
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// What a run has learned about how its API bends the contract, shared by every window read.
 ///

@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Cuts a range into windows of a fixed size. The range is `[from, to)`: the last window's upper
 /// bound is `to` itself, sent inclusively, and records exactly on `to` are dropped by the

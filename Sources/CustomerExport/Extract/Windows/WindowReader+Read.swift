@@ -1,7 +1,5 @@
 import Dispatch
-import CustomerExportVocabulary
-import CustomerExportConcurrency
-import CustomerExportAPI
+import CustomerExportCommon
 
 extension WindowReader {
     /// When a read splits its window instead of reading it.

@@ -1,7 +1,5 @@
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportConcurrency
-import CustomerExportAPI
+import CustomerExportCommon
 
 /// Reads one window completely, proves it, then tells the sink to commit it.
 ///

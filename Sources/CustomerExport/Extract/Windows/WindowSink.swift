@@ -1,5 +1,4 @@
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
 
 /// Where `WindowReader` delivers what it reads: every page, and then the window's outcome.
 ///

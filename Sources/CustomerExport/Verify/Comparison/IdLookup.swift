@@ -1,5 +1,5 @@
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 
 /// Asks the API for given ids within a window (`customerIds=…` with the window's bounds and the
 /// verify's other filters): whether rows the table holds, and a read of a moving window did not

@@ -1,6 +1,6 @@
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 
 /// The endpoint's filters as a predicate on the target table, so that verify counts and reads
 /// the rows the API would return for the same request. Only the filters with a column of their

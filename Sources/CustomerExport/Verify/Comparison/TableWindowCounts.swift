@@ -1,6 +1,6 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 
 /// The table's side of the counts: live rows (`deleted_at IS NULL`) of each window, with the
 /// API's inclusive bounds (`from <= created_at <= to`), before the range's exclusive end, and

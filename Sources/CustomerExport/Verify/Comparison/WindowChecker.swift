@@ -1,8 +1,6 @@
 import LibPQ
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportDatabase
-import CustomerExportAPI
+import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportNormalize
 
@@ -44,7 +42,7 @@ package final class WindowChecker: WindowSink {
     private let connection = Mutex<PostgresConnection?>(nil)
     private let databaseURL: String
     private let comparison: WindowComparison
-    private let normalizer: any RecordNormalizing
+    private let normalizer: CustomerNormalizer
     private let lookup: IdLookup
     /// The run's rule for what belongs to a window, applied to verify's reads as to a run's.
     private let scope: RecordScope
@@ -56,7 +54,7 @@ package final class WindowChecker: WindowSink {
     package static let lookupLimit = 10_000
 
     package init(
-        databaseURL: String, comparison: WindowComparison, normalizer: any RecordNormalizing, lookup: IdLookup, scope: RecordScope,
+        databaseURL: String, comparison: WindowComparison, normalizer: CustomerNormalizer, lookup: IdLookup, scope: RecordScope,
         tableRows: [TimeWindow: Int] = [:]
     ) {
         self.scope = scope

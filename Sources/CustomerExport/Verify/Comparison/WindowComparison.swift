@@ -1,5 +1,5 @@
 import LibPQ
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// Compares one window's API records with the table's live rows in PostgreSQL itself: the
 /// records' instants are sent as text and cast there, so `updatedAt` is rounded to the

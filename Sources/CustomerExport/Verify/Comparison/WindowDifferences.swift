@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 
 /// How one window's table rows differ from the API's records, and what is not a difference.
 public struct WindowDifferences: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 import CustomerExportExtract
 
 /// The API's side of one window as verify reads it: each id's newest `updatedAt` (the version

@@ -1,11 +1,7 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportJSON
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 import CustomerExportRun
-import CustomerExportComparison
 
 extension TableVerifier {
     /// The range's windows with the API's total and the table's live rows for each: one

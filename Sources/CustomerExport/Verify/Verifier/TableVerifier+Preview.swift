@@ -1,6 +1,6 @@
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 import CustomerExportRun
 
 /// What a verify would cost, from one request: `verify --dry-run`.

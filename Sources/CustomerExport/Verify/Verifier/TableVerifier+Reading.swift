@@ -1,13 +1,9 @@
 import Dispatch
 import LibPQ
 import Synchronization
-import CustomerExportVocabulary
-import CustomerExportConcurrency
-import CustomerExportDatabase
-import CustomerExportAPI
+import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportRun
-import CustomerExportComparison
 
 extension TableVerifier {
     /// Reads `windows` in full, several at once under one request limiter, each compared with

@@ -1,8 +1,7 @@
 import LibPQ
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 import CustomerExportRun
-import CustomerExportComparison
 
 extension TableVerifier {
     /// `--repair`: reconciles the windows that differ, neighbours joined into one range, as the

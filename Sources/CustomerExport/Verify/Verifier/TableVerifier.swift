@@ -1,13 +1,11 @@
 import Foundation
 import LibPQ
 import Logging
-import CustomerExportVocabulary
-import CustomerExportDatabase
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 import CustomerExportLoad
 import CustomerExportConfiguration
 import CustomerExportRun
-import CustomerExportComparison
 
 /// `customer-export verify`: compares the table with the API, window by window, and says
 /// whether they hold the same customers in the same versions.

@@ -1,6 +1,6 @@
 import CoreMetrics
 import Prometheus
-import CustomerExportVocabulary
+import CustomerExportCommon
 import CustomerExportReporting
 
 /// A verify's numbers in Prometheus text format, for the same textfile collector as the runs'

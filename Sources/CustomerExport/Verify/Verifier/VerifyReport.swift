@@ -1,6 +1,5 @@
 import Foundation
-import CustomerExportVocabulary
-import CustomerExportComparison
+import CustomerExportCommon
 
 /// What a verify found: per window, the API's total against the table's live rows, and for the
 /// windows read in full, the differences by kind. Printed as a table on the terminal, written

@@ -1,5 +1,5 @@
-import CustomerExportVocabulary
-import CustomerExportAPI
+import CustomerExportCommon
+import CustomerExportExtract
 import CustomerExportConfiguration
 
 /// What `customer-export verify` compares and how: the settings of the range it checks (API,

@@ -1,4 +1,4 @@
-import CustomerExportVocabulary
+import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportConfiguration
 
