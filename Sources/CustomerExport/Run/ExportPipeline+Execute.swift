@@ -82,12 +82,9 @@ extension ExportPipeline {
         keeper.start()
 
         let limiter = RequestLimiter(limit: request.concurrency)
-        let settings = WindowReadSettings(
-            pageLimit: request.api.pageLimit, maxWindowRows: request.maxWindowRows, maxReadAttempts: request.maxReadAttempts,
-            readAhead: request.api.readAhead)
         let chain = PageChain(normalizer: request.normalizer, router: router, scope: RecordScope(filters: request.api.filters, rangeEnd: range.to))
         let reader = WindowReader(
-            client: client, limiter: limiter, sink: chain, settings: settings,
+            client: client, limiter: limiter, sink: chain, settings: request.reading,
             events: readEvents { error in fatal.withLock { if $0 == nil { $0 = error } } }, evidence: sourceEvidence)
         let (readCounts, stateError) = ClaimLoop(
             request: request, runId: run.id, worker: worker, control: control, reader: reader, limiter: limiter,

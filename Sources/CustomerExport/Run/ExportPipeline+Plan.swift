@@ -81,7 +81,7 @@ extension ExportPipeline {
             preview.windows.append(.init(from: window.from.rfc3339, to: window.to.rfc3339, total: total, pages: pages))
             preview.totalRows += total ?? 0
             preview.totalPages += pages
-            if let total, total > request.maxWindowRows { preview.windowsToSplit += 1 }
+            if let total, request.reading.splits(windowOf: total) { preview.windowsToSplit += 1 }
         }
         let seconds = measured.map(\.seconds)
         preview.meanRequestSeconds = seconds.isEmpty ? 0 : seconds.reduce(0, +) / Double(seconds.count)

@@ -17,7 +17,7 @@ package struct WindowSizing {
         if let size = request.windowSize {
             return (WindowPlanner(field: request.field, size: size).windows(from: from, to: to), "by the calendar: --window \(size), as given")
         }
-        let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows, rankedPartRows: request.maxWindowRows)
+        let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows, rankedPartRows: request.reading.maxWindowRows)
         let limiter = RequestLimiter(limit: request.concurrency, label: "customer-export.planning")
         func days() -> [TimeWindow] { WindowPlanner(field: request.field, size: .days(1)).windows(from: from, to: to) }
         do throws(ExtractError) {

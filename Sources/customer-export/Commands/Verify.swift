@@ -35,7 +35,9 @@ struct Verify: ParsableCommand {
     @Option(help: ArgumentHelp("A pipeline file to take the range, API, database, filters and tuning settings from; flags override it.", valueName: "file"))
     var pipeline: String?
 
-    @Option(help: ArgumentHelp("Share of the windows whose counts agree to read in full anyway, as 5% or 0.05 (default 3%, at least one window; 0 for none).", valueName: "share"))
+    @Option(help: ArgumentHelp(
+        "Share of the windows whose counts agree to read in full anyway, as 5% or 0.05 (default \(Int((VerifyRequest.defaultSampleFraction * 100).rounded()))%, at least one window; 0 for none).",
+        valueName: "share"))
     var sample: String?
 
     @Option(help: ArgumentHelp("Seed of the sample, to read the same windows as an earlier verify (default: random, printed).", valueName: "n"))

@@ -198,7 +198,7 @@ extension ProductionScenarios.PagingEvidenceTests {
                 overrides.set("--page-size", "600")
             }
             var pipeline = ExportPipeline(request: request, cancellation: CancellationToken(), logger: Logger(label: "cut"))
-            pipeline.transport = WindowReaderSinkTests.RestlessTotals(try AsyncHTTPClientTransport(maxConnections: 8, connectTimeout: .seconds(5), caFile: nil))
+            pipeline.transport = WindowReaderTests.RestlessTotals(try AsyncHTTPClientTransport(maxConnections: 8, connectTimeout: .seconds(5), caFile: nil))
             let configured = pipeline
             let report = try await runBlocking { try configured.run() }
             #expect(report.exitCode == 0, "\(report.summary)")

@@ -23,6 +23,8 @@ public struct RunRequest: Sendable {
     /// enough that a resume loses little and a merge stays short.
     public var targetWindowRows: Int = 20_000
     public var api: APIConfiguration
+    /// How windows are read: the row limit that splits them, re-reads, read-ahead.
+    public var reading = WindowReadSettings()
     public var databaseURL: String
     public var target: TargetTable
     public var state: StateSchema
@@ -31,14 +33,12 @@ public struct RunRequest: Sendable {
     /// Loader threads, each with its own database connection: while one merges a finished
     /// window, another keeps copying pages, so fetching never waits for a merge.
     public var loaders: Int = 4
-    public var maxWindowRows: Int = 50_000
     /// How long a lost database connection is retried before the run ends (`database.retryFor`,
     /// `--retry-for`); the API's budget is `api.retry.retryFor`.
     public var databaseRetryFor: TimeSpan = .minutes(10)
     /// The longest one statement waits for another session's lock before it is tried again
     /// (`database.lockTimeout`); the tries go on for `databaseRetryFor`.
     public var lockTimeout: TimeSpan = .seconds(10)
-    public var maxReadAttempts: Int = 5
     /// Read the range again even if an earlier identical run finished it.
     public var restart = false
     /// Wait for another active run of this pipeline instead of failing.
@@ -83,7 +83,9 @@ public struct RunRequest: Sendable {
     /// The checks between settings (each value alone was checked by its declaration in
     /// `RunSettings`), with the sentence a user needs to fix each.
     public func validate() throws(ExportError) {
-        guard maxWindowRows >= api.pageLimit else { throw .configuration("--max-window-rows (\(maxWindowRows)) must be at least the page size (\(api.pageLimit))") }
+        guard reading.maxWindowRows >= api.pageLimit else {
+            throw .configuration("--max-window-rows (\(reading.maxWindowRows)) must be at least the page size (\(api.pageLimit))")
+        }
         guard !api.token.isEmpty else {
             throw .configuration("no API token: set CUSTOMERS_API_TOKEN or pass --token-file FILE")
         }

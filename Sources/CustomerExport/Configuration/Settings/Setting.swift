@@ -10,8 +10,15 @@ import CustomerExportCommon
 /// one, and the code that uses it.
 ///
 /// ```swift
-/// Setting("api.readAhead", \.api.readAhead, .count(atLeast: 1, hint: "the default is 4"),
-///         stored: "readAhead", help: "Pages requested ahead in parallel when the envelope gives no total.")
+/// Setting("api.readAhead", \.reading.readAhead, .count(atLeast: 1), stored: "readAhead",
+///         help: "Pages requested ahead in parallel when the envelope gives no total.")
+/// ```
+///
+/// A setting's default is the value its field holds in `RunRequest.defaults` (written once, on the
+/// field's type); `--help`, the reference and a refused value's sentence all show it from there:
+///
+/// ```swift
+/// // --max-window-rows 0: "--max-window-rows must be at least 1 (it is 0); the default is 50000"
 /// ```
 public struct Setting {
     /// The key in a pipeline file (`api.readAhead`); nil for a flag that only a command line sets.
@@ -53,7 +60,14 @@ public struct Setting {
         self.stored = stored
         self.modes = modes
         self.environment = environment
-        apply = { request, value, name throws(ExportError) in try set(&request, try codec.parse(value, name)) }
+        apply = { request, value, name throws(ExportError) in
+            do throws(ExportError) {
+                try set(&request, try codec.parse(value, name))
+            } catch {
+                guard !codec.hinted, case let .configuration(problem) = error else { throw error }
+                throw .configuration("\(problem); the default is \(codec.show(get(.defaults)))")
+            }
+        }
         store = { codec.encode(get($0)) }
         restore = { request, stored throws(ExportError) in
             guard let value = codec.decode(stored) else { return false }

@@ -7,14 +7,19 @@ import CustomerExportCommon
 /// reference), and `encode`/`decode` keep it in `runs.params` for workers.
 ///
 /// ```swift
-/// let pages = SettingCodec.count(atLeast: 1, hint: "use the server's maximum, usually 200")
+/// let pages = SettingCodec.count(atLeast: 1, hint: "use the server's maximum")
 /// try pages.parse(.text("0"), "--page-size")   // "--page-size must be at least 1 (it is 0); use …"
 /// ```
+///
+/// A codec made without a hint (`hinted` false) leaves the hint to its `Setting`, which ends
+/// the refusal with the setting's default as `show` writes it: the default stays written once.
 package struct SettingCodec<Value> {
     package let parse: (SettingValue, String) throws(ExportError) -> Value
     package let show: (Value) -> String
     package let encode: (Value) -> StoredValue?
     package let decode: (StoredValue) -> Value?
+    /// Whether a refusal already says what to use instead; if not, the setting adds its default.
+    package var hinted = true
 
     /// The same values, checked further (a range, a rule between parts).
     package func checked(_ check: @escaping (Value, String) throws(ExportError) -> Void) -> SettingCodec<Value> {
@@ -23,7 +28,7 @@ package struct SettingCodec<Value> {
             let parsed = try parse(value, name)
             try check(parsed, name)
             return parsed
-        }, show: show, encode: encode, decode: decode)
+        }, show: show, encode: encode, decode: decode, hinted: hinted)
     }
 
     /// The value or nothing: nothing is the default, shown as `none`, and not stored.
@@ -33,7 +38,7 @@ package struct SettingCodec<Value> {
             parse: { (value, name) throws(ExportError) in try parse(value, name) },
             show: { $0.map(show) ?? "none" },
             encode: { $0.flatMap(encode) },
-            decode: { stored in stored == .null ? .some(nil) : decode(stored).map { .some($0) } })
+            decode: { stored in stored == .null ? .some(nil) : decode(stored).map { .some($0) } }, hinted: hinted)
     }
 
     /// The one text a scalar setting takes.
@@ -50,16 +55,18 @@ extension SettingCodec where Value == String {
 }
 
 extension SettingCodec where Value == Int {
-    /// A whole number of at least `minimum`; `hint` ends the refusal with what to use instead.
-    package static func count(atLeast minimum: Int, hint: String) -> Self {
-        SettingCodec(parse: { (value, name) throws(ExportError) in
+    /// A whole number of at least `minimum`; `hint` ends the refusal with what to use instead
+    /// (without one, the setting's default does).
+    package static func count(atLeast minimum: Int, hint: String? = nil) -> Self {
+        let hint = hint.map { "; \($0)" } ?? ""
+        return SettingCodec(parse: { (value, name) throws(ExportError) in
             let text = try scalar(value, name)
             guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
-                throw .configuration("\(name) \"\(text)\" is not a whole number; \(hint)")
+                throw .configuration("\(name) \"\(text)\" is not a whole number\(hint)")
             }
-            guard number >= minimum else { throw .configuration("\(name) must be at least \(minimum) (it is \(number)); \(hint)") }
+            guard number >= minimum else { throw .configuration("\(name) must be at least \(minimum) (it is \(number))\(hint)") }
             return number
-        }, show: { String($0) }, encode: { .integer(Int64($0)) }, decode: { $0.integer.map { Int($0) } })
+        }, show: { String($0) }, encode: { .integer(Int64($0)) }, decode: { $0.integer.map { Int($0) } }, hinted: !hint.isEmpty)
     }
 }
 
@@ -107,8 +114,9 @@ extension SettingCodec where Value == TimeSpan {
     package enum Unit { case seconds, nanoseconds }
 
     /// A duration such as `90s`, `15m`, `1h`, `1d`, of at least `minimum`.
-    package static func span(atLeast minimum: TimeSpan, storedIn unit: Unit = .seconds, hint: String) -> Self {
-        SettingCodec(parse: { (value, name) throws(ExportError) in
+    package static func span(atLeast minimum: TimeSpan, storedIn unit: Unit = .seconds, hint: String? = nil) -> Self {
+        let hint = hint.map { "; \($0)" } ?? ""
+        return SettingCodec(parse: { (value, name) throws(ExportError) in
             let text = try scalar(value, name)
             guard let span = TimeSpan(parsing: text) else {
                 throw .configuration("\(name) \"\(text)\" is not a duration; use a whole number with s, m, h or d, such as 90s, 15m, 1h or 1d")
@@ -119,7 +127,7 @@ extension SettingCodec where Value == TimeSpan {
                 case 1: "a positive duration"
                 default: "a duration of zero or more"
                 }
-                throw .configuration("\(name) must be \(least) (it is \(text)); \(hint)")
+                throw .configuration("\(name) must be \(least) (it is \(text))\(hint)")
             }
             return span
         }, show: { $0.description }, encode: { span in
@@ -129,7 +137,7 @@ extension SettingCodec where Value == TimeSpan {
             case .seconds: return stored.number.map { TimeSpan(nanoseconds: Int64($0 * 1e9)) }
             case .nanoseconds: return stored.integer.map(TimeSpan.init(nanoseconds:))
             }
-        })
+        }, hinted: !hint.isEmpty)
     }
 }
 

@@ -27,8 +27,6 @@ public struct APIConfiguration: Sendable {
     public var connectTimeout: TimeSpan = .seconds(10)
     public var caFile: String?
     public var retry = RetryPolicy()
-    /// Pages requested ahead in parallel when the envelope gives no total.
-    public var readAhead: Int = 4
     /// The largest response body read (after decompression). A body past it is abandoned while it
     /// streams in and its page read again in smaller pages, so one huge record cannot take the
     /// process's memory: 20 MiB is a hundred times a page of ordinary customers.

@@ -99,7 +99,7 @@ extension WindowReader {
         case .never:
             return nil
         case let .overRowLimit(parentTotal):
-            guard let total, total > settings.maxWindowRows, total < parentTotal ?? .max, let halves = window.halves() else { return nil }
+            guard let total, settings.splits(windowOf: total), total < parentTotal ?? .max, let halves = window.halves() else { return nil }
             return .tooLarge(halves: halves, total: total)
         case let .toOnePage(budget):
             // By what the page holds, not by a total: totals are what failed to agree.

@@ -43,7 +43,7 @@ public struct WindowReader: Sendable {
         self.sink = sink
         self.settings = settings
         self.events = events
-        self.evidence = evidence ?? SourceEvidence(pageLimit: settings.pageLimit, field: .createdAt)
+        self.evidence = evidence ?? SourceEvidence(pageLimit: client.configuration.pageLimit, field: .createdAt)
     }
 
     /// Reads `window` (splitting it when too large) and tells the sink the window's outcome.

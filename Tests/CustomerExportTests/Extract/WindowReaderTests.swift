@@ -8,7 +8,7 @@ import TestSupport
 /// Extract stands on its own: a `WindowReader` reads from the real simulator over HTTP into any
 /// `WindowSink`, here one that only collects, with no normalizer, loader or database.
 @Suite("Extract: a window read into a sink it is given")
-struct WindowReaderSinkTests {
+struct WindowReaderTests {
     final class CollectingSink: WindowSink {
         struct Seen {
             var opened: [TimeWindow] = []
@@ -70,7 +70,7 @@ struct WindowReaderSinkTests {
         let sink = CollectingSink()
         let reader = WindowReader(
             client: client, limiter: RequestLimiter(limit: 4), sink: sink,
-            settings: WindowReadSettings(pageLimit: 50, maxWindowRows: 300), events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
+            settings: .reading(maxWindowRows: 300), events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
         let all = TimeWindow(field: .createdAt, from: try #require(Timestamp(dateOrTimestamp: "2000-01-01")), to: try #require(Timestamp(dateOrTimestamp: "2100-01-01")))
 
         let summaries = try await runBlocking { reader.read(all) }
@@ -109,7 +109,7 @@ struct WindowReaderSinkTests {
         let sink = CollectingSink()
         let reader = WindowReader(
             client: client, limiter: RequestLimiter(limit: 4), sink: sink,
-            settings: WindowReadSettings(pageLimit: 5), events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
+            settings: WindowReadSettings(), events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
         let window = TimeWindow(field: .createdAt, from: try #require(Timestamp(rfc3339: start)), to: try #require(Timestamp(dateOrTimestamp: "2100-01-01")))
 
         let summaries = try await runBlocking { reader.read(window) }
@@ -166,7 +166,7 @@ struct WindowReaderSinkTests {
             let sink = CollectingSink(failuresAreExpected: true)
             let cut = Mutex<[TimeWindow]>([])
             let reader = WindowReader(
-                client: client, limiter: RequestLimiter(limit: 4), sink: sink, settings: WindowReadSettings(pageLimit: pageLimit, maxReadAttempts: 2),
+                client: client, limiter: RequestLimiter(limit: 4), sink: sink, settings: .reading(maxReadAttempts: 2),
                 events: WindowReadEvents(fatal: { Issue.record("\($0)") }, cutting: { window, _ in cut.withLock { $0.append(window) } }))
             let summaries = try await runBlocking { reader.read(all) }
             return (sink.seen.withLock { $0 }, cut.withLock { $0 }, summaries)
@@ -203,7 +203,7 @@ struct WindowReaderSinkTests {
         let client = CustomersAPIClient(configuration: configuration, transport: transport, stats: RequestStats(), cancellation: CancellationToken())
         let sink = CollectingSink()
         let reader = WindowReader(
-            client: client, limiter: RequestLimiter(limit: 4), sink: sink, settings: WindowReadSettings(pageLimit: 50, maxWindowRows: 300),
+            client: client, limiter: RequestLimiter(limit: 4), sink: sink, settings: .reading(maxWindowRows: 300),
             events: WindowReadEvents(fatal: { Issue.record("\($0)") }))
         let all = TimeWindow(field: .createdAt, from: try #require(Timestamp(dateOrTimestamp: "2000-01-01")), to: try #require(Timestamp(dateOrTimestamp: "2100-01-01")))
 
@@ -217,3 +217,13 @@ struct WindowReaderSinkTests {
     }
 }
 
+
+extension WindowReadSettings {
+    /// The defaults with a smaller row limit or fewer reads, for windows of a test's size.
+    static func reading(maxWindowRows: Int? = nil, maxReadAttempts: Int? = nil) -> Self {
+        var settings = WindowReadSettings()
+        if let maxWindowRows { settings.maxWindowRows = maxWindowRows }
+        if let maxReadAttempts { settings.maxReadAttempts = maxReadAttempts }
+        return settings
+    }
+}
