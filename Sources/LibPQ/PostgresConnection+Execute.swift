@@ -14,12 +14,21 @@ extension PostgresConnection {
         return try takeResult(PQexec(connection, sql), on: connection)
     }
 
-    /// Runs one statement with `$1, $2, ...` placeholders bound to `parameters` (`PQexecParams`,
-    /// text format; `nil` binds NULL). Values never become part of the SQL text, so no quoting
-    /// is needed; the server infers each parameter's type from context (cast with `$1::int`
-    /// when it cannot).
+    /// Runs one statement with `$1, $2, ...` placeholders bound to typed `parameters`
+    /// (`PQexecParams`, text format; `nil` binds NULL). Values never become part of the SQL
+    /// text, so no quoting is needed; the server infers each parameter's type from context
+    /// (cast with `$1::int` when it cannot).
+    ///
+    /// ```swift
+    /// try connection.execute("SELECT count(*) FROM t WHERE id = ANY($1::bigint[]) AND at < $2", parameters: [ids, cutoff])
+    /// ```
     @discardableResult
-    public func execute(_ sql: String, parameters: [String?]) throws(PostgresError) -> QueryResult {
+    public func execute(_ sql: String, parameters: [(any PostgresEncodable)?]) throws(PostgresError) -> QueryResult {
+        try execute(sql, texts: parameters.map { $0?.postgresText })
+    }
+
+    /// `execute(_:parameters:)` on values already in PostgreSQL's text format.
+    func execute(_ sql: String, texts parameters: [String?]) throws(PostgresError) -> QueryResult {
         let connection = try liveHandle()
         try Self.requireNoNUL(sql, what: "the SQL text")
         // The protocol counts parameters in an Int16 (libpq takes an int, the server caps it).

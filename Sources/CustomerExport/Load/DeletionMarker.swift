@@ -27,14 +27,14 @@ package struct DeletionMarker {
 
     package func mark(window: TimeWindow, rangeEnd: Timestamp, quarantined: [QuarantinedRecord], on connection: PostgresConnection) throws(PostgresError) -> Int {
         let seen = stagingTable.map { "AND NOT EXISTS (SELECT 1 FROM \($0) s WHERE s.id = t.id)" } ?? ""
-        let broken = "{" + quarantined.compactMap { $0.sourceId.flatMap { Int64($0) }.map(String.init) }.joined(separator: ",") + "}"
+        let broken = quarantined.compactMap { $0.sourceId.flatMap { Int64($0) } }
         let marking = """
             UPDATE \(target.qualifiedName) AS t SET deleted_at = now(), load_id = \(loadId.map(String.init) ?? "NULL")::bigint
-            WHERE t.created_at >= $1 AND t.created_at <= $2 AND t.created_at < $3 AND t.deleted_at IS NULL
+            WHERE \(TargetTable.liveInWindow(alias: "t", from: "$1", to: "$2", end: "$3"))
               AND NOT t.id = ANY($4::bigint[]) \(seen)
             RETURNING t.id
             """
-        let parameters = [window.from.rfc3339, window.to.rfc3339, rangeEnd.rfc3339, broken]
+        let parameters: [(any PostgresEncodable)?] = [window.from, window.to, rangeEnd, broken]
         guard target.history else { return try connection.execute(marking, parameters: parameters).rowsAffected }
         let result = try connection.execute(
             """
@@ -44,6 +44,6 @@ package struct DeletionMarker {
             )
             SELECT count(*) FROM marked
             """, parameters: parameters)
-        return result.rows.first?[0].flatMap { Int($0) } ?? 0
+        return try result.decode(Int.self) ?? 0
     }
 }

@@ -33,11 +33,11 @@ package struct WindowMerge {
                 newRowsFirst.recordConflict()
             }
         }
-        let row = try connection.execute(statement.sql).rows.first ?? []
+        let counts = try connection.execute(statement.sql)
         var load = ExportCounts()
-        load.inserted = row.first.flatMap { $0.flatMap { Int($0) } } ?? 0
-        load.updated = row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0
-        let incoming = row.count > 2 ? row[2].flatMap { Int($0) } ?? 0 : 0
+        load.inserted = try counts.decode(Int.self, column: 0) ?? 0
+        load.updated = try counts.decode(Int.self, column: 1) ?? 0
+        let incoming = try counts.decode(Int.self, column: 2) ?? 0
         load.unchanged = incoming - load.inserted - load.updated
         return load
     }

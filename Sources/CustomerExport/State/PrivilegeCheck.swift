@@ -102,7 +102,7 @@ package struct PrivilegeCheck {
             """
             SELECT nspname, has_schema_privilege(oid, 'USAGE'), has_schema_privilege(oid, 'CREATE')
             FROM pg_namespace WHERE nspname = ANY($1::text[])
-            """, parameters: [Self.array(objects.schemas)])
+            """, parameters: [objects.schemas])
         var found: [String: SchemaAccess] = [:]
         for row in result.rows {
             if let name = row[0] { found[name] = SchemaAccess(usage: row[1] == "t", create: row[2] == "t") }
@@ -121,7 +121,7 @@ package struct PrivilegeCheck {
                    pg_has_role(c.relowner, 'USAGE'), pg_get_userbyid(c.relowner)
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN unnest($1::text[], $2::text[]) AS wanted(s, r) ON wanted.s = n.nspname AND wanted.r = c.relname
-            """, parameters: [Self.array(objects.relations.map(\.schema)), Self.array(objects.relations.map(\.name))])
+            """, parameters: [objects.relations.map(\.schema), objects.relations.map(\.name)])
         var found: [SchemaObjects.Relation: RelationAccess] = [:]
         for row in result.rows {
             guard let schema = row[0], let name = row[1],
@@ -138,5 +138,4 @@ package struct PrivilegeCheck {
     }
 
     /// A text[] literal of plain identifiers (validated by `TargetTable`/`StateSchema`).
-    private static func array(_ values: [String]) -> String { "{" + values.joined(separator: ",") + "}" }
 }

@@ -10,7 +10,7 @@ extension StateStore {
             """
             INSERT INTO \(schema.table("watermarks")) (pipeline, target, watermark, run_id) VALUES ($1, $2, $3, NULL)
             ON CONFLICT (pipeline, target) DO UPDATE SET watermark = EXCLUDED.watermark, run_id = NULL, updated_at = now()
-            """, parameters: [pipeline, target, value.rfc3339])
+            """, parameters: [pipeline, target, value])
     }
 
     /// Removes a pipeline's watermark; false when it had none.
@@ -21,7 +21,7 @@ extension StateStore {
 
     /// The pipeline and target of a run, or nil when there is no such run.
     public func pipelineAndTarget(ofRun runId: Int64) throws(PostgresError) -> (pipeline: String, target: String)? {
-        let result = try connection.execute("SELECT pipeline, target FROM \(schema.table("runs")) WHERE id = $1", parameters: [String(runId)])
+        let result = try connection.execute("SELECT pipeline, target FROM \(schema.table("runs")) WHERE id = $1", parameters: [runId])
         guard let row = result.rows.first, let pipeline = row[0], let target = row[1] else { return nil }
         return (pipeline, target)
     }
@@ -30,8 +30,8 @@ extension StateStore {
     public func heldWindowCount(runId: Int64) throws(PostgresError) -> Int {
         let held = try connection.execute(
             "SELECT count(*) FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND lease_until >= now()",
-            parameters: [String(runId)])
-        return held.rows.first?[0].flatMap { Int($0) } ?? 0
+            parameters: [runId])
+        return try held.decode(Int.self) ?? 0
     }
 
     /// Forgets a run, so that the next identical command starts it afresh: its unfinished windows
@@ -40,11 +40,11 @@ extension StateStore {
     /// ids and which a downstream job may not have read yet; a run with none goes entirely. Its
     /// quarantine entries stay. Returns the windows removed and the loads kept.
     public func forgetRun(_ runId: Int64) throws(PostgresError) -> (removed: Int, kept: Int) {
-        let id = [String(runId)]
+        let id: [(any PostgresEncodable)?] = [runId]
         let removed = try connection.execute(
             "DELETE FROM \(schema.table("windows")) WHERE run_id = $1 AND status <> \(WindowStatus.done.sql)", parameters: id).rowsAffected
         let kept = try connection.execute("SELECT count(*) FROM \(schema.table("windows")) WHERE run_id = $1", parameters: id)
-            .rows.first?[0].flatMap { Int($0) } ?? 0
+            .decode(Int.self) ?? 0
         if kept == 0 {
             _ = try connection.execute("DELETE FROM \(schema.table("runs")) WHERE id = $1", parameters: id)
         } else {
@@ -79,12 +79,12 @@ extension StateStore {
             """
             INSERT INTO \(schema.table("runs")) (pipeline, identity, mode, window_field, range_from, range_to, target, status, finished_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, \(RunStatus.done.sql), now()) RETURNING id
-            """, parameters: [pipeline, identity, Self.retryMode, window.field.rawValue, window.from.rfc3339, window.to.rfc3339, target.displayName])
+            """, parameters: [pipeline, identity, Self.retryMode, window.field.rawValue, window.from, window.to, target.displayName])
         let runId = run.rows.first?[0] ?? nil
         let load = try connection.execute(
             "INSERT INTO \(schema.table("windows")) (run_id, window_from, window_to) VALUES ($1, $2, $3) RETURNING id",
-            parameters: [runId, window.from.rfc3339, window.to.rfc3339])
-        guard let id = load.rows.first?[0].flatMap({ Int64($0) }) else {
+            parameters: [runId, window.from, window.to])
+        guard let id = try load.decode(Int64.self) else {
             throw PostgresError(kind: .query, sqlState: nil, message: "INSERT ... RETURNING id returned no row", detail: nil, hint: nil)
         }
         return id
@@ -96,6 +96,6 @@ extension StateStore {
             """
             UPDATE \(schema.table("windows")) SET status = \(WindowStatus.done.sql), rows_inserted = $2, rows_updated = $3, updated_at = now()
             WHERE id = $1
-            """, parameters: [String(loadId), String(inserted), String(updated)])
+            """, parameters: [loadId, inserted, updated])
     }
 }

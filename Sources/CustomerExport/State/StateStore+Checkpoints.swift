@@ -8,17 +8,21 @@ extension StateStore {
     /// Serialises completions of one run's windows (other workers block here for a moment), so
     /// the "was this the last window?" check below sees every other completion.
     public func lockRun(_ runId: Int64) throws(PostgresError) {
-        _ = try connection.execute("SELECT 1 FROM \(schema.table("runs")) WHERE id = $1 FOR UPDATE", parameters: [String(runId)])
+        _ = try connection.execute("SELECT 1 FROM \(schema.table("runs")) WHERE id = $1 FOR UPDATE", parameters: [runId])
     }
 
-    package func windowKey(_ runId: Int64, _ window: TimeWindow) -> [String?] {
-        [String(runId), window.from.rfc3339, window.to.rfc3339]
+    /// How a statement finds a window's checkpoint row: this condition, with `windowKey` bound
+    /// as its first three parameters (a statement's own values follow from `$4`).
+    package static let windowKeyCondition = "run_id = $1 AND window_from = $2 AND window_to = $3"
+
+    package func windowKey(_ runId: Int64, _ window: TimeWindow) -> [(any PostgresEncodable)?] {
+        [runId, window.from, window.to]
     }
 
     public func markSplit(runId: Int64, parent: TimeWindow, children: [TimeWindow], worker: String, lease: TimeSpan) throws(PostgresError) {
         try connection.transaction { () throws(PostgresError) in
             _ = try connection.execute(
-                "UPDATE \(schema.table("windows")) SET \(WindowTransition.split.setSQL), claimed_by = NULL, lease_until = NULL, updated_at = now() WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND \(WindowTransition.split.guardSQL)",
+                "UPDATE \(schema.table("windows")) SET \(WindowTransition.split.setSQL), claimed_by = NULL, lease_until = NULL, updated_at = now() WHERE \(Self.windowKeyCondition) AND \(WindowTransition.split.guardSQL)",
                 parameters: windowKey(runId, parent))
             try insertWindows(runId: runId, children, claimedBy: worker, lease: lease)
         }
@@ -31,12 +35,11 @@ extension StateStore {
                 rows_inserted = $7, rows_updated = $8, rows_unchanged = $9, rows_quarantined = $10,
                 attempts = attempts + $11, drift_rereads = $12, last_error = NULL, claimed_by = NULL, lease_until = NULL,
                 completed_by = $13, rows_deleted = $14, updated_at = now()
-            WHERE run_id = $1 AND window_from = $2 AND window_to = $3
+            WHERE \(Self.windowKeyCondition)
             """,
             parameters: windowKey(runId, window) + [
-                read.apiTotal.map(String.init), String(read.pages), String(read.rowsFetched), String(load.inserted),
-                String(load.updated), String(load.unchanged), String(read.quarantined), String(read.attempts),
-                String(read.driftRereads), worker, String(load.markedDeleted),
+                read.apiTotal, read.pages, read.rowsFetched, load.inserted, load.updated, load.unchanged, read.quarantined,
+                read.attempts, read.driftRereads, worker, load.markedDeleted,
             ])
         guard result.rowsAffected == 1 else {
             throw PostgresError(kind: .query, sqlState: nil, message: "window \(window) of run \(runId) has no checkpoint row", detail: nil, hint: nil)
@@ -48,10 +51,10 @@ extension StateStore {
             """
             UPDATE \(schema.table("windows")) SET \(WindowTransition.fail.setSQL), api_total = $4, pages = $5, attempts = attempts + $6,
                 drift_rereads = $7, last_error = $8, claimed_by = NULL, lease_until = NULL, updated_at = now()
-            WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND \(WindowTransition.fail.guardSQL)
+            WHERE \(Self.windowKeyCondition) AND \(WindowTransition.fail.guardSQL)
             """,
             parameters: windowKey(runId, window) + [
-                read.apiTotal.map(String.init), String(read.pages), String(read.attempts), String(read.driftRereads), reason,
+                read.apiTotal, read.pages, read.attempts, read.driftRereads, reason,
             ])
     }
 
@@ -59,8 +62,8 @@ extension StateStore {
     public func remainingWindows(runId: Int64) throws(PostgresError) -> Int {
         let result = try connection.execute(
             "SELECT count(*) FROM \(schema.table("windows")) WHERE run_id = $1 AND status NOT IN \(WindowStatus.sqlList(WindowStatus.finished))",
-            parameters: [String(runId)])
-        return result.rows.first?[0].flatMap { Int($0) } ?? 0
+            parameters: [runId])
+        return try result.decode(Int.self) ?? 0
     }
 
     /// Moves the watermark forward (never backward) to the end of the run's range.
@@ -70,7 +73,7 @@ extension StateStore {
             INSERT INTO \(schema.table("watermarks")) (pipeline, target, watermark, run_id) VALUES ($1, $2, $3, $4)
             ON CONFLICT (pipeline, target) DO UPDATE SET watermark = GREATEST(EXCLUDED.watermark, \(schema.table("watermarks")).watermark),
                 run_id = EXCLUDED.run_id, updated_at = now()
-            """, parameters: [pipeline, target.displayName, watermark.rfc3339, String(runId)])
+            """, parameters: [pipeline, target.displayName, watermark, runId])
     }
 
     /// Quarantine entries are a set: the same bad payload seen again bumps its counters.
@@ -84,8 +87,9 @@ extension StateStore {
                     times_seen = \(schema.table("quarantine")).times_seen + 1, run_id = EXCLUDED.run_id
                 """,
                 parameters: [
-                    target.displayName, String(runId), window.from.rfc3339, window.to.rfc3339, record.sourceId,
+                    target.displayName, runId, window.from, window.to, record.sourceId,
                     record.reason, String(decoding: record.payload, as: UTF8.self),
+                
                 ])
         }
     }

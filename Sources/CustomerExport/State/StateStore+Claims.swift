@@ -21,7 +21,7 @@ extension StateStore {
                 FOR UPDATE SKIP LOCKED
             )
             RETURNING \(Self.micros("window_from")), \(Self.micros("window_to"))
-            """, parameters: [String(runId), worker, String(lease.seconds)])
+            """, parameters: [runId, worker, lease.seconds])
         guard let row = result.rows.first, let from = Self.parseMicros(row[0]), let to = Self.parseMicros(row[1]) else { return nil }
         return TimeWindow(field: field, from: from, to: to)
     }
@@ -30,15 +30,15 @@ extension StateStore {
     @discardableResult
     package func extendLeases(runId: Int64, worker: String, windows: [TimeWindow], lease: TimeSpan) throws(PostgresError) -> Int {
         guard !windows.isEmpty else { return 0 }
-        let froms = "{" + windows.map(\.from.rfc3339).joined(separator: ",") + "}"
-        let tos = "{" + windows.map(\.to.rfc3339).joined(separator: ",") + "}"
+        let froms = windows.map(\.from)
+        let tos = windows.map(\.to)
         let result = try connection.execute(
             """
             UPDATE \(schema.table("windows")) w SET lease_until = now() + make_interval(secs => $3::double precision)
             FROM unnest($4::timestamptz[], $5::timestamptz[]) AS k(f, t)
             WHERE w.run_id = $1 AND w.claimed_by = $2 AND w.window_from = k.f AND w.window_to = k.t AND w.status = \(WindowStatus.pending.sql)
-            """, parameters: [String(runId), worker, String(lease.seconds), froms, tos])
-        _ = try connection.execute("UPDATE \(schema.table("runs")) SET heartbeat_at = now() WHERE id = $1", parameters: [String(runId)])
+            """, parameters: [runId, worker, lease.seconds, froms, tos])
+        _ = try connection.execute("UPDATE \(schema.table("runs")) SET heartbeat_at = now() WHERE id = $1", parameters: [runId])
         return result.rowsAffected
     }
 
@@ -50,7 +50,7 @@ extension StateStore {
         let result = try connection.execute(
             """
             UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL
-            WHERE run_id = $1 AND window_from = $2 AND window_to = $3 AND claimed_by = $4 AND status = \(WindowStatus.pending.sql)
+            WHERE \(Self.windowKeyCondition) AND claimed_by = $4 AND status = \(WindowStatus.pending.sql)
             """, parameters: windowKey(runId, window) + [worker])
         return result.rowsAffected == 1
     }
@@ -69,7 +69,7 @@ extension StateStore {
     package func releaseClaims(runId: Int64, worker: String) throws(PostgresError) {
         _ = try connection.execute(
             "UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND claimed_by = $2",
-            parameters: [String(runId), worker])
+            parameters: [runId, worker])
     }
 
     /// Pending windows another worker holds under a live lease: wait for them, they may come back.
@@ -78,23 +78,23 @@ extension StateStore {
             """
             SELECT count(*) FROM \(schema.table("windows"))
             WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND claimed_by IS NOT NULL AND claimed_by <> $2 AND lease_until >= now()
-            """, parameters: [String(runId), worker])
-        return result.rows.first?[0].flatMap { Int($0) } ?? 0
+            """, parameters: [runId, worker])
+        return try result.decode(Int.self) ?? 0
     }
 
     /// Workers holding at least one live lease on the run, for sharing a global request rate.
     package func activeWorkers(runId: Int64) throws(PostgresError) -> Int {
         let result = try connection.execute(
             "SELECT count(DISTINCT claimed_by) FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND lease_until >= now()",
-            parameters: [String(runId)])
-        return result.rows.first?[0].flatMap { Int($0) } ?? 0
+            parameters: [runId])
+        return try result.decode(Int.self) ?? 0
     }
 
     /// Failed windows become pending again when a run is resumed or a worker starts.
     package func retryFailedWindows(runId: Int64) throws(PostgresError) {
         _ = try connection.execute(
             "UPDATE \(schema.table("windows")) SET \(WindowTransition.retry.setSQL), claimed_by = NULL, lease_until = NULL WHERE run_id = $1 AND \(WindowTransition.retry.guardSQL)",
-            parameters: [String(runId)])
+            parameters: [runId])
     }
 
     /// Inside a completion transaction: locks the window's row and returns its id, the load id
@@ -104,7 +104,7 @@ extension StateStore {
         let result = try connection.execute(
             """
             SELECT id, status, claimed_by FROM \(schema.table("windows"))
-            WHERE run_id = $1 AND window_from = $2 AND window_to = $3 FOR UPDATE
+            WHERE \(Self.windowKeyCondition) FOR UPDATE
             """, parameters: windowKey(runId, window))
         guard let row = result.rows.first, row[1] == "pending", row[2] == nil || row[2] == worker else { return nil }
         return row[0].flatMap { Int64($0) }

@@ -47,7 +47,7 @@ extension StateStore {
             FROM \(schema.table("runs")) r LEFT JOIN \(schema.table("windows")) w ON w.run_id = r.id
             WHERE ($1::bigint IS NULL OR r.id = $1::bigint)
             GROUP BY r.id ORDER BY r.id DESC LIMIT \(max(1, limit))
-            """, parameters: [runId.map(String.init)])
+            """, parameters: [runId])
         return result.rows.map { r in
             func v(_ i: Int) -> String { r[i] ?? "" }
             return RunListing(id: v(0), pipeline: v(1), mode: v(2), status: v(3), startedAt: v(4), range: v(5) + " – " + v(6),
@@ -64,7 +64,7 @@ extension StateStore {
                    count(*) FILTER (WHERE status = \(WindowStatus.pending.sql) AND claimed_by IS NOT NULL AND lease_until < now())
             FROM \(schema.table("windows")) WHERE run_id = $1 AND coalesce(completed_by, claimed_by) IS NOT NULL
             GROUP BY 1 ORDER BY 1
-            """, parameters: [String(runId)])
+            """, parameters: [runId])
         return result.rows.map { w in
             WorkerTally(worker: w[0] ?? "?", windowsDone: w[1] ?? "0", rows: w[2] ?? "0", held: w[3] ?? "0", staleLeases: w[4] ?? "0")
         }
@@ -77,7 +77,7 @@ extension StateStore {
             SELECT to_char(window_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), to_char(window_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
                    status, attempts, coalesce(last_error, '')
             FROM \(schema.table("windows")) WHERE run_id = $1 AND status IN \(WindowStatus.sqlList([.failed, .pending])) ORDER BY window_from LIMIT \(max(1, limit))
-            """, parameters: [String(runId)])
+            """, parameters: [runId])
         return result.rows.map { w in
             UnfinishedWindow(from: w[0] ?? "", to: w[1] ?? "", status: w[2] ?? "", attempts: w[3] ?? "0", lastError: w[4] ?? "")
         }

@@ -36,7 +36,7 @@ public struct QuarantineEntry: Sendable, Codable, Equatable {
 extension StateStore {
     /// The entries `selection` picks, newest first.
     package func quarantineEntries(_ selection: QuarantineSelection) throws(PostgresError) -> [QuarantineEntry] {
-        let ids = "{" + selection.ids.map(String.init).joined(separator: ",") + "}"
+        let ids = selection.ids
         let result = try connection.execute(
             """
             SELECT q.id, q.target, q.run_id, r.pipeline, q.source_id, q.reason, q.times_seen,
@@ -46,7 +46,7 @@ extension StateStore {
             WHERE ($1::text IS NULL OR q.reason ILIKE '%' || $1 || '%') AND ($2::bigint IS NULL OR q.run_id = $2::bigint)
               AND ($3::text IS NULL OR r.pipeline = $3) AND (cardinality($4::bigint[]) = 0 OR q.id = ANY($4::bigint[]))
             ORDER BY q.last_seen_at DESC, q.id DESC LIMIT \(max(1, selection.limit))
-            """, parameters: [selection.reason, selection.runId.map(String.init), selection.pipeline, ids])
+            """, parameters: [selection.reason, selection.runId, selection.pipeline, ids])
         return result.rows.compactMap { row in
             guard let id = row[0].flatMap({ Int64($0) }) else { return nil }
             return QuarantineEntry(
@@ -58,7 +58,7 @@ extension StateStore {
 
     /// The payload of one entry exactly as it was served (NUL escapes aside).
     package func quarantinePayload(id: Int64) throws(PostgresError) -> String? {
-        let result = try connection.execute("SELECT payload FROM \(schema.table("quarantine")) WHERE id = $1", parameters: [String(id)])
+        let result = try connection.execute("SELECT payload FROM \(schema.table("quarantine")) WHERE id = $1", parameters: [id])
         return result.rows.first?[0] ?? nil
     }
 
@@ -67,7 +67,7 @@ extension StateStore {
         guard !ids.isEmpty else { return }
         _ = try connection.execute(
             "DELETE FROM \(schema.table("quarantine")) WHERE id = ANY($1::bigint[])",
-            parameters: ["{" + ids.map(String.init).joined(separator: ",") + "}"])
+            parameters: [ids])
     }
 
     /// Entries per target and kind of reason, for `status`: quoted values, timestamps and numbers

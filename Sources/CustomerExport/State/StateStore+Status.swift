@@ -68,7 +68,7 @@ extension StateStore {
                    coalesce(sum(rows_fetched), 0),
                    \(Self.utcText("max(updated_at) FILTER (WHERE status = \(WindowStatus.done.sql))"))
             FROM \(schema.table("windows")) WHERE run_id = $1
-            """, parameters: [String(runId)])
+            """, parameters: [runId])
         let row = result.rows.first ?? []
         func int(_ index: Int) -> Int { row.count > index ? row[index].flatMap { Int($0) } ?? 0 : 0 }
         return RunWindowTally(done: int(0), pending: int(1), failed: int(2), split: int(3), held: int(4), workers: int(5), rowsFetched: int(6),

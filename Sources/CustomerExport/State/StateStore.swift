@@ -29,14 +29,14 @@ public struct StateStore {
     }
 
     public func run(id: Int64) throws(PostgresError) -> RunRecord? {
-        try runs(where: "id = $1", [String(id)], limit: 1).first
+        try runs(where: "id = $1", [id], limit: 1).first
     }
 
     public func recentRuns(limit: Int) throws(PostgresError) -> [RunRecord] {
         try runs(where: "true", [], limit: limit)
     }
 
-    private func runs(where condition: String, _ parameters: [String?], limit: Int) throws(PostgresError) -> [RunRecord] {
+    private func runs(where condition: String, _ parameters: [(any PostgresEncodable)?], limit: Int) throws(PostgresError) -> [RunRecord] {
         let result = try connection.execute(
             """
             SELECT id, pipeline, identity, mode, window_field, \(Self.micros("range_from")), \(Self.micros("range_to")), status
@@ -64,8 +64,8 @@ public struct StateStore {
                 INSERT INTO \(t("runs")) (pipeline, identity, mode, window_field, range_from, range_to, target, status, params)
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb) RETURNING id
                 """,
-                parameters: [pipeline, identity, mode.rawValue, field.rawValue, from.rfc3339, to.rfc3339, target.displayName, status.rawValue, paramsJSON])
-            guard let id = result.rows.first?[0].flatMap({ Int64($0) }) else {
+                parameters: [pipeline, identity, mode.rawValue, field.rawValue, from, to, target.displayName, status.rawValue, paramsJSON])
+            guard let id = try result.decode(Int64.self) else {
                 throw PostgresError(kind: .query, sqlState: nil, message: "INSERT ... RETURNING id returned no row", detail: nil, hint: nil)
             }
             try insertWindows(runId: id, windows)
@@ -78,7 +78,7 @@ public struct StateStore {
     package func extendRun(_ runId: Int64, to: Timestamp, windows: [TimeWindow]) throws(PostgresError) {
         try connection.transaction { () throws(PostgresError) in
             _ = try connection.execute(
-                "UPDATE \(t("runs")) SET range_to = $2, finished_at = NULL WHERE id = $1", parameters: [String(runId), to.rfc3339])
+                "UPDATE \(t("runs")) SET range_to = $2, finished_at = NULL WHERE id = $1", parameters: [runId, to])
             try insertWindows(runId: runId, windows)
         }
     }
@@ -101,22 +101,22 @@ public struct StateStore {
         // One statement for the whole plan: a multi-year backfill has thousands of windows.
         for chunk in stride(from: 0, to: windows.count, by: 1000) {
             let slice = windows[chunk..<min(chunk + 1000, windows.count)]
-            let froms = "{" + slice.map(\.from.rfc3339).joined(separator: ",") + "}"
-            let tos = "{" + slice.map(\.to.rfc3339).joined(separator: ",") + "}"
+            let froms = slice.map(\.from)
+            let tos = slice.map(\.to)
             _ = try connection.execute(
                 """
                 INSERT INTO \(t("windows")) (run_id, window_from, window_to, claimed_by, lease_until)
                 SELECT $1, f, t, $4::text, CASE WHEN $4::text IS NULL THEN NULL ELSE now() + make_interval(secs => $5::double precision) END
                 FROM unnest($2::timestamptz[], $3::timestamptz[]) AS w(f, t)
                 ON CONFLICT (run_id, window_from, window_to) DO NOTHING
-                """, parameters: [String(runId), froms, tos, claimedBy, String(lease.seconds)])
+                """, parameters: [runId, froms, tos, claimedBy, lease.seconds])
         }
     }
 
     /// The stored parameters of a run as JSON (for workers), or nil for runs planned before they
     /// were kept. The pipeline, which wrote them, reads them (`RunParameters.stored`).
     public func parametersJSON(runId: Int64) throws(PostgresError) -> String? {
-        let result = try connection.execute("SELECT params::text FROM \(t("runs")) WHERE id = $1", parameters: [String(runId)])
+        let result = try connection.execute("SELECT params::text FROM \(t("runs")) WHERE id = $1", parameters: [runId])
         return result.rows.first?[0] ?? nil
     }
 
@@ -126,7 +126,7 @@ public struct StateStore {
             """
             SELECT \(Self.micros("window_from")), \(Self.micros("window_to")) FROM \(t("windows"))
             WHERE run_id = $1 AND status IN \(WindowStatus.sqlList(WindowStatus.unfinished)) ORDER BY window_from, window_to
-            """, parameters: [String(runId)])
+            """, parameters: [runId])
         return result.rows.compactMap { row in
             guard let from = Self.parseMicros(row[0]), let to = Self.parseMicros(row[1]) else { return nil }
             return TimeWindow(field: field, from: from, to: to)
@@ -135,7 +135,7 @@ public struct StateStore {
 
     public func windowCounts(runId: Int64) throws(PostgresError) -> WindowStatusCounts {
         let result = try connection.execute(
-            "SELECT status, count(*) FROM \(t("windows")) WHERE run_id = $1 GROUP BY status", parameters: [String(runId)])
+            "SELECT status, count(*) FROM \(t("windows")) WHERE run_id = $1 GROUP BY status", parameters: [runId])
         var counts = WindowStatusCounts()
         for row in result.rows {
             let n = row[1].flatMap { Int($0) } ?? 0
@@ -156,7 +156,7 @@ public struct StateStore {
             UPDATE \(t("runs")) SET status = $2, last_error = $3, report = COALESCE($4::jsonb, report),
                 finished_at = \(finished), heartbeat_at = now()
             WHERE id = $1
-            """, parameters: [String(runId), status.rawValue, error, reportJSON])
+            """, parameters: [runId, status.rawValue, error, reportJSON])
     }
 
     /// When a run of the pipeline last finished successfully.
@@ -180,7 +180,7 @@ extension StateStore {
     package func failureSample(runId: Int64) throws(PostgresError) -> String? {
         let result = try connection.execute(
             "SELECT last_error FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.failed.sql) ORDER BY window_from LIMIT 1",
-            parameters: [String(runId)])
+            parameters: [runId])
         return result.rows.first?[0] ?? nil
     }
 }

@@ -73,6 +73,6 @@ struct VerifyPartsTests {
 
     @Test("a filter value cannot end the array literal early")
     func arrayLiteral() {
-        #expect(TableFilter.arrayLiteral(["a", "b\",\"c", "d\\"]) == #"{"a","b\",\"c","d\\"}"#)
+        #expect(["a", "b\",\"c", "d\\"].postgresText == #"{"a","b\",\"c","d\\"}"#)
     }
 }

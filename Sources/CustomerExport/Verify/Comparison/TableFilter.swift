@@ -1,4 +1,5 @@
 import Foundation
+import LibPQ
 import CustomerExportCommon
 import CustomerExportExtract
 
@@ -14,24 +15,17 @@ package struct TableFilter {
     }
 
     /// `AND …` conditions on the alias `t`, numbering parameters from `first`, with their values.
-    package func predicate(alias t: String, firstParameter first: Int) -> (sql: String, parameters: [String?]) {
+    package func predicate(alias t: String, firstParameter first: Int) -> (sql: String, parameters: [(any PostgresEncodable)?]) {
         var sql = ""
-        var parameters: [String?] = []
-        func add(_ condition: (String) -> String, _ value: String) {
+        var parameters: [(any PostgresEncodable)?] = []
+        func add(_ condition: (String) -> String, _ value: any PostgresEncodable) {
             parameters.append(value)
             sql += " AND " + condition("$\(first + parameters.count - 1)")
         }
-        if !filters.types.isEmpty { add({ "\(t).type = ANY(\($0)::text[])" }, Self.arrayLiteral(filters.types)) }
-        if !filters.customerIds.isEmpty { add({ "\(t).id = ANY(\($0)::bigint[])" }, Self.arrayLiteral(filters.customerIds.map(String.init))) }
-        if let parentId = filters.parentId { add({ "\(t).parent_id = \($0)::bigint" }, String(parentId)) }
-        if let operatorId = filters.operatorId { add({ "\(t).operator_id = \($0)::bigint" }, String(operatorId)) }
+        if !filters.types.isEmpty { add({ "\(t).type = ANY(\($0)::text[])" }, filters.types) }
+        if !filters.customerIds.isEmpty { add({ "\(t).id = ANY(\($0)::bigint[])" }, filters.customerIds) }
+        if let parentId = filters.parentId { add({ "\(t).parent_id = \($0)::bigint" }, parentId) }
+        if let operatorId = filters.operatorId { add({ "\(t).operator_id = \($0)::bigint" }, operatorId) }
         return (sql, parameters)
-    }
-
-    /// A PostgreSQL array literal of `values`, each quoted, so no value can end the array early.
-    package static func arrayLiteral(_ values: [String]) -> String {
-        "{" + values.map { value in
-            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }.joined(separator: ",") + "}"
     }
 }

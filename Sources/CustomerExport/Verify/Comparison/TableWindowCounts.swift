@@ -35,8 +35,7 @@ package struct TableWindowCounts {
                 SELECT width_bucket(c.created_at, p.points) AS bucket, count(*) AS n,
                        count(*) FILTER (WHERE c.created_at = p.points[width_bucket(c.created_at, p.points)]) AS at_bound
                 FROM \(target.qualifiedName) c, p
-                WHERE c.created_at >= (SELECT min(f) FROM w) AND c.created_at <= (SELECT max(t) FROM w)
-                  AND c.created_at < $3 AND c.deleted_at IS NULL\(condition.sql)
+                WHERE \(TargetTable.liveInWindow(alias: "c", from: "(SELECT min(f) FROM w)", to: "(SELECT max(t) FROM w)", end: "$3"))\(condition.sql)
                 GROUP BY 1
             )
             SELECT w.i,
@@ -44,9 +43,7 @@ package struct TableWindowCounts {
                    + coalesce((SELECT b.at_bound FROM b WHERE b.bucket = array_position(p.points, w.t)), 0)
             FROM w, p ORDER BY w.i
             """
-        let parameters: [String?] = [
-            TableFilter.arrayLiteral(windows.map(\.from.rfc3339)), TableFilter.arrayLiteral(windows.map(\.to.rfc3339)), rangeEnd.rfc3339,
-        ] + condition.parameters
+        let parameters: [(any PostgresEncodable)?] = [windows.map(\.from), windows.map(\.to), rangeEnd] + condition.parameters
         let result = try connection.execute(sql, parameters: parameters)
         return result.rows.map { row in row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0 }
     }

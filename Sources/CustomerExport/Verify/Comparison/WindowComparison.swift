@@ -37,31 +37,28 @@ package struct WindowComparison {
         on connection: PostgresConnection
     ) throws(PostgresError) -> (differences: WindowDifferences, extraIds: [Int64]) {
         var differences = WindowDifferences()
-        var ids: [String] = []
-        var instants: [String] = []
+        var ids: [Int64] = []
+        var instants: [Timestamp?] = []
         let changedAfter = startedAt.adding(nanoseconds: -Self.clockAllowance.nanoseconds)
         ids.reserveCapacity(api.records.count)
         instants.reserveCapacity(api.records.count)
         for (id, updatedAt) in api.records {
-            ids.append(String(id))
+            ids.append(id)
             // A record changed since the verify started is still looked for, but its version is
             // not compared: the table cannot have it yet.
             if updatedAt > changedAfter {
                 differences.changedDuringVerify += 1
-                instants.append("NULL")
+                instants.append(nil)
             } else {
-                instants.append("\"" + updatedAt.postgresText + "\"")
+                instants.append(updatedAt)
             }
         }
         let rejected = api.rejectedIds.filter { api.records[$0] == nil }
         differences.quarantined = rejected.count
         differences.unidentified = api.unidentified
         let condition = filter.predicate(alias: "t", firstParameter: 7)
-        let parameters: [String?] = [
-            "{" + ids.joined(separator: ",") + "}", "{" + instants.joined(separator: ",") + "}",
-            window.from.rfc3339, window.to.rfc3339, rangeEnd.rfc3339, "{" + rejected.map(String.init).joined(separator: ",") + "}",
-        ] + condition.parameters
-        let live = "t.created_at >= $3 AND t.created_at <= $4 AND t.created_at < $5 AND t.deleted_at IS NULL" + condition.sql
+        let parameters: [(any PostgresEncodable)?] = [ids, instants, window.from, window.to, rangeEnd, Array(rejected)] + condition.parameters
+        let live = TargetTable.liveInWindow(alias: "t", from: "$3", to: "$4", end: "$5") + condition.sql
         if let tableRows {
             let keyed = try connection.execute(byKey(live), parameters: parameters)
             var matched = 0

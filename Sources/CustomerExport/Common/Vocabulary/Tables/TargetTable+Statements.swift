@@ -60,3 +60,13 @@ extension TargetTable {
         return statements
     }
 }
+
+extension TargetTable {
+    /// The rows of a window that the table holds as alive: created within the window's inclusive
+    /// bounds, before the run's exclusive end, and not marked deleted. Reconcile's deletion
+    /// marking and verify's counts and comparison all ask this one question; `from`, `to` and
+    /// `end` are the SQL (a placeholder such as `$1`, or a subquery) giving each bound.
+    package static func liveInWindow(alias t: String, from: String, to: String, end: String) -> String {
+        "\(t).created_at >= \(from) AND \(t).created_at <= \(to) AND \(t).created_at < \(end) AND \(t).deleted_at IS NULL"
+    }
+}

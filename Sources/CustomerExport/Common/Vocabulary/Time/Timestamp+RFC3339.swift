@@ -1,4 +1,5 @@
 import Foundation
+import LibPQ
 
 extension Timestamp {
     /// Parses RFC 3339 (`2024-03-01T12:00:00.123456789+02:00`): any UTC offset, 0 to 9 fractional
@@ -208,3 +209,7 @@ extension Timestamp {
         return Timestamp(nanosecondsSinceEpoch: Int64(spec.tv_sec) * nanosecondsPerSecond + Int64(spec.tv_nsec))
     }
 }
+
+/// A timestamp binds as the text COPY writes (`postgresText` above), so a bound bound and a
+/// loaded row round to the same microsecond.
+extension Timestamp: PostgresEncodable, PostgresArrayElement {}
