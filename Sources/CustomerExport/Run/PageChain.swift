@@ -16,6 +16,12 @@ package struct PageChain: WindowSink {
     /// run's filters. Others are counted by what they break, never loaded.
     package let scope: RecordScope
 
+    package init(normalizer: CustomerNormalizer, router: LoadRouter, scope: RecordScope) {
+        self.normalizer = normalizer
+        self.router = router
+        self.scope = scope
+    }
+
     package func open(_ window: TimeWindow) -> any PageReceiver {
         WindowPages(chain: self, window: window, dedupe: WindowDeduplicator())
     }
