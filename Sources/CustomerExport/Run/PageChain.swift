@@ -4,8 +4,9 @@ import CustomerExportNormalize
 import CustomerExportDedupe
 import CustomerExportLoad
 
-/// The per-page part of the pipeline, run on the fetching threads: normalize → dedupe → encode
-/// as COPY text → hand to the window's loader. It is the sink `WindowReader` delivers to, so
+/// The per-page part of the pipeline, run on the fetching threads: the window's intake
+/// (normalize → scope → dedupe, shared with verify) → encode as COPY text → hand to the
+/// window's loader. It is the sink `WindowReader` delivers to, so
 /// Extract never names a later stage. Doing this work on the many fetching threads (not the
 /// few loader threads) spreads JSON and encoding work over every core.
 package struct PageChain: WindowSink {
@@ -23,7 +24,7 @@ package struct PageChain: WindowSink {
     }
 
     package func open(_ window: TimeWindow) -> any PageReceiver {
-        WindowPages(chain: self, window: window, dedupe: WindowDeduplicator())
+        WindowPages(router: router, intake: WindowIntake(window: window, normalizer: normalizer, scope: scope))
     }
 
     package func split(_ parent: TimeWindow, into halves: [TimeWindow]) {
@@ -42,45 +43,23 @@ package struct PageChain: WindowSink {
         router.send(.abandon(window))
     }
 
-    /// One window's pages, sharing the window's dedupe state across reads and threads.
+    /// One window's pages, sharing the window's intake (and so its dedupe state) across reads
+    /// and threads.
     package struct WindowPages: PageReceiver {
-        package let chain: PageChain
-        package let window: TimeWindow
-        package let dedupe: WindowDeduplicator
+        package let router: LoadRouter
+        package let intake: WindowIntake
 
         package func receive(_ page: FetchedPage) -> ExportCounts? {
-            var counts = ExportCounts()
-            counts.pages = 1
-            counts.rowsFetched = page.body.entryCount
-            var rows: [CustomerRow] = []
-            rows.reserveCapacity(page.body.entryCount)
-            var quarantined: [QuarantinedRecord] = []
-            for record in chain.normalizer.normalize(page: page.body) {
-                switch record {
-                case let .row(row):
-                    if let broken = chain.scope.violation(of: row, in: window) {
-                        counts.outsideRange += 1
-                        counts.outside[keyPath: broken] += 1
-                    } else {
-                        rows.append(row)
-                    }
-                case let .quarantined(entry):
-                    quarantined.append(entry)
-                }
-            }
-            let deduped = dedupe.admit(rows)
-            counts.rowsKept = deduped.kept.count
-            counts.duplicates = deduped.duplicates
-            counts.stale = deduped.stale
-            counts.quarantined = quarantined.count
-            if !quarantined.isEmpty, !chain.router.send(.quarantine(window, quarantined)) { return nil }
-            if !deduped.kept.isEmpty {
+            let taken = intake.take(page)
+            let window = intake.window
+            if !taken.quarantined.isEmpty, !router.send(.quarantine(window, taken.quarantined)) { return nil }
+            if !taken.kept.isEmpty {
                 var bytes: [UInt8] = []
-                bytes.reserveCapacity(page.body.bytes.count + deduped.kept.count * 256)
-                for row in deduped.kept { CustomerColumns.encode(row, to: &bytes) }
-                if !chain.router.send(.stage(window, copyRows: bytes, rowCount: deduped.kept.count)) { return nil }
+                bytes.reserveCapacity(page.body.bytes.count + taken.kept.count * 256)
+                for row in taken.kept { CustomerColumns.encode(row, to: &bytes) }
+                if !router.send(.stage(window, copyRows: bytes, rowCount: taken.kept.count)) { return nil }
             }
-            return counts
+            return taken.counts
         }
     }
 }

@@ -14,12 +14,10 @@ package struct WindowSizing {
 
     /// The windows for `[from, to)`, and why they are what they are, for `plan` and the log.
     package func plan(from: Timestamp, to: Timestamp) -> (windows: [TimeWindow], reason: String) {
-        if let size = request.windowSize {
-            return (WindowPlanner(field: request.field, size: size).windows(from: from, to: to), "by the calendar: --window \(size), as given")
-        }
+        if let calendar = Self.byCalendar(request, from: from, to: to) { return calendar }
         let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows, rankedPartRows: request.reading.maxWindowRows)
         let limiter = RequestLimiter(limit: request.concurrency, label: "customer-export.planning")
-        func days() -> [TimeWindow] { WindowPlanner(field: request.field, size: .days(1)).windows(from: from, to: to) }
+        func days() -> [TimeWindow] { Self.days(request.field, from: from, to: to) }
         do throws(ExtractError) {
             guard let plan = try planner.plan(
                 from: from, to: to,
@@ -43,6 +41,18 @@ package struct WindowSizing {
             logger.warning("could not count the range's records; windows follow the calendar", metadata: ["reason": "\(error)"])
             return (days(), "by day: the API could not count (\(error))")
         }
+    }
+
+    /// `--window` as given: windows by the calendar, with no counting request; nil without it.
+    /// Verify cuts its range the same way when the flag is given (`VerifyWindowSizing`).
+    package static func byCalendar(_ request: RunRequest, from: Timestamp, to: Timestamp) -> (windows: [TimeWindow], reason: String)? {
+        guard let size = request.windowSize else { return nil }
+        return (WindowPlanner(field: request.field, size: size).windows(from: from, to: to), "by the calendar: --window \(size), as given")
+    }
+
+    /// Windows of a day: the fallback when the API cannot count.
+    package static func days(_ field: WindowField, from: Timestamp, to: Timestamp) -> [TimeWindow] {
+        WindowPlanner(field: field, size: .days(1)).windows(from: from, to: to)
     }
 
     /// One `limit=1` request per (part, offset), in parallel; the answers in the order asked.

@@ -162,7 +162,8 @@ struct VerifyEndToEndTests {
             let asked = present + [deletedId ?? 0, 999_999_999]
             let pages = try await runBlocking { try lookup.pages(for: asked, in: window) }
             var found = WindowRecords()
-            for page in pages { _ = found.add(CustomerNormalizer().normalize(page: page.body), window: window, scope: RecordScope(filters: CustomerFilters(), rangeEnd: request.to!)) }
+            let intake = WindowIntake(window: window, normalizer: CustomerNormalizer(), scope: RecordScope(filters: CustomerFilters(), rangeEnd: request.to!))
+            for page in pages { _ = found.add(page, through: intake) }
             #expect(deletedId != nil)
             #expect(Set(found.records.keys) == Set(present).subtracting([deletedId ?? 0]), "\(found.records.count) of \(present.count)")
         }

@@ -3,9 +3,10 @@ import Synchronization
 import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportNormalize
+import CustomerExportRun
 
-/// The sink `WindowReader` delivers a verify window's pages to: it normalizes them as a run
-/// would, and compares each window with the table as soon as the reader is done with it
+/// The sink `WindowReader` delivers a verify window's pages to: it takes them through the
+/// run's own `WindowIntake` (normalize, scope, dedupe), and compares each window with the table as soon as the reader is done with it
 /// (consistently, or unsettled after its reads), then forgets its records.
 ///
 /// The reader splits a window over the row limit into halves and completes each on its own, so
@@ -31,8 +32,14 @@ package final class WindowChecker: WindowSink {
         package init() {}
     }
 
+    /// A window being read: its intake (the run's path for a page) and what it kept so far.
+    private struct OpenWindow: Sendable {
+        let intake: WindowIntake
+        var records = WindowRecords()
+    }
+
     private struct Progress: Sendable {
-        var open: [TimeWindow: WindowRecords] = [:]
+        var open: [TimeWindow: OpenWindow] = [:]
         var outcome = Outcome()
     }
 
@@ -66,8 +73,9 @@ package final class WindowChecker: WindowSink {
     }
 
     package func open(_ window: TimeWindow) -> any PageReceiver {
-        progress.withLock { $0.open[window] = WindowRecords() }
-        return Receiver(owner: self, window: window)
+        let intake = WindowIntake(window: window, normalizer: normalizer, scope: scope)
+        progress.withLock { $0.open[window] = OpenWindow(intake: intake) }
+        return Receiver(owner: self, intake: intake)
     }
 
     package func split(_ parent: TimeWindow, into halves: [TimeWindow]) {
@@ -86,12 +94,12 @@ package final class WindowChecker: WindowSink {
     }
 
     private func check(_ window: TimeWindow, _ read: WindowReadSummary, settled: Bool) {
-        guard var records = progress.withLock({ progress in
+        guard var open = progress.withLock({ progress in
             progress.outcome.readTotal = read.apiTotal.flatMap { total in progress.outcome.readTotal.map { $0 + total } }
             return progress.open.removeValue(forKey: window)
         }) else { return }
         do throws(ExportError) {
-            var found = try compare(window, records, extraIds: settled ? WindowDifferences.exampleLimit : Self.lookupLimit)
+            var found = try compare(window, open.records, extraIds: settled ? WindowDifferences.exampleLimit : Self.lookupLimit)
             if !settled, !found.extraIds.isEmpty {
                 let pages: [FetchedPage]
                 do throws(ExtractError) {
@@ -99,8 +107,8 @@ package final class WindowChecker: WindowSink {
                 } catch {
                     throw .incomplete("could not look up the rows a moving window's read lacked: \(error)")
                 }
-                for page in pages { _ = records.add(normalizer.normalize(page: page.body), window: window, scope: scope) }
-                found = try compare(window, records, extraIds: WindowDifferences.exampleLimit)
+                for page in pages { _ = open.records.add(page, through: open.intake) }
+                found = try compare(window, open.records, extraIds: WindowDifferences.exampleLimit)
             }
             let differences = found.differences
             progress.withLock { progress in
@@ -115,7 +123,7 @@ package final class WindowChecker: WindowSink {
 
     package func fail(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
         progress.withLock { progress in
-            if let records = progress.open.removeValue(forKey: window) {
+            if let records = progress.open.removeValue(forKey: window)?.records {
                 progress.outcome.accountedWhenFailed += records.records.count + records.rejectedIds.count + records.unidentified
             }
             progress.outcome.problem = progress.outcome.problem ?? reason
@@ -151,22 +159,19 @@ package final class WindowChecker: WindowSink {
         }
     }
 
-    private func receive(_ page: FetchedPage, window: TimeWindow) -> ExportCounts {
-        var counts = ExportCounts()
-        counts.pages = 1
-        counts.rowsFetched = page.body.entryCount
-        let normalized = normalizer.normalize(page: page.body)
-        counts.outside = progress.withLock { progress in
-            progress.outcome.records += normalized.count
-            return progress.open[window]?.add(normalized, window: window, scope: scope) ?? OutsideCounts()
+    private func receive(_ page: FetchedPage, through intake: WindowIntake) -> ExportCounts {
+        let taken = intake.take(page)
+        let counts = taken.counts
+        progress.withLock { progress in
+            progress.outcome.records += counts.rowsKept + counts.duplicates + counts.stale + counts.outsideRange + counts.quarantined
+            progress.open[intake.window]?.records.add(kept: taken.kept, quarantined: taken.quarantined)
         }
-        counts.outsideRange = counts.outside.total
         return counts
     }
 
     private struct Receiver: PageReceiver {
         let owner: WindowChecker
-        let window: TimeWindow
-        func receive(_ page: FetchedPage) -> ExportCounts? { owner.receive(page, window: window) }
+        let intake: WindowIntake
+        func receive(_ page: FetchedPage) -> ExportCounts? { owner.receive(page, through: intake) }
     }
 }

@@ -1,5 +1,6 @@
 import CustomerExportCommon
 import CustomerExportExtract
+import CustomerExportRun
 
 /// The API's side of one window as verify reads it: each id's newest `updatedAt` (the version
 /// the loader keeps), and the records a run would quarantine.
@@ -12,27 +13,28 @@ package struct WindowRecords: Sendable {
 
     package init() {}
 
-    /// Takes one normalized page: the rows `scope` keeps in `window` (the loader drops the
-    /// others too, by the same rule), and the ids of rejected records. Returns the rows dropped.
-    package mutating func add(_ page: [NormalizedRecord], window: TimeWindow, scope: RecordScope) -> OutsideCounts {
-        var outside = OutsideCounts()
-        for record in page {
-            switch record {
-            case let .row(row):
-                if let broken = scope.violation(of: row, in: window) {
-                    outside[keyPath: broken] += 1
-                    continue
-                }
-                if let known = records[row.id], known >= row.updatedAt { continue }
-                records[row.id] = row.updatedAt
-            case let .quarantined(entry):
-                if let id = entry.sourceId.flatMap({ Int64($0) }) {
-                    rejectedIds.insert(id)
-                } else {
-                    unidentified += 1
-                }
+    /// Takes what a window's intake kept of one page (`WindowIntake`, the run's path: the same
+    /// scope, the same newest version per id) and the ids of the records it quarantined. Pages
+    /// of one window are taken on several threads, so a version older than one already held
+    /// can arrive last; it does not replace it.
+    package mutating func add(kept rows: [CustomerRow], quarantined: [QuarantinedRecord]) {
+        for row in rows {
+            if let known = records[row.id], known >= row.updatedAt { continue }
+            records[row.id] = row.updatedAt
+        }
+        for entry in quarantined {
+            if let id = entry.sourceId.flatMap({ Int64($0) }) {
+                rejectedIds.insert(id)
+            } else {
+                unidentified += 1
             }
         }
-        return outside
+    }
+
+    /// Takes a page through `intake`, as the checker does.
+    package mutating func add(_ page: FetchedPage, through intake: WindowIntake) -> ExportCounts {
+        let taken = intake.take(page)
+        add(kept: taken.kept, quarantined: taken.quarantined)
+        return taken.counts
     }
 }

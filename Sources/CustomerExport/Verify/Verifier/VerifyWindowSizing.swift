@@ -1,6 +1,7 @@
 import CustomerExportCommon
 import CustomerExportExtract
 import CustomerExportConfiguration
+import CustomerExportRun
 
 /// How verify cuts its range: by the calendar when `--window` is given, otherwise into slices
 /// of equal time holding about `--window-rows` records on average, from the range's one total.
@@ -12,11 +13,9 @@ import CustomerExportConfiguration
 /// splits it in halves as in a run.
 package enum VerifyWindowSizing {
     package static func windows(from: Timestamp, to: Timestamp, rangeTotal: Int?, request: RunRequest) -> (windows: [TimeWindow], reason: String) {
-        if let size = request.windowSize {
-            return (WindowPlanner(field: .createdAt, size: size).windows(from: from, to: to), "by the calendar: --window \(size), as given")
-        }
+        if let calendar = WindowSizing.byCalendar(request, from: from, to: to) { return calendar }
         guard let rangeTotal else {
-            return (WindowPlanner(field: .createdAt, size: .days(1)).windows(from: from, to: to), "by day: the API's envelope has no total to size by")
+            return (WindowSizing.days(.createdAt, from: from, to: to), "by day: the API's envelope has no total to size by")
         }
         let count = max(1, (rangeTotal + request.targetWindowRows - 1) / request.targetWindowRows)
         let span = to.nanosecondsSinceEpoch - from.nanosecondsSinceEpoch
