@@ -107,6 +107,35 @@ extension Array: PostgresEncodable where Element: PostgresArrayElement {
     }
 }
 
+extension Array: PostgresDecodable where Element: PostgresDecodable {
+    /// A one-dimensional array as PostgreSQL writes it (`{1,2,3}`, `{"a b","c\\"d"}`); nil when
+    /// an element is NULL or not an `Element`, or the text is not such an array.
+    public init?(postgresText text: String) {
+        var characters = text[...]
+        guard characters.popFirst() == "{", characters.popLast() == "}" else { return nil }
+        var elements: [Element] = []
+        while !characters.isEmpty {
+            var element = ""
+            if characters.first == "\"" {
+                characters.removeFirst()
+                while let character = characters.popFirst(), character != "\"" {
+                    element.append(character == "\\" ? (characters.popFirst() ?? "\\") : character)
+                }
+            } else {
+                while let character = characters.first, character != "," {
+                    element.append(character)
+                    characters.removeFirst()
+                }
+                if element == "NULL" { return nil }
+            }
+            guard let value = Element(postgresText: element) else { return nil }
+            elements.append(value)
+            if characters.first == "," { characters.removeFirst() } else if !characters.isEmpty { return nil }
+        }
+        self = elements
+    }
+}
+
 extension QueryResult {
     /// The value in `row` at column position `column` as a `T`; nil for SQL NULL or when the
     /// result has no such row (an `UPDATE … RETURNING` that matched nothing).
@@ -142,4 +171,22 @@ extension QueryResult {
         }
         return value
     }
+}
+
+extension QueryResult {
+    /// One row of a result, read by type: `for row in result.typedRows { try row.decode(Int64.self, 0) }`.
+    public struct Row: Sendable {
+        public let result: QueryResult
+        public let index: Int
+
+        /// The value at column position `column` as a `T`; nil for SQL NULL.
+        public func decode<T: PostgresDecodable>(_ type: T.Type, _ column: Int) throws(PostgresError) -> T? {
+            try result.decode(type, row: index, column: column)
+        }
+
+        /// The value at `column` as text, as PostgreSQL wrote it; nil for SQL NULL.
+        public subscript(column: Int) -> String? { result.rows[index][column] }
+    }
+
+    public var typedRows: [Row] { rows.indices.map { Row(result: self, index: $0) } }
 }

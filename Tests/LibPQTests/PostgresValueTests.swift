@@ -60,3 +60,16 @@ import Testing
         #expect(throws: PostgresError.self) { try result.decode(Int.self, column: "no_such_column") }
     }
 }
+
+extension PostgresValueTests {
+    @Test("an array column reads back as the array it holds; a NULL element or a non-number is an error")
+    func arrayColumnsReadByType() throws {
+        let connection = try TestDatabase.connect()
+        let ids: [Int64] = [3, 1, 4_000_000_000_000]
+        let result = try connection.execute("SELECT $1::bigint[], ARRAY['x y', 'q\"uote', 'back\\slash'], ARRAY[1, NULL]::bigint[], '{}'::bigint[]", parameters: [ids])
+        #expect(try result.decode([Int64].self, column: 0) == ids)
+        #expect(try result.decode([String].self, column: 1) == ["x y", "q\"uote", "back\\slash"])
+        #expect(throws: PostgresError.self) { try result.decode([Int64].self, column: 2) }
+        #expect(try result.decode([Int64].self, column: 3) == [])
+    }
+}

@@ -36,7 +36,9 @@ package struct PartedMerge {
 
     /// Merges every staged row it can; returns the counts and one quarantine entry per refused id.
     package func run(on connection: PostgresConnection) throws(PostgresError) -> (load: ExportCounts, refused: [QuarantinedRecord]) {
-        let ids = try connection.execute("SELECT DISTINCT id FROM \(stagingTable) ORDER BY id").rows.compactMap { row in row.first.flatMap { $0 }.flatMap { Int64($0) } }
+        let staged = try connection.execute("SELECT DISTINCT id FROM \(stagingTable) ORDER BY id")
+        var ids: [Int64] = []
+        for row in staged.typedRows { if let id = try row.decode(Int64.self, 0) { ids.append(id) } }
         var load = ExportCounts()
         var refused: [QuarantinedRecord] = []
         var pending: [ArraySlice<Int64>] = ids.isEmpty ? [] : Self.halves(ids[...])

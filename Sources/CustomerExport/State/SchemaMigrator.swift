@@ -73,7 +73,7 @@ public struct SchemaMigrator {
         do {
             let result = try connection.execute(
                 "SELECT fingerprint FROM \(state.table("migrations")) WHERE target = $1", parameters: [target.displayName])
-            return result.rows.first?[0] == fingerprint
+            return try result.decode(String.self) == fingerprint
         } catch where SQLState.isMissingObject(error.sqlState) {
             return false
         } catch where error.sqlState == SQLState.insufficientPrivilege {

@@ -80,7 +80,7 @@ extension StateStore {
             INSERT INTO \(schema.table("runs")) (pipeline, identity, mode, window_field, range_from, range_to, target, status, finished_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, \(RunStatus.done.sql), now()) RETURNING id
             """, parameters: [pipeline, identity, Self.retryMode, window.field.rawValue, window.from, window.to, target.displayName])
-        let runId = run.rows.first?[0] ?? nil
+        let runId = try run.decode(Int64.self)
         let load = try connection.execute(
             "INSERT INTO \(schema.table("windows")) (run_id, window_from, window_to) VALUES ($1, $2, $3) RETURNING id",
             parameters: [runId, window.from, window.to])

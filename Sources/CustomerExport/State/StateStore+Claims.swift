@@ -22,7 +22,7 @@ extension StateStore {
             )
             RETURNING \(Self.micros("window_from")), \(Self.micros("window_to"))
             """, parameters: [runId, worker, lease.seconds])
-        guard let row = result.rows.first, let from = Self.parseMicros(row[0]), let to = Self.parseMicros(row[1]) else { return nil }
+        guard let row = result.typedRows.first, let from = try Self.instant(row, 0), let to = try Self.instant(row, 1) else { return nil }
         return TimeWindow(field: field, from: from, to: to)
     }
 
@@ -107,6 +107,6 @@ extension StateStore {
             WHERE \(Self.windowKeyCondition) FOR UPDATE
             """, parameters: windowKey(runId, window))
         guard let row = result.rows.first, row[1] == "pending", row[2] == nil || row[2] == worker else { return nil }
-        return row[0].flatMap { Int64($0) }
+        return try result.decode(Int64.self)
     }
 }

@@ -47,19 +47,20 @@ extension StateStore {
               AND ($3::text IS NULL OR r.pipeline = $3) AND (cardinality($4::bigint[]) = 0 OR q.id = ANY($4::bigint[]))
             ORDER BY q.last_seen_at DESC, q.id DESC LIMIT \(max(1, selection.limit))
             """, parameters: [selection.reason, selection.runId, selection.pipeline, ids])
-        return result.rows.compactMap { row in
-            guard let id = row[0].flatMap({ Int64($0) }) else { return nil }
-            return QuarantineEntry(
-                id: id, target: row[1] ?? "", runId: row[2].flatMap { Int64($0) }, pipeline: row[3], sourceId: row[4], reason: row[5] ?? "",
-                timesSeen: row[6].flatMap { Int($0) } ?? 0, firstSeenAt: row[7] ?? "", lastSeenAt: row[8] ?? "",
-                payloadBytes: row[9].flatMap { Int($0) } ?? 0)
+        var entries: [QuarantineEntry] = []
+        for row in result.typedRows {
+            guard let id = try row.decode(Int64.self, 0) else { continue }
+            entries.append(QuarantineEntry(
+                id: id, target: row[1] ?? "", runId: try row.decode(Int64.self, 2), pipeline: row[3], sourceId: row[4], reason: row[5] ?? "",
+                timesSeen: try row.decode(Int.self, 6) ?? 0, firstSeenAt: row[7] ?? "", lastSeenAt: row[8] ?? "",
+                payloadBytes: try row.decode(Int.self, 9) ?? 0))
         }
+        return entries
     }
 
     /// The payload of one entry exactly as it was served (NUL escapes aside).
     package func quarantinePayload(id: Int64) throws(PostgresError) -> String? {
-        let result = try connection.execute("SELECT payload FROM \(schema.table("quarantine")) WHERE id = $1", parameters: [id])
-        return result.rows.first?[0] ?? nil
+        try connection.execute("SELECT payload FROM \(schema.table("quarantine")) WHERE id = $1", parameters: [id]).decode(String.self)
     }
 
     /// Removes entries whose record was fetched again (valid now, or quarantined anew).
@@ -83,6 +84,6 @@ extension StateStore {
             SELECT target, \(masked), count(*) FROM \(schema.table("quarantine"))
             GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2
             """)
-        return result.rows.map { ($0[0] ?? "", $0[1] ?? "", $0[2].flatMap { Int($0) } ?? 0) }
+        return try result.typedRows.map { (row) throws(PostgresError) in (row[0] ?? "", row[1] ?? "", try row.decode(Int.self, 2) ?? 0) }
     }
 }

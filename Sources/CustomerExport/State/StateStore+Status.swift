@@ -41,20 +41,24 @@ extension StateStore {
                    window_field || ' [' || \(iso("range_from")) || ', ' || \(iso("range_to")) || ')', params->'filters', last_error, \(time("heartbeat_at"))
             FROM \(schema.table("runs")) WHERE mode <> '\(Self.retryMode)' ORDER BY pipeline, target, id DESC
             """)
-        return result.rows.compactMap { row in
-            guard let pipeline = row[0], let target = row[1], let id = row[2].flatMap({ Int64($0) }) else { return nil }
-            return LatestRun(pipeline: pipeline, target: target, id: id, mode: row[3] ?? "", status: row[4] ?? "", startedAt: row[5] ?? "",
-                             finishedAt: row[6], range: row[7] ?? "", filtersJSON: row[8], lastError: row[9], heartbeatAt: row[10])
+        var runs: [LatestRun] = []
+        for row in result.typedRows {
+            guard let pipeline = row[0], let target = row[1], let id = try row.decode(Int64.self, 2) else { continue }
+            runs.append(LatestRun(pipeline: pipeline, target: target, id: id, mode: row[3] ?? "", status: row[4] ?? "", startedAt: row[5] ?? "",
+                                  finishedAt: row[6], range: row[7] ?? "", filtersJSON: row[8], lastError: row[9], heartbeatAt: row[10]))
         }
+        return runs
     }
 
     public func storedWatermarks() throws(PostgresError) -> [StoredWatermark] {
         let result = try connection.execute(
             "SELECT pipeline, target, \(Self.isoText("watermark")), \(Self.utcText("updated_at")), run_id FROM \(schema.table("watermarks"))")
-        return result.rows.compactMap { row in
-            guard let pipeline = row[0], let target = row[1] else { return nil }
-            return StoredWatermark(pipeline: pipeline, target: target, value: row[2] ?? "", movedAt: row[3] ?? "", byRun: row[4].flatMap { Int64($0) })
+        var watermarks: [StoredWatermark] = []
+        for row in result.typedRows {
+            guard let pipeline = row[0], let target = row[1] else { continue }
+            watermarks.append(StoredWatermark(pipeline: pipeline, target: target, value: row[2] ?? "", movedAt: row[3] ?? "", byRun: try row.decode(Int64.self, 4)))
         }
+        return watermarks
     }
 
     /// One run's windows by status, who holds them, and when the last one committed.
@@ -69,10 +73,10 @@ extension StateStore {
                    \(Self.utcText("max(updated_at) FILTER (WHERE status = \(WindowStatus.done.sql))"))
             FROM \(schema.table("windows")) WHERE run_id = $1
             """, parameters: [runId])
-        let row = result.rows.first ?? []
-        func int(_ index: Int) -> Int { row.count > index ? row[index].flatMap { Int($0) } ?? 0 : 0 }
-        return RunWindowTally(done: int(0), pending: int(1), failed: int(2), split: int(3), held: int(4), workers: int(5), rowsFetched: int(6),
-                           lastCommitAt: row.count > 7 ? row[7] : nil)
+        func int(_ column: Int) throws(PostgresError) -> Int { try result.decode(Int.self, column: column) ?? 0 }
+        return RunWindowTally(
+            done: try int(0), pending: try int(1), failed: try int(2), split: try int(3), held: try int(4), workers: try int(5),
+            rowsFetched: try int(6), lastCommitAt: try result.decode(String.self, column: 7))
     }
 }
 

@@ -19,9 +19,9 @@ public struct StateStore {
     /// Timestamps travel as microseconds since the epoch: exact both ways, no time zone games.
     package static let epochMicros = "(extract(epoch FROM %@) * 1000000)::bigint"
     package static func micros(_ column: String) -> String { epochMicros.replacingOccurrences(of: "%@", with: column) }
-    package static func parseMicros(_ text: String?) -> Timestamp? {
-        guard let text, let value = Int64(text) else { return nil }
-        return Timestamp(nanosecondsSinceEpoch: value * 1000)
+    /// The instant a `micros(...)` column holds, read by type; nil for NULL.
+    package static func instant(_ row: QueryResult.Row, _ column: Int) throws(PostgresError) -> Timestamp? {
+        try row.decode(Int64.self, column).map { Timestamp(nanosecondsSinceEpoch: $0 * 1000) }
     }
 
     public func latestRun(identity: String) throws(PostgresError) -> RunRecord? {
@@ -42,15 +42,17 @@ public struct StateStore {
             SELECT id, pipeline, identity, mode, window_field, \(Self.micros("range_from")), \(Self.micros("range_to")), status
             FROM \(t("runs")) WHERE \(condition) ORDER BY id DESC LIMIT \(limit)
             """, parameters: parameters)
-        return result.rows.compactMap { row in
-            guard let id = row[0].flatMap({ Int64($0) }), let mode = row[3].flatMap(RunMode.init(rawValue:)),
+        var records: [RunRecord] = []
+        for row in result.typedRows {
+            guard let id = try row.decode(Int64.self, 0), let mode = row[3].flatMap(RunMode.init(rawValue:)),
                   let field = row[4].flatMap(WindowField.init(rawValue:)),
-                  let from = Self.parseMicros(row[5]), let to = Self.parseMicros(row[6]),
+                  let from = try Self.instant(row, 5), let to = try Self.instant(row, 6),
                   let status = row[7].flatMap(RunStatus.init(rawValue:))
-            else { return nil }
-            return RunRecord(id: id, pipeline: row[1] ?? "", identity: row[2] ?? "", mode: mode, field: field,
-                             rangeFrom: from, rangeTo: to, status: status)
+            else { continue }
+            records.append(RunRecord(id: id, pipeline: row[1] ?? "", identity: row[2] ?? "", mode: mode, field: field,
+                                     rangeFrom: from, rangeTo: to, status: status))
         }
+        return records
     }
 
     /// Records a run and its planned windows in one transaction: a plan is either whole or absent.
@@ -116,8 +118,7 @@ public struct StateStore {
     /// The stored parameters of a run as JSON (for workers), or nil for runs planned before they
     /// were kept. The pipeline, which wrote them, reads them (`RunParameters.stored`).
     public func parametersJSON(runId: Int64) throws(PostgresError) -> String? {
-        let result = try connection.execute("SELECT params::text FROM \(t("runs")) WHERE id = $1", parameters: [runId])
-        return result.rows.first?[0] ?? nil
+        try connection.execute("SELECT params::text FROM \(t("runs")) WHERE id = $1", parameters: [runId]).decode(String.self)
     }
 
     /// Windows still to read (pending, or failed in an earlier attempt), oldest first.
@@ -127,18 +128,20 @@ public struct StateStore {
             SELECT \(Self.micros("window_from")), \(Self.micros("window_to")) FROM \(t("windows"))
             WHERE run_id = $1 AND status IN \(WindowStatus.sqlList(WindowStatus.unfinished)) ORDER BY window_from, window_to
             """, parameters: [runId])
-        return result.rows.compactMap { row in
-            guard let from = Self.parseMicros(row[0]), let to = Self.parseMicros(row[1]) else { return nil }
-            return TimeWindow(field: field, from: from, to: to)
+        var windows: [TimeWindow] = []
+        for row in result.typedRows {
+            guard let from = try Self.instant(row, 0), let to = try Self.instant(row, 1) else { continue }
+            windows.append(TimeWindow(field: field, from: from, to: to))
         }
+        return windows
     }
 
     public func windowCounts(runId: Int64) throws(PostgresError) -> WindowStatusCounts {
         let result = try connection.execute(
             "SELECT status, count(*) FROM \(t("windows")) WHERE run_id = $1 GROUP BY status", parameters: [runId])
         var counts = WindowStatusCounts()
-        for row in result.rows {
-            let n = row[1].flatMap { Int($0) } ?? 0
+        for row in result.typedRows {
+            let n = try row.decode(Int.self, 1) ?? 0
             switch row[0] {
             case "done": counts.done = n
             case "failed": counts.failed = n
@@ -164,14 +167,14 @@ public struct StateStore {
         let result = try connection.execute(
             "SELECT \(Self.micros("max(finished_at)")) FROM \(t("runs")) WHERE pipeline = $1 AND target = $2 AND status = \(RunStatus.done.sql) AND mode <> '\(Self.retryMode)'",
             parameters: [pipeline, target.displayName])
-        return Self.parseMicros(result.rows.first?[0] ?? nil)
+        return try result.typedRows.first.flatMap { (row) throws(PostgresError) in try Self.instant(row, 0) }
     }
 
     public func watermark(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
         let result = try connection.execute(
             "SELECT \(Self.micros("watermark")) FROM \(t("watermarks")) WHERE pipeline = $1 AND target = $2",
             parameters: [pipeline, target.displayName])
-        return Self.parseMicros(result.rows.first?[0] ?? nil)
+        return try result.typedRows.first.flatMap { (row) throws(PostgresError) in try Self.instant(row, 0) }
     }
 }
 
@@ -181,6 +184,6 @@ extension StateStore {
         let result = try connection.execute(
             "SELECT last_error FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.failed.sql) ORDER BY window_from LIMIT 1",
             parameters: [runId])
-        return result.rows.first?[0] ?? nil
+        return try result.decode(String.self)
     }
 }

@@ -43,7 +43,7 @@ package enum DatabaseSession {
             return true
         }
         let result = try connection.execute("SELECT pg_try_advisory_lock(hashtext($1))", parameters: [key])
-        return result.rows.first?[0] == "t"
+        return try result.decode(Bool.self) == true
     }
 
     package static func releaseLock(_ connection: PostgresConnection, key: String) {

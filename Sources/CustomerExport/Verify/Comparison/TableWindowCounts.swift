@@ -45,6 +45,6 @@ package struct TableWindowCounts {
             """
         let parameters: [(any PostgresEncodable)?] = [windows.map(\.from), windows.map(\.to), rangeEnd] + condition.parameters
         let result = try connection.execute(sql, parameters: parameters)
-        return result.rows.map { row in row.count > 1 ? row[1].flatMap { Int($0) } ?? 0 : 0 }
+        return try result.typedRows.map { (row) throws(PostgresError) in try row.decode(Int.self, 1) ?? 0 }
     }
 }

@@ -62,17 +62,17 @@ package struct WindowComparison {
         if let tableRows {
             let keyed = try connection.execute(byKey(live), parameters: parameters)
             var matched = 0
-            for row in keyed.rows where row.count == 3 {
-                if row[0] == "matched" { matched += row[1].flatMap { Int($0) } ?? 0 } else { Self.absorb(row, into: &differences) }
+            for row in keyed.typedRows {
+                if row[0] == "matched" { matched += try row.decode(Int.self, 1) ?? 0 } else { try Self.absorb(row, into: &differences) }
             }
             // Every live row of the window is one of the API's records, or one whose record runs
             // quarantine: nothing is extra, and no scan is needed.
             if matched == tableRows { return (differences, []) }
         }
         var extras: [Int64] = []
-        for row in try connection.execute(byScan(live, extraIds: extraIds), parameters: parameters).rows where row.count == 3 {
-            if row[0] == "extra" { extras = Self.ids(row[2]) }
-            Self.absorb(row, into: &differences)
+        for row in try connection.execute(byScan(live, extraIds: extraIds), parameters: parameters).typedRows {
+            if row[0] == "extra" { extras = try row.decode([Int64].self, 2) ?? [] }
+            try Self.absorb(row, into: &differences)
         }
         return (differences, extras)
     }
@@ -117,18 +117,14 @@ package struct WindowComparison {
         """
     }
 
-    private static func absorb(_ row: [String?], into differences: inout WindowDifferences) {
-        let count = row[1].flatMap { Int($0) } ?? 0
+    private static func absorb(_ row: QueryResult.Row, into differences: inout WindowDifferences) throws(PostgresError) {
+        let count = try row.decode(Int.self, 1) ?? 0
         switch row[0] {
         case "missing": differences.missing = count
         case "extra": differences.extra = count
         case "stale": differences.stale = count
         default: return
         }
-        differences.examples[row[0] ?? ""] = Array(ids(row[2]).prefix(WindowDifferences.exampleLimit))
-    }
-
-    private static func ids(_ literal: String?) -> [Int64] {
-        (literal ?? "{}").dropFirst().dropLast().split(separator: ",").compactMap { Int64($0) }
+        differences.examples[row[0] ?? ""] = Array((try row.decode([Int64].self, 2) ?? []).prefix(WindowDifferences.exampleLimit))
     }
 }
