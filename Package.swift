@@ -26,10 +26,10 @@ let exporter: [Target.Dependency] = ["CustomerExport"] + common + stages + [
 ]
 
 /// One stage or room of the exporter: `Sources/CustomerExport/<path>`, module `CustomerExport<name>`.
-/// No unsafe flags: the per-record calls that cross a module (the normalizer into the JSON
-/// scanner, the page chain into the record scope and the COPY encoder) are `@inlinable`, so a
-/// release build specializes them without cross-module optimization, and other packages can
-/// depend on this one.
+/// No unsafe flags, so other packages can depend on this one: the per-record call that crosses a
+/// module with a closure (the normalizer walking a record with the JSON scanner) is `@inlinable`
+/// and specialized inside Normalize; the other per-record calls across modules (the record
+/// scope, the COPY encoder) are plain calls on concrete types, neither generic nor existential.
 func exportTarget(_ name: String, _ path: String, _ dependencies: [Target.Dependency]) -> Target {
     .target(name: "CustomerExport" + name, dependencies: dependencies, path: "Sources/CustomerExport/" + path, swiftSettings: strictSettings)
 }

@@ -36,7 +36,7 @@ struct ConcurrencyTests {
             channel.close()
             done.signal()
         }.start()
-        usleep(50_000)
+        Self.waitUntil { channel.sendersWaiting == 1 }
         #expect(sent.withLock { $0 } == 2)
         var received: [Int] = []
         while true {
@@ -59,11 +59,16 @@ struct ConcurrencyTests {
             result.withLock { $0 = accepted }
             done.signal()
         }.start()
-        usleep(20_000)
+        Self.waitUntil { channel.sendersWaiting == 1 }
         channel.abandon()
         done.wait()
         #expect(result.withLock { $0 } == false)
         #expect(channel.receive().isEmpty)
+    }
+
+    /// Polls `condition` (not a clock) until it holds: the events a test orders by are states.
+    static func waitUntil(_ condition: () -> Bool) {
+        while !condition() { sched_yield() }
     }
 
     @Test("cancellation wakes a sleeper early")

@@ -21,7 +21,7 @@ struct LoadRoutingTests {
         // Waiters arrive one by one while the only slot is held.
         let started = DispatchGroup()
         let submitted = DispatchGroup()
-        for (name, priority) in [("late window", 9), ("first window", 1), ("second window, page A", 2), ("second window, page B", 2)] {
+        for (index, (name, priority)) in [("late window", 9), ("first window", 1), ("second window, page A", 2), ("second window, page B", 2)].enumerated() {
             started.enter()
             submitted.enter()
             Thread {
@@ -30,7 +30,8 @@ struct LoadRoutingTests {
                 submitted.leave()
             }.start()
             started.wait()
-            usleep(30_000)  // let it block in `submit` before the next one arrives
+            // It waits in `submit` (the limiter's backlog holds it) before the next one arrives.
+            ConcurrencyTests.waitUntil { limiter.backlog == index + 1 }
         }
         holding.signal()
         submitted.wait()

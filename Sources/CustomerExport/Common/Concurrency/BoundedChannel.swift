@@ -8,11 +8,12 @@ import Foundation
 /// producer stays blocked on a channel nobody reads.
 public final class BoundedChannel<Element: Sendable>: Sendable {
     // NSCondition (a pthread mutex + condition variable) is Sendable in swift-corelibs-foundation;
-    // the three stored variables below are only touched while it is locked.
+    // the four stored variables below are only touched while it is locked.
     private let condition = NSCondition()
     nonisolated(unsafe) private var buffer: [Element] = []
     nonisolated(unsafe) private var closed = false
     nonisolated(unsafe) private var abandoned = false
+    nonisolated(unsafe) private var blockedSenders = 0
     public let capacity: Int
 
     public init(capacity: Int) {
@@ -27,7 +28,11 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
     public func send(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while count >= capacity, !closed, !abandoned { condition.wait() }
+        if count >= capacity, !closed, !abandoned {
+            blockedSenders += 1
+            while count >= capacity, !closed, !abandoned { condition.wait() }
+            blockedSenders -= 1
+        }
         guard !closed, !abandoned else { return false }
         buffer.append(element)
         condition.broadcast()
@@ -47,6 +52,14 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
         buffer.removeFirst(taken.count)
         condition.broadcast()
         return taken
+    }
+
+    /// Senders blocked because the channel is full: what a test waits for, instead of sleeping,
+    /// before it checks that backpressure holds.
+    package var sendersWaiting: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return blockedSenders
     }
 
     /// No more elements will be sent; the consumer drains what is queued.

@@ -83,9 +83,7 @@ public struct RunRequest: Sendable {
     /// The checks between settings (each value alone was checked by its declaration in
     /// `RunSettings`), with the sentence a user needs to fix each.
     public func validate() throws(ExportError) {
-        guard reading.maxWindowRows >= api.pageLimit else {
-            throw .configuration("--max-window-rows (\(reading.maxWindowRows)) must be at least the page size (\(api.pageLimit))")
-        }
+        try reading.validate(pageLimit: api.pageLimit)
         guard !api.token.isEmpty else {
             throw .configuration("no API token: set CUSTOMERS_API_TOKEN or pass --token-file FILE")
         }

@@ -10,18 +10,18 @@ import CustomerExportCommon
 /// one, and the code that uses it.
 ///
 /// ```swift
-/// Setting("api.readAhead", \.reading.readAhead, .count(atLeast: 1), stored: "readAhead",
-///         help: "Pages requested ahead in parallel when the envelope gives no total.")
+/// Setting("maxStringBytes", \.normalizer.maxStringBytes, .count(atLeast: 1), stored: "maxStringBytes",
+///         help: "The longest string a record may hold; a longer one quarantines the record.")
 /// ```
 ///
 /// A setting's default is the value its field holds in `RunRequest.defaults` (written once, on the
 /// field's type); `--help`, the reference and a refused value's sentence all show it from there:
 ///
 /// ```swift
-/// // --max-window-rows 0: "--max-window-rows must be at least 1 (it is 0); the default is 50000"
+/// // maxStringBytes: 0 in a pipeline file: "maxStringBytes must be at least 1 (it is 0); the default is 65536"
 /// ```
 public struct Setting {
-    /// The key in a pipeline file (`api.readAhead`); nil for a flag that only a command line sets.
+    /// The key in a pipeline file (`api.timeout`); nil for a flag that only a command line sets.
     public let key: String?
     /// The command-line flag (`--window-rows`); nil for a setting only a pipeline file sets.
     public let flag: String?

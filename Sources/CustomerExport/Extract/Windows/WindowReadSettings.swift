@@ -1,3 +1,5 @@
+import CustomerExportCommon
+
 /// How the extract stage reads windows: sizes, limits, and the drift re-read budget. The page
 /// size is the API client's (`APIConfiguration.pageLimit`), learned down by `SourceEvidence`.
 ///
@@ -18,7 +20,33 @@ public struct WindowReadSettings: Sendable {
 
     public init() {}
 
+    /// The check between these settings and the page size: a window's row limit below one page
+    /// could never be met by splitting.
+    public func validate(pageLimit: Int) throws(ExportError) {
+        guard maxWindowRows >= pageLimit else {
+            throw .configuration("--max-window-rows (\(maxWindowRows)) must be at least the page size (\(pageLimit))")
+        }
+    }
+
     /// Whether a window the API counts `total` records in is split in halves before it is read;
     /// the run's plan preview counts the windows this rule splits.
     public func splits(windowOf total: Int) -> Bool { total > maxWindowRows }
+
+    /// Rows of offsets one read plans at once, however large a total the API reports: twice the
+    /// row limit (a total no split narrows is not a plan to hold in memory).
+    public func offsetsPlannedAtOnce(pageLimit: Int) -> Int { 2 * max(maxWindowRows, pageLimit) }
+
+    /// How verify reads with these settings: at most two reads a window, and a window whose reads
+    /// never account for themselves handed to the sink as unsettled, not cut: verify looks up by
+    /// id what its reads lacked.
+    public var forComparison: WindowReadSettings {
+        var settings = self
+        settings.maxReadAttempts = min(maxReadAttempts, 2)
+        settings.cutsUnsettledWindows = false
+        return settings
+    }
+
+    /// Splits a window that never accounted for itself may be cut into, all its parts together:
+    /// enough for parts of one page each across twice the row limit, and a margin for bulk instants.
+    public func cutSplits(pageLimit: Int) -> Int { 2 * max(1, maxWindowRows / max(1, pageLimit)) + 64 }
 }

@@ -58,7 +58,7 @@ extension WindowReader {
         // past the plan until the end is proven: `readAhead` pages at a time while short of the
         // total or without one, then one at a time.
         if let total = firstTotal, ledger.end == nil, nextOffset < total {
-            let planned = min(total, nextOffset + 2 * max(settings.maxWindowRows, limit))
+            let planned = min(total, nextOffset + settings.offsetsPlannedAtOnce(pageLimit: limit))
             let offsets = Array(stride(from: nextOffset, to: planned, by: limit))
             try fetchInParallel(offsets.map { PageRequest(window: window, offset: $0, limit: limit) }, receiver, summary, ledger, priority)
             nextOffset = (offsets.last ?? nextOffset) + limit
@@ -118,7 +118,7 @@ extension WindowReader {
         _ requests: [PageRequest], _ receiver: any PageReceiver, _ summary: WindowTally, _ ledger: ReadLedger, _ priority: Int
     ) throws(ExtractError) {
         let group = DispatchGroup()
-        // All requests are queued at once (a window holds at most maxWindowRows / pageLimit pages):
+        // All requests are queued at once (a plan holds at most `offsetsPlannedAtOnce` rows of pages):
         // a slot coming free starts the next one directly. Jobs queued behind a failure, a
         // cancellation or the proven end end without a request.
         for request in requests {

@@ -94,7 +94,7 @@ public struct WindowReader: Sendable {
             // Do not guess: parts read in one page each prove themselves whatever offsets did.
             events.cutting(window, reason)
             sink.split(window, into: [halves.0, halves.1])
-            let budget = CutBudget(splits: 2 * max(1, settings.maxWindowRows / max(1, evidence.pageLimit)) + 64)
+            let budget = CutBudget(splits: settings.cutSplits(pageLimit: evidence.pageLimit))
             // The window's own reads count (their re-reads, their rows as not committed: the
             // loader drops what they staged) beside its parts'.
             let reads = summary.withLock { $0.notCommitted() }

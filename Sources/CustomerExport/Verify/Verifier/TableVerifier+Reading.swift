@@ -21,14 +21,7 @@ extension TableVerifier {
         let run = request.run
         let comparison = WindowComparison(
             target: run.target, filter: TableFilter(filters: run.api.filters), rangeEnd: range.to, startedAt: changedAfter)
-        // Verify reads each window at most twice and looks up by id what the reads lacked,
-        // instead of cutting a restless window as a run does.
-        let settings = {
-            var settings = run.reading
-            settings.maxReadAttempts = min(settings.maxReadAttempts, 2)
-            settings.cutsUnsettledWindows = false
-            return settings
-        }()
+        let settings = run.reading.forComparison
         let scope = RecordScope(filters: run.api.filters, rangeEnd: range.to)
         let fatal = Mutex<ExtractError?>(nil)
         let cancellation = self.cancellation
