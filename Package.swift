@@ -40,7 +40,6 @@ let package = Package(
     products: [
         .executable(name: "customer-export", targets: ["customer-export"]),
         .executable(name: "customers-sim", targets: ["customers-sim"]),
-        .library(name: "CustomerExport", targets: ["CustomerExport"]),
         .library(name: "CustomersSimulator", targets: ["CustomersSimulator"]),
     ],
     dependencies: [
@@ -74,7 +73,8 @@ let package = Package(
         // also State, whose checkpoints commit in its transactions); the
         // rooms above (Configuration, Reporting, Run, Administration, Verify) see everything below
         // them. Targets are split by concern, never by size. Types that cross a target are
-        // `package`, or `public` where the CLI uses them.
+        // `package`: the CLI and the tests are in this package, and the exporter promises no
+        // Swift API to other packages (it is a command; LibPQ and the simulator are libraries).
         exportTarget("Common", "Common", ["LibPQ", logging]),
         exportTarget("Extract", "Extract", common + [
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

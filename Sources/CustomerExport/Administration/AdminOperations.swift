@@ -4,11 +4,11 @@ import CustomerExportCommon
 import CustomerExportState
 
 /// The commands that only touch the database: `migrate` and `status`.
-public enum AdminOperations {
+package enum AdminOperations {
     /// Creates or upgrades the target and state tables; returns a one-line summary. With
     /// `grantTo`, the role named there gets what a run needs and nothing more (run it as the
     /// owner when the export role may not create its own tables).
-    public static func migrate(databaseURL: String, target: TargetTable, state: StateSchema, grantTo role: String? = nil) throws(ExportError) -> String {
+    package static func migrate(databaseURL: String, target: TargetTable, state: StateSchema, grantTo role: String? = nil) throws(ExportError) -> String {
         if let role, SQLIdentifier.validated(role) == nil {
             throw .configuration("--grant-to \"\(role)\" is not a plain role name; use letters, digits and underscores")
         }
@@ -25,7 +25,7 @@ public enum AdminOperations {
     }
 
     /// Recent runs with their windows by status, rows and last error; one run in detail with `runId`.
-    public static func status(databaseURL: String, state: StateSchema, runId: Int64?, limit: Int) throws(ExportError) -> String {
+    package static func status(databaseURL: String, state: StateSchema, runId: Int64?, limit: Int) throws(ExportError) -> String {
         let connection = try DatabaseSession.connect(databaseURL)
         defer { connection.close() }
         do {

@@ -5,8 +5,8 @@ import CustomerExportState
 
 /// `customer-export quarantine list` and `show`: the records a run could not load, with their
 /// reasons, and each payload exactly as the API served it.
-public enum QuarantineOperations {
-    public static func list(databaseURL: String, state: StateSchema, selection: QuarantineSelection) throws(ExportError) -> [QuarantineEntry] {
+package enum QuarantineOperations {
+    package static func list(databaseURL: String, state: StateSchema, selection: QuarantineSelection) throws(ExportError) -> [QuarantineEntry] {
         let connection = try DatabaseSession.connect(databaseURL)
         defer { connection.close() }
         do {
@@ -19,7 +19,7 @@ public enum QuarantineOperations {
     }
 
     /// One line per entry under a header, or a sentence when there is none.
-    public static func render(_ entries: [QuarantineEntry]) -> String {
+    package static func render(_ entries: [QuarantineEntry]) -> String {
         guard !entries.isEmpty else { return "no quarantined records match" }
         var lines = ["ID      SOURCE ID   SEEN  LAST SEEN (UTC)       RUN   TARGET                REASON"]
         for entry in entries {
@@ -31,7 +31,7 @@ public enum QuarantineOperations {
         return lines.joined(separator: "\n")
     }
 
-    public static func payload(databaseURL: String, state: StateSchema, id: Int64) throws(ExportError) -> String {
+    package static func payload(databaseURL: String, state: StateSchema, id: Int64) throws(ExportError) -> String {
         let connection = try DatabaseSession.connect(databaseURL)
         defer { connection.close() }
         let payload: String?

@@ -22,31 +22,31 @@ import CustomerExportRun
 /// let report = try QuarantineRetry(databaseURL: url, state: state, selection: .init(reason: "createdAt"),
 ///                                   overrides: RunOverrides(), environment: env).run()
 /// ```
-public struct QuarantineRetry {
+package struct QuarantineRetry {
     /// What a retry did, printed by the command (and as JSON with `--json`).
-    public struct Report: Sendable, Codable, Equatable {
-        public var selected = 0
+    package struct Report: Sendable, Codable, Equatable {
+        package var selected = 0
         /// Entries without an integer id: the API cannot be asked for them.
-        public var notFetchable = 0
+        package var notFetchable = 0
         /// Ids the API did not return (deleted in the source, or outside the token's scope).
-        public var notReturned = 0
-        public var merged = 0
-        public var inserted = 0
-        public var updated = 0
-        public var stillQuarantined = 0
+        package var notReturned = 0
+        package var merged = 0
+        package var inserted = 0
+        package var updated = 0
+        package var stillQuarantined = 0
         /// The reasons of the records that are still invalid, with counts.
-        public var newReasons: [String: Int] = [:]
+        package var newReasons: [String: Int] = [:]
     }
 
-    public let databaseURL: String
-    public let state: StateSchema
-    public let selection: QuarantineSelection
-    public let overrides: RunOverrides
-    public let environment: [String: String]
-    public var transport: (any HTTPTransport)?
-    public var logger = Logger(label: "customer-export")
+    package let databaseURL: String
+    package let state: StateSchema
+    package let selection: QuarantineSelection
+    package let overrides: RunOverrides
+    package let environment: [String: String]
+    package var transport: (any HTTPTransport)?
+    package var logger = Logger(label: "customer-export")
 
-    public init(databaseURL: String, state: StateSchema, selection: QuarantineSelection, overrides: RunOverrides, environment: [String: String]) {
+    package init(databaseURL: String, state: StateSchema, selection: QuarantineSelection, overrides: RunOverrides, environment: [String: String]) {
         self.databaseURL = databaseURL
         self.state = state
         self.selection = selection
@@ -57,7 +57,7 @@ public struct QuarantineRetry {
     /// Ids per request: short enough for any URL length limit, whatever the page size.
     package static let idsPerRequest = 100
 
-    public func run() throws(ExportError) -> Report {
+    package func run() throws(ExportError) -> Report {
         let connection = try DatabaseSession.connect(databaseURL)
         defer { connection.close() }
         let store = StateStore(schema: state, connection: connection)

@@ -7,9 +7,9 @@ import CustomerExportReporting
 /// `customer-export status` and `customer-export state`: see where each pipeline stands, and
 /// move, reset or forget what the state tables hold (after restoring a table from a backup,
 /// say), never while a run of that pipeline is active.
-public enum StateOperations {
+package enum StateOperations {
     /// Every pipeline the state knows, with what an active run is doing.
-    public static func status(databaseURL: String, state: StateSchema) throws(ExportError) -> [PipelineStatus] {
+    package static func status(databaseURL: String, state: StateSchema) throws(ExportError) -> [PipelineStatus] {
         try withConnection(databaseURL) { connection throws(PostgresError) in
             try PipelineStatus.all(in: StateStore(schema: state, connection: connection)) { pipeline, target throws(PostgresError) in
                 try isLocked(connection, DatabaseSession.lockKey(state: state, targetName: target, pipeline: pipeline))
@@ -18,7 +18,7 @@ public enum StateOperations {
     }
 
     /// Moves a pipeline's watermark to `value` (its next incremental run starts there, minus the look-back).
-    public static func setWatermark(databaseURL: String, state: StateSchema, pipeline: String, target: String?, to value: Timestamp) throws(ExportError) -> String {
+    package static func setWatermark(databaseURL: String, state: StateSchema, pipeline: String, target: String?, to value: Timestamp) throws(ExportError) -> String {
         try changing(databaseURL, state, pipeline: pipeline, target: target) { connection, target throws(PostgresError) in
             try StateStore(schema: state, connection: connection).setWatermark(pipeline: pipeline, target: target, to: value)
             return "the watermark of \(pipeline) → \(target) is now \(value.rfc3339); its next incremental run starts there, minus the look-back"
@@ -26,7 +26,7 @@ public enum StateOperations {
     }
 
     /// Removes a pipeline's watermark: its next incremental run starts at the pipeline's `start`.
-    public static func resetWatermark(databaseURL: String, state: StateSchema, pipeline: String, target: String?) throws(ExportError) -> String {
+    package static func resetWatermark(databaseURL: String, state: StateSchema, pipeline: String, target: String?) throws(ExportError) -> String {
         try changing(databaseURL, state, pipeline: pipeline, target: target) { connection, target throws(PostgresError) in
             let removed = try StateStore(schema: state, connection: connection).removeWatermark(pipeline: pipeline, target: target)
             return !removed
@@ -38,7 +38,7 @@ public enum StateOperations {
     /// Forgets a run, so the next identical command starts it afresh. Its rows stay in the
     /// target, its committed windows stay as loads for downstream jobs, and its quarantine
     /// entries stay too (`StateStore.forgetRun`).
-    public static func forgetRun(databaseURL: String, state: StateSchema, runId: Int64) throws(ExportError) -> String {
+    package static func forgetRun(databaseURL: String, state: StateSchema, runId: Int64) throws(ExportError) -> String {
         let found = try withConnection(databaseURL) { connection throws(PostgresError) -> (pipeline: String, target: String)? in
             try StateStore(schema: state, connection: connection).pipelineAndTarget(ofRun: runId)
         } missing: { nil }

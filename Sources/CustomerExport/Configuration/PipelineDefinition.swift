@@ -8,21 +8,21 @@ import CustomerExportCommon
 /// the shipped examples are in `pipelines/`). `${NAME}` and `${NAME:-default}` are replaced from
 /// the environment in the parsed values; an unknown key anywhere is an error (a typo must not
 /// silently fall back to a default).
-public struct PipelineDefinition: Sendable, Equatable {
+package struct PipelineDefinition: Sendable, Equatable {
     /// The pipeline's name (`pipeline:`, the one key every file needs).
-    public var pipeline: String
+    package var pipeline: String
     /// Every other value by its dotted key (`section.key`), as written: parsed and checked by its
     /// declaration in `RunSettings`, which also decides which keys exist.
-    public var values: [String: SettingValue]
+    package var values: [String: SettingValue]
     /// Environment variables the file uses that are not set (and have no default). Their
     /// `${NAME}` stays in the value: a flag that replaces that value makes it harmless, and
     /// `checkResolved` turns a value still used into the sentence naming the variable.
-    public var unresolved: [String] = []
+    package var unresolved: [String] = []
     /// Where the file was read from, for messages.
-    public var source = ""
+    package var source = ""
 
     /// Reads, interpolates, checks keys and values of a pipeline file.
-    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ExportError) -> PipelineDefinition {
+    package static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ExportError) -> PipelineDefinition {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .configuration("cannot read the pipeline file \(path); check the path")
         }
@@ -32,7 +32,7 @@ public struct PipelineDefinition: Sendable, Equatable {
     /// `${NAME}` is substituted into the parsed values, never into the text: a value holding
     /// `: ` or `#` (a DSN's password) cannot change the YAML's structure, and no parse error can
     /// quote one. Parse errors give the line and column only, since the file may hold secrets too.
-    public static func parse(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> PipelineDefinition {
+    package static func parse(_ text: String, source: String, environment: [String: String]) throws(ExportError) -> PipelineDefinition {
         // Each `${...}` is a plain placeholder while the YAML is parsed (so `{ key: ${VALUE} }`
         // stays a flow mapping), and is put back and substituted in the parsed scalar.
         let (masked, expressions) = Self.masking(text)
@@ -82,5 +82,5 @@ public struct PipelineDefinition: Sendable, Equatable {
     }
 
     /// The file's value for `key` as text, for commands that read one setting directly.
-    public func text(_ key: String) -> String? { values[key]?.text }
+    package func text(_ key: String) -> String? { values[key]?.text }
 }

@@ -2,13 +2,13 @@ import Synchronization
 import CustomerExportCommon
 
 /// What the dedupe stage did with one batch.
-public struct DedupeResult: Sendable {
+package struct DedupeResult: Sendable {
     /// Rows newer than anything seen for their id in this window: these go on to the load stage.
-    public var kept: [CustomerRow]
+    package var kept: [CustomerRow]
     /// Rows identical in id and `updatedAt` to one already kept (window boundaries, retried pages).
-    public var duplicates: Int
+    package var duplicates: Int
     /// Rows older than a version already kept: a late page must never overwrite newer data.
-    public var stale: Int
+    package var stale: Int
 }
 
 /// Remembers, for one window, the newest `updatedAt` seen per id.
@@ -17,12 +17,12 @@ public struct DedupeResult: Sendable {
 /// arrives several times. Keeping the newest version here removes most repeats before they cost
 /// a COPY; the merge's `DISTINCT ON` and its `updated_at` guard settle the rest inside PostgreSQL.
 /// Memory is one entry per id of the window, which the window's row limit bounds.
-public final class WindowDeduplicator: Sendable {
+package final class WindowDeduplicator: Sendable {
     private let newestById = Mutex<[Int64: Int64]>([:])
 
-    public init() {}
+    package init() {}
 
-    public func admit(_ rows: [CustomerRow]) -> DedupeResult {
+    package func admit(_ rows: [CustomerRow]) -> DedupeResult {
         newestById.withLock { newest in
             var result = DedupeResult(kept: [], duplicates: 0, stale: 0)
             result.kept.reserveCapacity(rows.count)
@@ -41,7 +41,7 @@ public final class WindowDeduplicator: Sendable {
 
     /// Distinct ids seen so far in the window (for diagnostics and tests; drift detection
     /// compares entries with the API's totals, not ids).
-    public var distinctIds: Int {
+    package var distinctIds: Int {
         newestById.withLock { $0.count }
     }
 }

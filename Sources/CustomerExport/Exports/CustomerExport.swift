@@ -1,5 +1,5 @@
-// The library's one import: `import CustomerExport` brings every stage and room, for the CLI,
-// the tests and anyone embedding the exporter. The stages themselves are separate targets
+// The exporter's one import: `import CustomerExport` brings every stage and room, for the CLI
+// and the tests (their declarations are `package`: nothing is promised outside this package). The stages themselves are separate targets
 // (see Package.swift), so the compiler keeps the flow one-way.
 @_exported import CustomerExportAdministration
 @_exported import CustomerExportExtract

@@ -2,7 +2,7 @@ import CustomerExportCommon
 
 /// What the extract side tells the loader, in the order it happened. The loader is the only
 /// writer of data and checkpoints, so every change to the target passes through this type.
-public enum LoadEvent: Sendable {
+package enum LoadEvent: Sendable {
     /// Rows of a window, already encoded as COPY text.
     case stage(TimeWindow, copyRows: [UInt8], rowCount: Int)
     case quarantine(TimeWindow, [QuarantinedRecord])
@@ -16,7 +16,7 @@ public enum LoadEvent: Sendable {
     case abandon(TimeWindow)
 
     /// The window the event is about (a split's parent), which decides its loader and its order.
-    public var window: TimeWindow {
+    package var window: TimeWindow {
         switch self {
         case let .stage(window, _, _), let .quarantine(window, _), let .complete(window, _), let .fail(window, _, _), let .abandon(window):
             window

@@ -20,22 +20,22 @@ import CustomerExportCommon
 /// router.send(.stage(window, copyRows: bytes, rowCount: 100))  // blocks while that loader is full
 /// router.close()                                               // loaders drain and stop
 /// ```
-public final class LoadRouter: Sendable {
-    public let channels: [BoundedChannel<LoadEvent>]
+package final class LoadRouter: Sendable {
+    package let channels: [BoundedChannel<LoadEvent>]
     private struct Assignments {
         var loaderOf: [TimeWindow: Int] = [:]
         var nextLoader = 0
     }
     private let assignments: Mutex<Assignments>
 
-    public init(loaders: Int, capacityPerLoader: Int) {
+    package init(loaders: Int, capacityPerLoader: Int) {
         precondition(loaders > 0, "a run needs at least one loader")
         channels = (0..<loaders).map { _ in BoundedChannel(capacity: capacityPerLoader) }
         assignments = Mutex(Assignments())
     }
 
     /// Gives a window just claimed the next loader in turn.
-    public func pin(_ window: TimeWindow) {
+    package func pin(_ window: TimeWindow) {
         assignments.withLock { state in _ = Self.loader(for: window, in: &state, loaders: channels.count) }
     }
 
@@ -49,7 +49,7 @@ public final class LoadRouter: Sendable {
 
     /// Blocks while the window's loader is full; returns false once loading stopped for good.
     @discardableResult
-    public func send(_ event: LoadEvent) -> Bool {
+    package func send(_ event: LoadEvent) -> Bool {
         let window = event.window
         let isLast: Bool
         switch event {
@@ -71,12 +71,12 @@ public final class LoadRouter: Sendable {
     }
 
     /// No more events: every loader drains its channel and returns.
-    public func close() {
+    package func close() {
         for channel in channels { channel.close() }
     }
 
     /// A loader failed: drop what is queued everywhere and release every blocked sender.
-    public func abandon() {
+    package func abandon() {
         for channel in channels { channel.abandon() }
     }
 }

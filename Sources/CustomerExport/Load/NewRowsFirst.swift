@@ -25,33 +25,33 @@ import Synchronization
 /// policy.recordConflict()                // a window met an existing key
 /// policy.recordInsertedAsNew()           // a window went in as new rows
 /// ```
-public final class NewRowsFirst: Sendable {
-    public let minConflicts: Int
+package final class NewRowsFirst: Sendable {
+    package let minConflicts: Int
     private let conflicts = Atomic<Int>(0)
     private let insertedAsNew = Atomic<Int>(0)
 
     /// - Parameter minConflicts: windows that may meet existing keys before the run considers
     ///   only merging; 0 turns plain inserts off.
-    public init(minConflicts: Int = 2) {
+    package init(minConflicts: Int = 2) {
         self.minConflicts = minConflicts
     }
 
     /// Whether the next window should be tried as new rows.
-    public var shouldTry: Bool {
+    package var shouldTry: Bool {
         let conflicts = conflicts.load(ordering: .relaxed)
         return conflicts < minConflicts || conflicts < insertedAsNew.load(ordering: .relaxed)
     }
 
     /// Windows that met an existing key so far.
-    public var conflictCount: Int { conflicts.load(ordering: .relaxed) }
+    package var conflictCount: Int { conflicts.load(ordering: .relaxed) }
 
     /// A window's plain insert met an existing key and was rolled back.
-    public func recordConflict() {
+    package func recordConflict() {
         conflicts.add(1, ordering: .relaxed)
     }
 
     /// A window went in as new rows.
-    public func recordInsertedAsNew() {
+    package func recordInsertedAsNew() {
         insertedAsNew.add(1, ordering: .relaxed)
     }
 }

@@ -14,7 +14,7 @@ import CustomerExportState
 /// again on resume.
 ///
 /// A class because it owns the connection: it closes it when the loader goes away.
-public final class PostgresLoader {
+package final class PostgresLoader {
     /// Replaced when a lost connection is reopened (`recover`).
     package internal(set) var connection: PostgresConnection
     package let target: TargetTable
@@ -63,7 +63,7 @@ public final class PostgresLoader {
         connection.close()
     }
 
-    public func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> ExportCounts {
+    package func run(_ events: BoundedChannel<LoadEvent>) throws(ExportError) -> ExportCounts {
         do throws(ExportError) {
             while true {
                 let waited = Timestamp.now()

@@ -8,10 +8,10 @@ import CustomerExportCommon
 /// otherwise be found out after the API was read, by a merge failing on a missing column. Here
 /// every difference is listed at once with the statement that fixes it. Nullable columns that
 /// are missing are not differences: the migration adds them.
-public struct TargetShape {
-    public let target: TargetTable
+package struct TargetShape {
+    package let target: TargetTable
 
-    public init(target: TargetTable) {
+    package init(target: TargetTable) {
         self.target = target
     }
 
@@ -21,7 +21,7 @@ public struct TargetShape {
     ]
 
     /// Throws `.database` naming every difference; returns when the table is absent or fits.
-    public func verify(_ connection: PostgresConnection) throws(ExportError) {
+    package func verify(_ connection: PostgresConnection) throws(ExportError) {
         let problems: [String]
         do {
             problems = try differences(connection)

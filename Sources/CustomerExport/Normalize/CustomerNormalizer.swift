@@ -8,22 +8,22 @@ import CustomerExportCommon
 /// become one instant. A record is quarantined when it has no integer `id`, an unparseable or
 /// missing `createdAt`/`updatedAt`, `updatedAt` before `createdAt`, a field of the wrong JSON type,
 /// or a string longer than `maxStringBytes` (a 1 MB "name" is an upstream bug, not a name).
-public struct CustomerNormalizer: Sendable {
-    public var maxStringBytes: Int
+package struct CustomerNormalizer: Sendable {
+    package var maxStringBytes: Int
 
-    public init(maxStringBytes: Int = 65_536) {
+    package init(maxStringBytes: Int = 65_536) {
         self.maxStringBytes = maxStringBytes
     }
 
     /// Normalizes every record of a page, in order, then quarantines the elements the page's
     /// scan refused (bytes PostgreSQL cannot take), one entry each.
-    public func normalize(page: PageBody) -> [NormalizedRecord] {
+    package func normalize(page: PageBody) -> [NormalizedRecord] {
         page.bytes.withUnsafeBufferPointer { buffer in
             page.records.map { normalize(buffer, $0) } + page.rejected.map { .quarantined($0.quarantined(in: buffer)) }
         }
     }
 
-    public func normalize(_ buffer: UnsafeBufferPointer<UInt8>, _ record: Range<Int>) -> NormalizedRecord {
+    package func normalize(_ buffer: UnsafeBufferPointer<UInt8>, _ record: Range<Int>) -> NormalizedRecord {
         var fields = RecordFields()
         var scanner = JSONScanner(buffer, position: record.lowerBound)
         do {

@@ -14,9 +14,9 @@ import CustomerExportState
 /// survives failed runs (it is read back from the state tables, or from the previous file when
 /// the database could not be reached), so a night that never succeeded is seen even when every
 /// run since failed before it started.
-public enum MetricsFile {
+package enum MetricsFile {
     /// `lastSuccess`: when the pipeline last succeeded, if known (a successful run: now).
-    public static func render(_ report: RunReport, finishedAt: Timestamp = .now(), lastSuccess: Timestamp? = nil) -> String {
+    package static func render(_ report: RunReport, finishedAt: Timestamp = .now(), lastSuccess: Timestamp? = nil) -> String {
         let registry = PrometheusCollectorRegistry()
         let factory = PrometheusMetricsFactory(registry: registry)
         let pipeline = ("pipeline", report.pipeline)
@@ -58,7 +58,7 @@ public enum MetricsFile {
         return registry.emitToString()
     }
 
-    public static func write(_ report: RunReport, to path: String, now: Timestamp = .now()) throws(ExportError) {
+    package static func write(_ report: RunReport, to path: String, now: Timestamp = .now()) throws(ExportError) {
         let known = [
             report.exitCode == 0 && report.status == RunStatus.done.rawValue ? now : nil,
             report.lastSuccessAt.flatMap { Timestamp(rfc3339: $0) },

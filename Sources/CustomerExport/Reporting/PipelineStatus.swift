@@ -6,47 +6,47 @@ import CustomerExportState
 /// Where one pipeline stands, as `customer-export status` shows it: its last run and that run's
 /// windows, whether a run is active and what it is doing, the watermark and when it last moved,
 /// and the quarantine of its target by reason. Codable for `status --json`.
-public struct PipelineStatus: Sendable, Codable, Equatable {
-    public struct LastRun: Sendable, Codable, Equatable {
-        public var id: Int64
-        public var mode: String
-        public var status: String
-        public var startedAt: String
-        public var finishedAt: String?
-        public var range: String
-        public var filters: String
-        public var lastError: String?
+package struct PipelineStatus: Sendable, Codable, Equatable {
+    package struct LastRun: Sendable, Codable, Equatable {
+        package var id: Int64
+        package var mode: String
+        package var status: String
+        package var startedAt: String
+        package var finishedAt: String?
+        package var range: String
+        package var filters: String
+        package var lastError: String?
     }
 
-    public struct Activity: Sendable, Codable, Equatable {
+    package struct Activity: Sendable, Codable, Equatable {
         /// A process holds the pipeline's lock (a backfill, run or reconcile in progress).
-        public var lockHeld: Bool
-        public var heartbeatAt: String?
+        package var lockHeld: Bool
+        package var heartbeatAt: String?
         /// What it is doing, in a sentence.
-        public var doing: String
+        package var doing: String
     }
 
-    public struct Watermark: Sendable, Codable, Equatable {
-        public var value: String
-        public var movedAt: String
-        public var byRun: Int64?
+    package struct Watermark: Sendable, Codable, Equatable {
+        package var value: String
+        package var movedAt: String
+        package var byRun: Int64?
     }
 
-    public struct QuarantineReason: Sendable, Codable, Equatable {
-        public var reason: String
-        public var count: Int
+    package struct QuarantineReason: Sendable, Codable, Equatable {
+        package var reason: String
+        package var count: Int
     }
 
-    public var pipeline: String
-    public var target: String
-    public var lastRun: LastRun?
-    public var windows = RunWindowTally()
-    public var active: Activity?
-    public var watermark: Watermark?
-    public var quarantine: [QuarantineReason] = []
+    package var pipeline: String
+    package var target: String
+    package var lastRun: LastRun?
+    package var windows = RunWindowTally()
+    package var active: Activity?
+    package var watermark: Watermark?
+    package var quarantine: [QuarantineReason] = []
 
     /// A few aligned lines per pipeline.
-    public var rendered: String {
+    package var rendered: String {
         var lines = ["pipeline \(pipeline) → \(target)"]
         if let run = lastRun {
             lines.append("  last run    \(run.id) \(run.mode) \(run.status), started \(run.startedAt)\(run.finishedAt.map { ", ended \($0)" } ?? ""), \(run.range), filters \(run.filters)")

@@ -5,7 +5,7 @@ import CustomerExportExtract
 
 /// The live progress line on a terminal: windows done/total, rows, rows/s, retries, ETA.
 /// Fed by the pipeline's callbacks; `render` is pure so it can be tested without a terminal.
-public final class ProgressLine: Sendable {
+package final class ProgressLine: Sendable {
     package struct State {
         package var windowsTotal = 0
         package var windowsDone = 0
@@ -19,20 +19,20 @@ public final class ProgressLine: Sendable {
 
     /// `requests` reads the run's request counters (for retries); nil before the run has them.
     /// `health` says which side the run is waiting for during an outage.
-    public init(health: ServiceHealth? = nil, requests: @escaping @Sendable () -> RequestStats.Snapshot? = { nil }) {
+    package init(health: ServiceHealth? = nil, requests: @escaping @Sendable () -> RequestStats.Snapshot? = { nil }) {
         self.health = health
         self.requests = requests
     }
 
-    public func planned(windows: Int) {
+    package func planned(windows: Int) {
         state.withLock { $0.windowsTotal = windows; $0.started = .now() }
     }
 
-    public func committed(rows: Int) {
+    package func committed(rows: Int) {
         state.withLock { $0.windowsDone += 1; $0.rows += rows }
     }
 
-    public func render(now: Timestamp = .now()) -> String {
+    package func render(now: Timestamp = .now()) -> String {
         let s = state.withLock { $0 }
         let elapsed = max(0.001, now.secondsSinceEpoch - s.started.secondsSinceEpoch)
         let rate = Double(s.rows) / elapsed
@@ -49,7 +49,7 @@ public final class ProgressLine: Sendable {
 
     /// Redraws the line on stderr every `interval` until the returned stopper is called (once,
     /// from the thread that started it).
-    public func startDrawing(interval: TimeSpan = TimeSpan(nanoseconds: 500_000_000)) -> () -> Void {
+    package func startDrawing(interval: TimeSpan = TimeSpan(nanoseconds: 500_000_000)) -> () -> Void {
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "customer-export.progress"))
         timer.schedule(deadline: .now(), repeating: interval.seconds)
         timer.setEventHandler { [self] in

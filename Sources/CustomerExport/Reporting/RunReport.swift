@@ -5,80 +5,80 @@ import CustomerExportState
 
 /// What a run did, assembled from each stage's own counts. Printed as a summary on stderr and,
 /// with `--report FILE`, written as JSON for whatever watches the nightly job.
-public struct RunReport: Sendable, Codable, Equatable {
-    public struct Windows: Sendable, Codable, Equatable {
-        public var planned = 0
-        public var done = 0
-        public var failed = 0
-        public var split = 0
-        public var pending = 0
-        public var rereadForDrift = 0
+package struct RunReport: Sendable, Codable, Equatable {
+    package struct Windows: Sendable, Codable, Equatable {
+        package var planned = 0
+        package var done = 0
+        package var failed = 0
+        package var split = 0
+        package var pending = 0
+        package var rereadForDrift = 0
     }
 
-    public struct Rows: Sendable, Codable, Equatable {
-        public var fetched = 0
-        public var quarantined = 0
-        public var inserted = 0
-        public var updated = 0
+    package struct Rows: Sendable, Codable, Equatable {
+        package var fetched = 0
+        package var quarantined = 0
+        package var inserted = 0
+        package var updated = 0
         /// Merged but identical to what the table already had, or older than it (stale).
-        public var unchanged = 0
-        public var duplicates = 0
-        public var stale = 0
-        public var outsideRange = 0
+        package var unchanged = 0
+        package var duplicates = 0
+        package var stale = 0
+        package var outsideRange = 0
         /// Rows read in windows that did not commit (failed, or taken by another worker): with
         /// them, `fetched = inserted + updated + unchanged + quarantined + duplicates + stale +
         /// outsideRange + notCommitted` in every report.
-        public var notCommitted = 0
+        package var notCommitted = 0
         /// Reconcile: rows marked `deleted_at` because the API no longer returns them.
-        public var markedDeleted = 0
+        package var markedDeleted = 0
     }
 
-    public struct Requests: Sendable, Codable, Equatable {
-        public var total = 0
-        public var byStatus: [String: Int] = [:]
-        public var retriesByStatus: [String: Int] = [:]
-        public var bytes = 0
+    package struct Requests: Sendable, Codable, Equatable {
+        package var total = 0
+        package var byStatus: [String: Int] = [:]
+        package var retriesByStatus: [String: Int] = [:]
+        package var bytes = 0
     }
 
     /// Where the loader's time went: a loader that is rarely idle is what bounds the run.
-    public struct Loader: Sendable, Codable, Equatable {
+    package struct Loader: Sendable, Codable, Equatable {
         /// COPY of staged pages into per-window temporary tables.
-        public var copySeconds = 0.0
+        package var copySeconds = 0.0
         /// Merge, quarantine and checkpoint transactions.
-        public var commitSeconds = 0.0
+        package var commitSeconds = 0.0
         /// Waiting for pages from the API.
-        public var idleSeconds = 0.0
+        package var idleSeconds = 0.0
         /// Windows whose rows were all new to the target and went in by plain `INSERT`, without
         /// the merge; the rest were merged.
-        public var windowsInsertedAsNew = 0
+        package var windowsInsertedAsNew = 0
     }
 
-    public var runId: Int64?
-    public var pipeline: String
-    public var mode: String
-    public var windowField: String
-    public var rangeFrom: String
-    public var rangeTo: String
-    public var status: String
-    public var exitCode: Int32
-    public var message: String?
-    public var windows = Windows()
-    public var pages = 0
-    public var requests = Requests()
-    public var rows = Rows()
-    public var loader = Loader()
-    public var durationSeconds = 0.0
-    public var rowsPerSecond = 0.0
+    package var runId: Int64?
+    package var pipeline: String
+    package var mode: String
+    package var windowField: String
+    package var rangeFrom: String
+    package var rangeTo: String
+    package var status: String
+    package var exitCode: Int32
+    package var message: String?
+    package var windows = Windows()
+    package var pages = 0
+    package var requests = Requests()
+    package var rows = Rows()
+    package var loader = Loader()
+    package var durationSeconds = 0.0
+    package var rowsPerSecond = 0.0
     /// How long the run waited for the API and for PostgreSQL, and windows it read again.
-    public var outages = ServiceHealth.Totals()
+    package var outages = ServiceHealth.Totals()
     /// What the API got wrong, one sentence each: a page size it caps silently, meta values that
     /// cannot be true, filters its records show it ignores. Empty for an API that keeps the contract.
-    public var apiFindings: [String] = []
+    package var apiFindings: [String] = []
     /// When this pipeline last finished a run successfully (RFC 3339), as the state tables say;
     /// nil when they could not be read. The metrics file keeps it across failed runs.
-    public var lastSuccessAt: String?
+    package var lastSuccessAt: String?
 
-    public init(pipeline: String, mode: RunMode, field: WindowField, from: Timestamp, to: Timestamp) {
+    package init(pipeline: String, mode: RunMode, field: WindowField, from: Timestamp, to: Timestamp) {
         self.pipeline = pipeline
         self.mode = mode.rawValue
         self.windowField = field.rawValue
@@ -90,7 +90,7 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     /// The report of a command that ended before it had a range (a configuration error, a
     /// database that is down, a held lock): the range fields are empty.
-    public init(pipeline: String, mode: RunMode, field: WindowField) {
+    package init(pipeline: String, mode: RunMode, field: WindowField) {
         self.pipeline = pipeline
         self.mode = mode.rawValue
         self.windowField = field.rawValue
@@ -127,7 +127,7 @@ public struct RunReport: Sendable, Codable, Equatable {
 
     /// The human summary: a few aligned lines a person can read in a cron mail.
     /// The report as flat fields, for the JSON line that ends a run with `--log-format json`.
-    public var fields: [String: String] {
+    package var fields: [String: String] {
         let range = rangeFrom.isEmpty ? "" : "\(windowField) [\(rangeFrom), \(rangeTo))"
         let counts: [(String, Int)] = [
             ("windows_planned", windows.planned), ("windows_done", windows.done), ("windows_failed", windows.failed),
@@ -156,7 +156,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
     }
 
-    public var summary: String {
+    package var summary: String {
         func sorted(_ counts: [String: Int]) -> String { Self.counts(counts) }
         return """
             customer-export \(mode) \(pipeline): \(status) (exit \(exitCode))\(runId.map { ", run \($0)" } ?? "")

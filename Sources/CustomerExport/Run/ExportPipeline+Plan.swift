@@ -3,32 +3,32 @@ import CustomerExportCommon
 import CustomerExportExtract
 
 /// What a run would do, measured without writing anything: `customer-export plan` and `--dry-run`.
-public struct PlanPreview: Sendable, Codable {
-    public struct Window: Sendable, Codable {
-        public var from: String
-        public var to: String
-        public var total: Int?
-        public var pages: Int
+package struct PlanPreview: Sendable, Codable {
+    package struct Window: Sendable, Codable {
+        package var from: String
+        package var to: String
+        package var total: Int?
+        package var pages: Int
     }
 
-    public var pipeline: String
-    public var mode: String
-    public var rangeFrom: String
-    public var rangeTo: String
+    package var pipeline: String
+    package var mode: String
+    package var rangeFrom: String
+    package var rangeTo: String
     /// The endpoint filters sent with every request, in query form (`none` when unfiltered).
-    public var filters = "none"
+    package var filters = "none"
     /// How the windows were cut, and from what.
-    public var sizing = ""
-    public var windows: [Window] = []
-    public var totalRows = 0
-    public var totalPages = 0
+    package var sizing = ""
+    package var windows: [Window] = []
+    package var totalRows = 0
+    package var totalPages = 0
     /// Windows over the row limit, which the run would split.
-    public var windowsToSplit = 0
-    public var meanRequestSeconds = 0.0
-    public var estimatedSeconds = 0.0
+    package var windowsToSplit = 0
+    package var meanRequestSeconds = 0.0
+    package var estimatedSeconds = 0.0
 
     /// One line per window, then the totals and the estimate.
-    public var rendered: String {
+    package var rendered: String {
         var lines = ["plan for \(mode) \(pipeline): [\(rangeFrom), \(rangeTo)), \(windows.count) windows, filters: \(filters)"]
         if !sizing.isEmpty { lines.append("  windows \(sizing)") }
         lines.append("  FROM                      TO                          TOTAL   PAGES")
@@ -45,7 +45,7 @@ public struct PlanPreview: Sendable, Codable {
 extension ExportPipeline {
     /// Counts each window's rows with one `limit=1` request per window, in parallel, and
     /// estimates the run. Reads the watermark for incremental runs; writes nothing anywhere.
-    public func plan() throws(ExportError) -> PlanPreview {
+    package func plan() throws(ExportError) -> PlanPreview {
         try request.validate()
         let now = Timestamp.now()
         let range: ResolvedRange

@@ -9,7 +9,7 @@ import CustomerExportReporting
 extension ExportPipeline {
     /// Loads a planned run's parameters and builds the request a worker runs with; the worker's
     /// flags (`overrides`: API URL, token file, CA file, retry budget, tuning) take precedence.
-    public static func workerRequest(
+    package static func workerRequest(
         runId: Int64, databaseURL: String, state: StateSchema, overrides: RunOverrides, environment: [String: String]
     ) throws(ExportError) -> RunRequest {
         let connection = try DatabaseSession.connect(databaseURL)
@@ -24,7 +24,7 @@ extension ExportPipeline {
     /// Works on a run planned with `--plan-only` (or any unfinished run) alongside other
     /// workers: claims windows until none is left to claim and none is held by a live worker.
     /// Returns 0 when the run is complete.
-    public func work(runId: Int64) throws(ExportError) -> RunReport {
+    package func work(runId: Int64) throws(ExportError) -> RunReport {
         let started = Timestamp.now()
         let control = ControlConnection(
             connection: try DatabaseSession.connect(request.databaseURL), state: request.state, databaseURL: request.databaseURL)

@@ -19,34 +19,34 @@ import CustomerExportReporting
 /// pipeline's lock and record the run. Once connected, the run rides out outages: the API's
 /// circuit pauses every request while it is down, lost database connections are reopened, and
 /// windows that still failed are read once more before the run reports failure.
-public struct ExportPipeline: Sendable {
-    public let request: RunRequest
-    public let cancellation: CancellationToken
-    public let logger: Logger
+package struct ExportPipeline: Sendable {
+    package let request: RunRequest
+    package let cancellation: CancellationToken
+    package let logger: Logger
     /// Called after each window commits (progress lines, metrics).
-    public var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
+    package var onWindowCommitted: (@Sendable (TimeWindow, WindowReadSummary, ExportCounts) -> Void)?
     /// Called once the plan is known, with the number of windows to read.
-    public var onPlanned: (@Sendable (Int) -> Void)?
+    package var onPlanned: (@Sendable (Int) -> Void)?
     /// The HTTP seam; nil builds the AsyncHTTPClient transport from the request's settings.
     /// Tests wrap it to inject faults or to change the data between two requests.
-    public var transport: (any HTTPTransport)?
+    package var transport: (any HTTPTransport)?
     /// Request counters of this pipeline's runs, readable while it runs (progress line).
-    public let requestStats = RequestStats()
+    package let requestStats = RequestStats()
     /// Which side (API, PostgreSQL) is down and for how long: the progress line and the report.
-    public let health = ServiceHealth()
+    package let health = ServiceHealth()
     /// What the run learns of how its API bends the contract (the page size it really serves,
     /// meta values that cannot be true, filters it ignores): shared by every window and pass,
     /// named in the report.
-    public let sourceEvidence: SourceEvidence
+    package let sourceEvidence: SourceEvidence
 
-    public init(request: RunRequest, cancellation: CancellationToken, logger: Logger) {
+    package init(request: RunRequest, cancellation: CancellationToken, logger: Logger) {
         self.request = request
         self.cancellation = cancellation
         self.logger = logger
         sourceEvidence = SourceEvidence(pageLimit: request.api.pageLimit, field: request.field)
     }
 
-    public func run() throws(ExportError) -> RunReport {
+    package func run() throws(ExportError) -> RunReport {
         try request.validate()
         let started = Timestamp.now()
         let control = ControlConnection(

@@ -4,11 +4,11 @@ import CustomerExportCommon
 /// Creates or upgrades the target table and the state tables. Every statement is idempotent and
 /// the whole migration runs in one transaction under an advisory lock, so several workers
 /// starting at once (or a migration killed half-way) leave either the old or the new schema.
-public struct SchemaMigrator {
-    public let target: TargetTable
-    public let state: StateSchema
+package struct SchemaMigrator {
+    package let target: TargetTable
+    package let state: StateSchema
 
-    public init(target: TargetTable, state: StateSchema) {
+    package init(target: TargetTable, state: StateSchema) {
         self.target = target
         self.state = state
     }
@@ -36,7 +36,7 @@ public struct SchemaMigrator {
     /// With `lockTimeout`, each DDL statement waits at most that long for its lock (`ALTER TABLE`
     /// takes ACCESS EXCLUSIVE, and every reader that comes later queues behind a waiting one);
     /// the caller tries the migration again (`LockWaits`).
-    public func migrate(_ connection: PostgresConnection, grantTo role: String? = nil, lockTimeout: TimeSpan? = nil) throws(PostgresError) -> Int {
+    package func migrate(_ connection: PostgresConnection, grantTo role: String? = nil, lockTimeout: TimeSpan? = nil) throws(PostgresError) -> Int {
         let current = try isCurrent(connection)
         try PrivilegeCheck(objects: objects).verify(connection, migrating: current == false)
         if current != false, role == nil { return 0 }

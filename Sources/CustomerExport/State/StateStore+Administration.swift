@@ -5,7 +5,7 @@ import CustomerExportCommon
 /// The caller holds the pipeline's lock and runs each in a transaction (`StateOperations`).
 extension StateStore {
     /// Sets a pipeline's watermark; no run moved it, so it names none.
-    public func setWatermark(pipeline: String, target: String, to value: Timestamp) throws(PostgresError) {
+    package func setWatermark(pipeline: String, target: String, to value: Timestamp) throws(PostgresError) {
         _ = try connection.execute(
             """
             INSERT INTO \(schema.table("watermarks")) (pipeline, target, watermark, run_id) VALUES ($1, $2, $3, NULL)
@@ -14,20 +14,20 @@ extension StateStore {
     }
 
     /// Removes a pipeline's watermark; false when it had none.
-    public func removeWatermark(pipeline: String, target: String) throws(PostgresError) -> Bool {
+    package func removeWatermark(pipeline: String, target: String) throws(PostgresError) -> Bool {
         try connection.execute(
             "DELETE FROM \(schema.table("watermarks")) WHERE pipeline = $1 AND target = $2", parameters: [pipeline, target]).rowsAffected > 0
     }
 
     /// The pipeline and target of a run, or nil when there is no such run.
-    public func pipelineAndTarget(ofRun runId: Int64) throws(PostgresError) -> (pipeline: String, target: String)? {
+    package func pipelineAndTarget(ofRun runId: Int64) throws(PostgresError) -> (pipeline: String, target: String)? {
         let result = try connection.execute("SELECT pipeline, target FROM \(schema.table("runs")) WHERE id = $1", parameters: [runId])
         guard let row = result.rows.first, let pipeline = row[0], let target = row[1] else { return nil }
         return (pipeline, target)
     }
 
     /// Pending windows of a run that a worker holds under a live lease.
-    public func heldWindowCount(runId: Int64) throws(PostgresError) -> Int {
+    package func heldWindowCount(runId: Int64) throws(PostgresError) -> Int {
         let held = try connection.execute(
             "SELECT count(*) FROM \(schema.table("windows")) WHERE run_id = $1 AND status = \(WindowStatus.pending.sql) AND lease_until >= now()",
             parameters: [runId])
@@ -39,7 +39,7 @@ extension StateStore {
     /// committed windows stay, because they are loads (`<state>.loads`) whose rows carry their
     /// ids and which a downstream job may not have read yet; a run with none goes entirely. Its
     /// quarantine entries stay. Returns the windows removed and the loads kept.
-    public func forgetRun(_ runId: Int64) throws(PostgresError) -> (removed: Int, kept: Int) {
+    package func forgetRun(_ runId: Int64) throws(PostgresError) -> (removed: Int, kept: Int) {
         let id: [(any PostgresEncodable)?] = [runId]
         let removed = try connection.execute(
             "DELETE FROM \(schema.table("windows")) WHERE run_id = $1 AND status <> \(WindowStatus.done.sql)", parameters: id).rowsAffected
@@ -56,7 +56,7 @@ extension StateStore {
     }
 
     /// The targets a pipeline's runs and watermark name.
-    public func targets(ofPipeline pipeline: String) throws(PostgresError) -> [String] {
+    package func targets(ofPipeline pipeline: String) throws(PostgresError) -> [String] {
         try connection.execute(
             """
             SELECT target FROM \(schema.table("runs")) WHERE pipeline = $1
@@ -70,10 +70,10 @@ extension StateStore {
 /// `quarantine-retry` with one window, created and completed in the batch's transaction.
 extension StateStore {
     /// The mode retry runs are recorded with; no command resumes them.
-    public static let retryMode = "quarantine-retry"
+    package static let retryMode = "quarantine-retry"
 
     /// Records the retry's run and its window (pending until `finishRetryLoad`); returns the load id.
-    public func beginRetryLoad(pipeline: String, target: TargetTable, window: TimeWindow) throws(PostgresError) -> Int64 {
+    package func beginRetryLoad(pipeline: String, target: TargetTable, window: TimeWindow) throws(PostgresError) -> Int64 {
         let identity = "\(Self.retryMode)|\(target.displayName)|\(Timestamp.now().rfc3339)|\(UInt64.random(in: 0...UInt64.max))"
         let run = try connection.execute(
             """
@@ -91,7 +91,7 @@ extension StateStore {
     }
 
     /// Completes the retry's window with what it wrote.
-    public func finishRetryLoad(_ loadId: Int64, inserted: Int, updated: Int) throws(PostgresError) {
+    package func finishRetryLoad(_ loadId: Int64, inserted: Int, updated: Int) throws(PostgresError) {
         _ = try connection.execute(
             """
             UPDATE \(schema.table("windows")) SET status = \(WindowStatus.done.sql), rows_inserted = $2, rows_updated = $3, updated_at = now()

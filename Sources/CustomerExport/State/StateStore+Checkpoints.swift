@@ -7,7 +7,7 @@ import CustomerExportCommon
 extension StateStore {
     /// Serialises completions of one run's windows (other workers block here for a moment), so
     /// the "was this the last window?" check below sees every other completion.
-    public func lockRun(_ runId: Int64) throws(PostgresError) {
+    package func lockRun(_ runId: Int64) throws(PostgresError) {
         _ = try connection.execute("SELECT 1 FROM \(schema.table("runs")) WHERE id = $1 FOR UPDATE", parameters: [runId])
     }
 
@@ -19,7 +19,7 @@ extension StateStore {
         [runId, window.from, window.to]
     }
 
-    public func markSplit(runId: Int64, parent: TimeWindow, children: [TimeWindow], worker: String, lease: TimeSpan) throws(PostgresError) {
+    package func markSplit(runId: Int64, parent: TimeWindow, children: [TimeWindow], worker: String, lease: TimeSpan) throws(PostgresError) {
         try connection.transaction { () throws(PostgresError) in
             _ = try connection.execute(
                 "UPDATE \(schema.table("windows")) SET \(WindowTransition.split.setSQL), claimed_by = NULL, lease_until = NULL, updated_at = now() WHERE \(Self.windowKeyCondition) AND \(WindowTransition.split.guardSQL)",
@@ -28,7 +28,7 @@ extension StateStore {
         }
     }
 
-    public func markDone(runId: Int64, window: TimeWindow, read: WindowReadSummary, load: ExportCounts, worker: String) throws(PostgresError) {
+    package func markDone(runId: Int64, window: TimeWindow, read: WindowReadSummary, load: ExportCounts, worker: String) throws(PostgresError) {
         let result = try connection.execute(
             """
             UPDATE \(schema.table("windows")) SET \(WindowTransition.complete.setSQL), api_total = $4, pages = $5, rows_fetched = $6,
@@ -46,7 +46,7 @@ extension StateStore {
         }
     }
 
-    public func markFailed(runId: Int64, window: TimeWindow, read: WindowReadSummary, reason: String) throws(PostgresError) {
+    package func markFailed(runId: Int64, window: TimeWindow, read: WindowReadSummary, reason: String) throws(PostgresError) {
         _ = try connection.execute(
             """
             UPDATE \(schema.table("windows")) SET \(WindowTransition.fail.setSQL), api_total = $4, pages = $5, attempts = attempts + $6,
@@ -59,7 +59,7 @@ extension StateStore {
     }
 
     /// Windows of the run not yet done (split parents count as done: their halves carry the work).
-    public func remainingWindows(runId: Int64) throws(PostgresError) -> Int {
+    package func remainingWindows(runId: Int64) throws(PostgresError) -> Int {
         let result = try connection.execute(
             "SELECT count(*) FROM \(schema.table("windows")) WHERE run_id = $1 AND status NOT IN \(WindowStatus.sqlList(WindowStatus.finished))",
             parameters: [runId])
@@ -67,7 +67,7 @@ extension StateStore {
     }
 
     /// Moves the watermark forward (never backward) to the end of the run's range.
-    public func advanceWatermark(runId: Int64, pipeline: String, target: TargetTable, to watermark: Timestamp) throws(PostgresError) {
+    package func advanceWatermark(runId: Int64, pipeline: String, target: TargetTable, to watermark: Timestamp) throws(PostgresError) {
         _ = try connection.execute(
             """
             INSERT INTO \(schema.table("watermarks")) (pipeline, target, watermark, run_id) VALUES ($1, $2, $3, $4)
@@ -77,7 +77,7 @@ extension StateStore {
     }
 
     /// Quarantine entries are a set: the same bad payload seen again bumps its counters.
-    public func recordQuarantine(runId: Int64, window: TimeWindow, target: TargetTable, _ records: [QuarantinedRecord]) throws(PostgresError) {
+    package func recordQuarantine(runId: Int64, window: TimeWindow, target: TargetTable, _ records: [QuarantinedRecord]) throws(PostgresError) {
         for record in records {
             _ = try connection.execute(
                 """

@@ -46,7 +46,7 @@ extension StateStore {
     /// connection holding its staged rows), so it is claimed and read again. Returns whether it
     /// was still pending and this worker's.
     @discardableResult
-    public func releaseClaim(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool {
+    package func releaseClaim(runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Bool {
         let result = try connection.execute(
             """
             UPDATE \(schema.table("windows")) SET claimed_by = NULL, lease_until = NULL
@@ -100,7 +100,7 @@ extension StateStore {
     /// Inside a completion transaction: locks the window's row and returns its id, the load id
     /// of the rows the commit writes, when this worker may still complete it (not done already,
     /// and not taken over by another worker's claim); nil otherwise.
-    public func loadId(completing runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Int64? {
+    package func loadId(completing runId: Int64, window: TimeWindow, worker: String) throws(PostgresError) -> Int64? {
         let result = try connection.execute(
             """
             SELECT id, status, claimed_by FROM \(schema.table("windows"))

@@ -3,40 +3,40 @@ import LibPQ
 /// What `customer-export status --run ID` and the run listing read: recent runs with their
 /// windows by status and rows, who worked on a run, and the windows it has not finished.
 extension StateStore {
-    public struct RunListing: Sendable, Equatable {
-        public var id: String
-        public var pipeline: String
-        public var mode: String
-        public var status: String
-        public var startedAt: String
-        public var range: String
-        public var done: String
-        public var pending: String
-        public var failed: String
-        public var fetched: String
-        public var written: String
-        public var quarantined: String
-        public var lastError: String?
+    package struct RunListing: Sendable, Equatable {
+        package var id: String
+        package var pipeline: String
+        package var mode: String
+        package var status: String
+        package var startedAt: String
+        package var range: String
+        package var done: String
+        package var pending: String
+        package var failed: String
+        package var fetched: String
+        package var written: String
+        package var quarantined: String
+        package var lastError: String?
     }
 
-    public struct WorkerTally: Sendable, Equatable {
-        public var worker: String
-        public var windowsDone: String
-        public var rows: String
-        public var held: String
-        public var staleLeases: String
+    package struct WorkerTally: Sendable, Equatable {
+        package var worker: String
+        package var windowsDone: String
+        package var rows: String
+        package var held: String
+        package var staleLeases: String
     }
 
-    public struct UnfinishedWindow: Sendable, Equatable {
-        public var from: String
-        public var to: String
-        public var status: String
-        public var attempts: String
-        public var lastError: String
+    package struct UnfinishedWindow: Sendable, Equatable {
+        package var from: String
+        package var to: String
+        package var status: String
+        package var attempts: String
+        package var lastError: String
     }
 
     /// The newest runs (or the one `runId`), newest first.
-    public func runListings(runId: Int64?, limit: Int) throws(PostgresError) -> [RunListing] {
+    package func runListings(runId: Int64?, limit: Int) throws(PostgresError) -> [RunListing] {
         let result = try connection.execute(
             """
             SELECT r.id, r.pipeline, r.mode, r.status, to_char(r.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
@@ -56,7 +56,7 @@ extension StateStore {
     }
 
     /// Each worker that claimed or completed a window of the run.
-    public func workerTallies(runId: Int64) throws(PostgresError) -> [WorkerTally] {
+    package func workerTallies(runId: Int64) throws(PostgresError) -> [WorkerTally] {
         let result = try connection.execute(
             """
             SELECT coalesce(completed_by, claimed_by), count(*) FILTER (WHERE status = \(WindowStatus.done.sql)), coalesce(sum(rows_fetched), 0),
@@ -71,7 +71,7 @@ extension StateStore {
     }
 
     /// The run's failed and pending windows, oldest first.
-    public func unfinishedWindows(runId: Int64, limit: Int = 20) throws(PostgresError) -> [UnfinishedWindow] {
+    package func unfinishedWindows(runId: Int64, limit: Int = 20) throws(PostgresError) -> [UnfinishedWindow] {
         let result = try connection.execute(
             """
             SELECT to_char(window_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), to_char(window_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),

@@ -1,16 +1,16 @@
 import LibPQ
 
 /// Which quarantine entries a command is about: all of them, or those matching every field set.
-public struct QuarantineSelection: Sendable {
+package struct QuarantineSelection: Sendable {
     /// Text the reason contains, case-insensitively (`createdAt`, `not an integer`).
-    public var reason: String?
-    public var runId: Int64?
-    public var pipeline: String?
+    package var reason: String?
+    package var runId: Int64?
+    package var pipeline: String?
     /// Exact entry ids.
-    public var ids: [Int64] = []
-    public var limit = 1000
+    package var ids: [Int64] = []
+    package var limit = 1000
 
-    public init(reason: String? = nil, runId: Int64? = nil, pipeline: String? = nil, ids: [Int64] = [], limit: Int = 1000) {
+    package init(reason: String? = nil, runId: Int64? = nil, pipeline: String? = nil, ids: [Int64] = [], limit: Int = 1000) {
         self.reason = reason
         self.runId = runId
         self.pipeline = pipeline
@@ -20,17 +20,17 @@ public struct QuarantineSelection: Sendable {
 }
 
 /// One quarantined record as `quarantine list` shows it.
-public struct QuarantineEntry: Sendable, Codable, Equatable {
-    public var id: Int64
-    public var target: String
-    public var runId: Int64?
-    public var pipeline: String?
-    public var sourceId: String?
-    public var reason: String
-    public var timesSeen: Int
-    public var firstSeenAt: String
-    public var lastSeenAt: String
-    public var payloadBytes: Int
+package struct QuarantineEntry: Sendable, Codable, Equatable {
+    package var id: Int64
+    package var target: String
+    package var runId: Int64?
+    package var pipeline: String?
+    package var sourceId: String?
+    package var reason: String
+    package var timesSeen: Int
+    package var firstSeenAt: String
+    package var lastSeenAt: String
+    package var payloadBytes: Int
 }
 
 extension StateStore {

@@ -4,28 +4,28 @@ import LibPQ
 /// windows by status, and the watermarks. Times come back as text in UTC, as status shows them.
 extension StateStore {
     /// The newest run of one pipeline into one target.
-    public struct LatestRun: Sendable, Equatable {
-        public var pipeline: String
-        public var target: String
-        public var id: Int64
-        public var mode: String
-        public var status: String
-        public var startedAt: String
-        public var finishedAt: String?
+    package struct LatestRun: Sendable, Equatable {
+        package var pipeline: String
+        package var target: String
+        package var id: Int64
+        package var mode: String
+        package var status: String
+        package var startedAt: String
+        package var finishedAt: String?
         /// `createdAt [from, to)`.
-        public var range: String
+        package var range: String
         /// The filters the run was planned with, as stored in its parameters (JSON).
-        public var filtersJSON: String?
-        public var lastError: String?
-        public var heartbeatAt: String?
+        package var filtersJSON: String?
+        package var lastError: String?
+        package var heartbeatAt: String?
     }
 
-    public struct StoredWatermark: Sendable, Equatable {
-        public var pipeline: String
-        public var target: String
-        public var value: String
-        public var movedAt: String
-        public var byRun: Int64?
+    package struct StoredWatermark: Sendable, Equatable {
+        package var pipeline: String
+        package var target: String
+        package var value: String
+        package var movedAt: String
+        package var byRun: Int64?
     }
 
     package static func utcText(_ column: String) -> String { "to_char(\(column) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"')" }
@@ -33,7 +33,7 @@ extension StateStore {
 
     /// The newest run of every pipeline/target pair. A `quarantine retry` batch is recorded as a
     /// run (it is a load), but it is not the pipeline's last run: the nights' runs are.
-    public func latestRuns() throws(PostgresError) -> [LatestRun] {
+    package func latestRuns() throws(PostgresError) -> [LatestRun] {
         let (time, iso) = (Self.utcText, Self.isoText)
         let result = try connection.execute(
             """
@@ -50,7 +50,7 @@ extension StateStore {
         return runs
     }
 
-    public func storedWatermarks() throws(PostgresError) -> [StoredWatermark] {
+    package func storedWatermarks() throws(PostgresError) -> [StoredWatermark] {
         let result = try connection.execute(
             "SELECT pipeline, target, \(Self.isoText("watermark")), \(Self.utcText("updated_at")), run_id FROM \(schema.table("watermarks"))")
         var watermarks: [StoredWatermark] = []
@@ -62,7 +62,7 @@ extension StateStore {
     }
 
     /// One run's windows by status, who holds them, and when the last one committed.
-    public func windowTally(runId: Int64) throws(PostgresError) -> RunWindowTally {
+    package func windowTally(runId: Int64) throws(PostgresError) -> RunWindowTally {
         let result = try connection.execute(
             """
             SELECT count(*) FILTER (WHERE status = \(WindowStatus.done.sql)), count(*) FILTER (WHERE status = \(WindowStatus.pending.sql)),
@@ -81,19 +81,19 @@ extension StateStore {
 }
 
 /// A run's windows by status (`status`, `status --json`).
-public struct RunWindowTally: Sendable, Codable, Equatable {
-    public var done = 0
-    public var pending = 0
-    public var failed = 0
-    public var split = 0
+package struct RunWindowTally: Sendable, Codable, Equatable {
+    package var done = 0
+    package var pending = 0
+    package var failed = 0
+    package var split = 0
     /// Pending windows some worker holds under a live lease, and how many workers hold them.
-    public var held = 0
-    public var workers = 0
-    public var rowsFetched = 0
+    package var held = 0
+    package var workers = 0
+    package var rowsFetched = 0
     /// When the run last committed a window.
-    public var lastCommitAt: String?
+    package var lastCommitAt: String?
 
-    public init() {}
+    package init() {}
 
     package init(done: Int, pending: Int, failed: Int, split: Int, held: Int, workers: Int, rowsFetched: Int, lastCommitAt: String?) {
         (self.done, self.pending, self.failed, self.split) = (done, pending, failed, split)

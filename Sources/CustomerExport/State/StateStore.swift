@@ -5,11 +5,11 @@ import CustomerExportCommon
 /// Reads and writes runs, windows, quarantine and watermarks: the checkpoints that make a run
 /// resumable. Window rows are keyed by `(run_id, window_from, window_to)`, so a split or a
 /// resumed plan can be recorded again without duplicating anything.
-public struct StateStore {
-    public let schema: StateSchema
+package struct StateStore {
+    package let schema: StateSchema
     package let connection: PostgresConnection
 
-    public init(schema: StateSchema, connection: PostgresConnection) {
+    package init(schema: StateSchema, connection: PostgresConnection) {
         self.schema = schema
         self.connection = connection
     }
@@ -24,15 +24,15 @@ public struct StateStore {
         try row.decode(Int64.self, column).map { Timestamp(nanosecondsSinceEpoch: $0 * 1000) }
     }
 
-    public func latestRun(identity: String) throws(PostgresError) -> RunRecord? {
+    package func latestRun(identity: String) throws(PostgresError) -> RunRecord? {
         try runs(where: "identity = $1 AND status <> \(RunStatus.superseded.sql)", [identity], limit: 1).first
     }
 
-    public func run(id: Int64) throws(PostgresError) -> RunRecord? {
+    package func run(id: Int64) throws(PostgresError) -> RunRecord? {
         try runs(where: "id = $1", [id], limit: 1).first
     }
 
-    public func recentRuns(limit: Int) throws(PostgresError) -> [RunRecord] {
+    package func recentRuns(limit: Int) throws(PostgresError) -> [RunRecord] {
         try runs(where: "true", [], limit: limit)
     }
 
@@ -56,7 +56,7 @@ public struct StateStore {
     }
 
     /// Records a run and its planned windows in one transaction: a plan is either whole or absent.
-    public func createRun(
+    package func createRun(
         pipeline: String, identity: String, mode: RunMode, field: WindowField, from: Timestamp, to: Timestamp,
         target: TargetTable, status: RunStatus, windows: [TimeWindow], paramsJSON: String? = nil
     ) throws(PostgresError) -> Int64 {
@@ -117,12 +117,12 @@ public struct StateStore {
 
     /// The stored parameters of a run as JSON (for workers), or nil for runs planned before they
     /// were kept. The pipeline, which wrote them, reads them (`RunParameters.stored`).
-    public func parametersJSON(runId: Int64) throws(PostgresError) -> String? {
+    package func parametersJSON(runId: Int64) throws(PostgresError) -> String? {
         try connection.execute("SELECT params::text FROM \(t("runs")) WHERE id = $1", parameters: [runId]).decode(String.self)
     }
 
     /// Windows still to read (pending, or failed in an earlier attempt), oldest first.
-    public func unfinishedWindows(runId: Int64, field: WindowField) throws(PostgresError) -> [TimeWindow] {
+    package func unfinishedWindows(runId: Int64, field: WindowField) throws(PostgresError) -> [TimeWindow] {
         let result = try connection.execute(
             """
             SELECT \(Self.micros("window_from")), \(Self.micros("window_to")) FROM \(t("windows"))
@@ -136,7 +136,7 @@ public struct StateStore {
         return windows
     }
 
-    public func windowCounts(runId: Int64) throws(PostgresError) -> WindowStatusCounts {
+    package func windowCounts(runId: Int64) throws(PostgresError) -> WindowStatusCounts {
         let result = try connection.execute(
             "SELECT status, count(*) FROM \(t("windows")) WHERE run_id = $1 GROUP BY status", parameters: [runId])
         var counts = WindowStatusCounts()
@@ -152,7 +152,7 @@ public struct StateStore {
         return counts
     }
 
-    public func setRunStatus(_ runId: Int64, _ status: RunStatus, error: String? = nil, reportJSON: String? = nil) throws(PostgresError) {
+    package func setRunStatus(_ runId: Int64, _ status: RunStatus, error: String? = nil, reportJSON: String? = nil) throws(PostgresError) {
         let finished = status == .running || status == .planned ? "NULL" : "now()"
         _ = try connection.execute(
             """
@@ -170,7 +170,7 @@ public struct StateStore {
         return try result.typedRows.first.flatMap { (row) throws(PostgresError) in try Self.instant(row, 0) }
     }
 
-    public func watermark(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
+    package func watermark(pipeline: String, target: TargetTable) throws(PostgresError) -> Timestamp? {
         let result = try connection.execute(
             "SELECT \(Self.micros("watermark")) FROM \(t("watermarks")) WHERE pipeline = $1 AND target = $2",
             parameters: [pipeline, target.displayName])

@@ -15,26 +15,26 @@
 /// A claim is not a status: a claimed window stays `pending` with `claimed_by` and `lease_until`
 /// set, so a lease that runs out makes it claimable again without anyone writing to it. `done`
 /// and `split` are final; a run is finished when every window is one of them.
-public enum WindowStatus: String, Sendable, Codable, CaseIterable {
+package enum WindowStatus: String, Sendable, Codable, CaseIterable {
     case pending, done, failed, split
 
     /// The status as a SQL literal: `'done'`.
-    public var sql: String { "'\(rawValue)'" }
+    package var sql: String { "'\(rawValue)'" }
 
     /// Final states: the window's work is in the target (done) or in its halves (split).
-    public static let finished: [WindowStatus] = [.done, .split]
+    package static let finished: [WindowStatus] = [.done, .split]
     /// States a run still has to read.
-    public static let unfinished: [WindowStatus] = [.pending, .failed]
+    package static let unfinished: [WindowStatus] = [.pending, .failed]
 
     /// `('done', 'split')`, for `status IN ...`.
-    public static func sqlList(_ statuses: [WindowStatus]) -> String {
+    package static func sqlList(_ statuses: [WindowStatus]) -> String {
         "(" + statuses.map(\.sql).joined(separator: ", ") + ")"
     }
 }
 
 /// A change of a window's status, with the states it may start from: the only transitions the
 /// state store writes.
-public enum WindowTransition: CaseIterable, Sendable {
+package enum WindowTransition: CaseIterable, Sendable {
     /// Merged and checkpointed in the window's transaction.
     case complete
     /// Given up on for this pass, with the reason.
@@ -44,7 +44,7 @@ public enum WindowTransition: CaseIterable, Sendable {
     /// A failed window goes back to be read again (the run's final pass, a resumed run).
     case retry
 
-    public var from: [WindowStatus] {
+    package var from: [WindowStatus] {
         switch self {
         case .complete, .split: [.pending]
         case .fail: [.pending, .failed]
@@ -52,7 +52,7 @@ public enum WindowTransition: CaseIterable, Sendable {
         }
     }
 
-    public var to: WindowStatus {
+    package var to: WindowStatus {
         switch self {
         case .complete: .done
         case .fail: .failed
@@ -62,7 +62,7 @@ public enum WindowTransition: CaseIterable, Sendable {
     }
 
     /// `status = 'failed'` (SET) for the new state.
-    public var setSQL: String { "status = \(to.sql)" }
+    package var setSQL: String { "status = \(to.sql)" }
     /// `status IN ('pending', 'failed')` (WHERE): the states this transition starts from.
-    public var guardSQL: String { "status IN \(WindowStatus.sqlList(from))" }
+    package var guardSQL: String { "status IN \(WindowStatus.sqlList(from))" }
 }

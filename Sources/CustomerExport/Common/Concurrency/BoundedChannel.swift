@@ -6,7 +6,7 @@ import Foundation
 /// request slots), so fetching slows to the loader's pace instead of filling memory. If the
 /// consumer dies, `abandon` drops what is queued and makes every `send` return false, so no
 /// producer stays blocked on a channel nobody reads.
-public final class BoundedChannel<Element: Sendable>: Sendable {
+package final class BoundedChannel<Element: Sendable>: Sendable {
     // NSCondition (a pthread mutex + condition variable) is Sendable in swift-corelibs-foundation;
     // the four stored variables below are only touched while it is locked.
     private let condition = NSCondition()
@@ -14,9 +14,9 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
     nonisolated(unsafe) private var closed = false
     nonisolated(unsafe) private var abandoned = false
     nonisolated(unsafe) private var blockedSenders = 0
-    public let capacity: Int
+    package let capacity: Int
 
-    public init(capacity: Int) {
+    package init(capacity: Int) {
         precondition(capacity > 0, "a channel needs room for at least one element")
         self.capacity = capacity
     }
@@ -25,7 +25,7 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
 
     /// Blocks while the channel is full; returns false when it was closed or abandoned.
     @discardableResult
-    public func send(_ element: Element) -> Bool {
+    package func send(_ element: Element) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         if count >= capacity, !closed, !abandoned {
@@ -41,7 +41,7 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
 
     /// Blocks until at least one element is queued, then takes up to `max` of them; returns an
     /// empty array once the channel is closed and drained (or abandoned).
-    public func receive(upTo max: Int = 1) -> [Element] {
+    package func receive(upTo max: Int = 1) -> [Element] {
         condition.lock()
         defer { condition.unlock() }
         while count == 0, !closed, !abandoned { condition.wait() }
@@ -63,7 +63,7 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
     }
 
     /// No more elements will be sent; the consumer drains what is queued.
-    public func close() {
+    package func close() {
         condition.lock()
         closed = true
         condition.broadcast()
@@ -71,7 +71,7 @@ public final class BoundedChannel<Element: Sendable>: Sendable {
     }
 
     /// The consumer stops for good: queued elements are dropped and senders are released.
-    public func abandon() {
+    package func abandon() {
         condition.lock()
         abandoned = true
         buffer.removeAll()

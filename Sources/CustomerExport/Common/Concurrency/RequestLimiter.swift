@@ -29,7 +29,7 @@ import Synchronization
 /// limiter.enqueueRequest(group: group, priority: windowNumber) { slot in ... }  // returns at once
 /// let first = limiter.run(priority: windowNumber) { fetch(firstPage) }
 /// ```
-public final class RequestLimiter: Sendable {
+package final class RequestLimiter: Sendable {
     /// Twice as many queues as slots: a job that gave its slot back early (its response is in,
     /// it is only processing the page) keeps its queue, and a new request can start meanwhile.
     private let queues: [DispatchQueue]
@@ -105,7 +105,7 @@ public final class RequestLimiter: Sendable {
         }
     }
 
-    public init(limit: Int, label: String = "customer-export.requests") {
+    package init(limit: Int, label: String = "customer-export.requests") {
         precondition(limit > 0, "a limiter needs at least one slot")
         self.queues = (0..<(2 * limit)).map { DispatchQueue(label: "\(label).\($0)") }
         self.state = Mutex(State(freeSlots: limit, freeQueues: Array(0..<(2 * limit))))
@@ -114,7 +114,7 @@ public final class RequestLimiter: Sendable {
     /// Queues `job` without blocking the caller; it starts, with a slot, when its turn comes.
     /// Queued jobs are what a freed slot can start at once, on the thread that freed it. The
     /// caller bounds how many it queues (a window's page count).
-    public func enqueueRequest(group: DispatchGroup, priority: Int = .max, _ job: @escaping @Sendable (RequestSlot) -> Void) {
+    package func enqueueRequest(group: DispatchGroup, priority: Int = .max, _ job: @escaping @Sendable (RequestSlot) -> Void) {
         group.enter()
         carryOut(state.withLock { state in
             _ = state.enqueue(priority: priority, .queued(job, group))
@@ -125,14 +125,14 @@ public final class RequestLimiter: Sendable {
     /// Runs `job` asynchronously once a slot is free, blocking the caller until then, and holds
     /// the slot for all of the job; the group is left when the job ends. Lower `priority` values
     /// are served first.
-    public func submit(group: DispatchGroup, priority: Int = .max, _ job: @escaping @Sendable () -> Void) {
+    package func submit(group: DispatchGroup, priority: Int = .max, _ job: @escaping @Sendable () -> Void) {
         let index = acquire(priority: priority)
         group.enter()
         start({ _ in job() }, on: index, group: group, priority: priority)
     }
 
     /// Runs `job` on the calling thread while holding a slot.
-    public func run<T, E: Error>(priority: Int = .max, _ job: () throws(E) -> T) throws(E) -> T {
+    package func run<T, E: Error>(priority: Int = .max, _ job: () throws(E) -> T) throws(E) -> T {
         let index = acquire(priority: priority)
         defer {
             releaseSlot()
@@ -143,7 +143,7 @@ public final class RequestLimiter: Sendable {
 
     /// Requests (and blocked callers) waiting for a slot. Fewer than the limit means every one
     /// of them starts within one round of responses, so new work queued now is not premature.
-    public var backlog: Int {
+    package var backlog: Int {
         state.withLock { $0.waiters.count }
     }
 
@@ -218,7 +218,7 @@ public final class RequestLimiter: Sendable {
 /// A job's claim on one request slot. The job (or the network thread, once its response is in)
 /// gives it back early with `release`; a retry after that takes one again with `reacquire`, so
 /// a request never goes out without a slot. Whatever is held when the job ends is returned.
-public final class RequestSlot: Sendable {
+package final class RequestSlot: Sendable {
     private let limiter: RequestLimiter
     private let priority: Int
     private let held = Atomic<Bool>(true)
@@ -229,7 +229,7 @@ public final class RequestSlot: Sendable {
     }
 
     /// Frees the slot for another request; calls while it is not held do nothing.
-    public func release() {
+    package func release() {
         if held.compareExchange(expected: true, desired: false, ordering: .acquiringAndReleasing).exchanged {
             limiter.releaseSlot()
         }
@@ -237,7 +237,7 @@ public final class RequestSlot: Sendable {
 
     /// Blocks until the slot is held again (the job's own priority); does nothing while held.
     /// Only the job that owns the slot calls this, never concurrently with itself.
-    public func reacquire() {
+    package func reacquire() {
         guard !held.load(ordering: .acquiring) else { return }
         limiter.acquireSlot(priority: priority)
         held.store(true, ordering: .releasing)

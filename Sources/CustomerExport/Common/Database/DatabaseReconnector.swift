@@ -16,9 +16,9 @@ import Synchronization
 /// ```swift
 /// let fresh = try reconnector.reconnect(after: lostError)   // blocks, with backoff
 /// ```
-public final class DatabaseReconnector: Sendable {
-    public let connectionString: String
-    public let retryFor: TimeSpan
+package final class DatabaseReconnector: Sendable {
+    package let connectionString: String
+    package let retryFor: TimeSpan
     private let baseDelay: TimeSpan
     private let maxDelay: TimeSpan
     private let health: ServiceHealth
@@ -26,7 +26,7 @@ public final class DatabaseReconnector: Sendable {
     private let cancellation: CancellationToken
     private let gaveUp = Mutex<ExportError?>(nil)
 
-    public init(
+    package init(
         connectionString: String, retryFor: TimeSpan, health: ServiceHealth, logger: Logger, cancellation: CancellationToken,
         baseDelay: TimeSpan = TimeSpan(nanoseconds: 250_000_000), maxDelay: TimeSpan = .seconds(10)
     ) {
@@ -40,12 +40,12 @@ public final class DatabaseReconnector: Sendable {
     }
 
     /// Whether `error` is one this type waits out (the connection failed, not the statement).
-    public static func isRecoverable(_ error: PostgresError) -> Bool { error.isConnectionFailure }
+    package static func isRecoverable(_ error: PostgresError) -> Bool { error.isConnectionFailure }
 
     /// A new connection, opened after `error` broke the previous one. Throws `.database` once
     /// the budget is spent (or at once for refused credentials) and `.interrupted` when the run
     /// is cancelled while waiting.
-    public func reconnect(after error: PostgresError) throws(ExportError) -> PostgresConnection {
+    package func reconnect(after error: PostgresError) throws(ExportError) -> PostgresConnection {
         if let final = gaveUp.withLock({ $0 }) { throw final }
         let started = Timestamp.now()
         var problem = error

@@ -17,16 +17,16 @@ import Logging
 /// try waits.configure(connection)
 /// let merged = try waits.retrying { try merge() }
 /// ```
-public struct LockWaits: Sendable {
-    public var lockTimeout: TimeSpan
-    public var retryFor: TimeSpan
+package struct LockWaits: Sendable {
+    package var lockTimeout: TimeSpan
+    package var retryFor: TimeSpan
     /// What the statements wait for, for messages ("a lock on public.customers").
-    public var what: String
-    public var cancellation: CancellationToken
-    public var health: ServiceHealth?
-    public var logger: Logger
+    package var what: String
+    package var cancellation: CancellationToken
+    package var health: ServiceHealth?
+    package var logger: Logger
 
-    public init(lockTimeout: TimeSpan, retryFor: TimeSpan, what: String, cancellation: CancellationToken, health: ServiceHealth?, logger: Logger) {
+    package init(lockTimeout: TimeSpan, retryFor: TimeSpan, what: String, cancellation: CancellationToken, health: ServiceHealth?, logger: Logger) {
         self.lockTimeout = lockTimeout
         self.retryFor = retryFor
         self.what = what
@@ -36,19 +36,19 @@ public struct LockWaits: Sendable {
     }
 
     /// Sets the session's `lock_timeout`.
-    public func configure(_ connection: PostgresConnection) throws(PostgresError) {
+    package func configure(_ connection: PostgresConnection) throws(PostgresError) {
         _ = try connection.execute(Self.setting(lockTimeout, local: false))
     }
 
     /// `SET [LOCAL] lock_timeout` to `span` in milliseconds; 0 would mean "wait forever", so at least 1.
-    public static func setting(_ span: TimeSpan, local: Bool) -> String {
+    package static func setting(_ span: TimeSpan, local: Bool) -> String {
         "SET \(local ? "LOCAL " : "")lock_timeout = \(max(1, span.nanoseconds / 1_000_000))"
     }
 
     /// Runs `body`, and again after a backoff each time it fails for want of a lock (SQLSTATE
     /// 55P03), until `retryFor` has passed since the first such failure or the run is cancelled;
     /// then the last failure is thrown, with a message naming the wait and what to do.
-    public func retrying<T>(_ body: () throws(PostgresError) -> T) throws(PostgresError) -> T {
+    package func retrying<T>(_ body: () throws(PostgresError) -> T) throws(PostgresError) -> T {
         var since: Timestamp?
         var attempt = 0
         defer { if since != nil { health?.lockWaitEnded() } }

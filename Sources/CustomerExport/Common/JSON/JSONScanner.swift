@@ -1,26 +1,26 @@
 /// What a JSON value is, as far as the scanner needs to know.
-public enum JSONKind: Sendable, Equatable {
+package enum JSONKind: Sendable, Equatable {
     case object, array, string, number, bool, null
 }
 
 /// A value's kind and its byte range inside the buffer being scanned.
-public struct JSONSpan: Sendable, Equatable {
-    public var kind: JSONKind
-    public var range: Range<Int>
+package struct JSONSpan: Sendable, Equatable {
+    package var kind: JSONKind
+    package var range: Range<Int>
 
-    @inlinable public init(kind: JSONKind, range: Range<Int>) {
+    @inlinable package init(kind: JSONKind, range: Range<Int>) {
         self.kind = kind
         self.range = range
     }
 }
 
 /// Why a body or record is not the JSON it claims to be.
-public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var offset: Int
-    public var problem: String
-    public var description: String { "\(problem) at byte \(offset)" }
+package struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    package var offset: Int
+    package var problem: String
+    package var description: String { "\(problem) at byte \(offset)" }
 
-    @inlinable public init(offset: Int, problem: String) {
+    @inlinable package init(offset: Int, problem: String) {
         self.offset = offset
         self.problem = problem
     }

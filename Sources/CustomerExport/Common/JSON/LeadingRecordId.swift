@@ -2,9 +2,9 @@
 /// invalid JSON (a quarantined element) or cut short (the leading bytes of a body abandoned for
 /// being over the limit). Members are walked at the object's first level only (strings skipped by
 /// their quotes, brackets counted), so an `id` nested in `metadata` is never taken for the record's.
-public enum LeadingRecordId {
+package enum LeadingRecordId {
     /// The value of a top-level `"id": <digits>` member of the object `bytes` start with.
-    public static func topLevelId(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    package static func topLevelId(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         var index = 0
         var depth = 0
         var expectingKey = false
@@ -37,7 +37,7 @@ public enum LeadingRecordId {
 
     /// The `id` of the first record of a page body's leading bytes: the first element of the
     /// top-level array (`array`), or of the root object's `data` array (`data-meta`).
-    public static func firstRecordId(_ bytes: UnsafeBufferPointer<UInt8>, envelope: ResponseEnvelope) -> String? {
+    package static func firstRecordId(_ bytes: UnsafeBufferPointer<UInt8>, envelope: ResponseEnvelope) -> String? {
         var index = 0
         var depth = 0
         var recordsDepth: Int? = envelope == .array ? 1 : nil

@@ -1,21 +1,21 @@
 /// One page as received: the body's bytes, where each record sits in them, and the total if the
 /// envelope has one. Records stay as byte ranges so the normalizer can keep the original JSON.
-public struct PageBody: Sendable {
-    public var bytes: [UInt8]
-    public var records: [Range<Int>]
+package struct PageBody: Sendable {
+    package var bytes: [UInt8]
+    package var records: [Range<Int>]
     /// Elements of the record array that are not JSON PostgreSQL accepts: quarantined one by one,
     /// while the page's other records load.
-    public var rejected: [RejectedElement]
-    public var total: Int?
+    package var rejected: [RejectedElement]
+    package var total: Int?
     /// `meta.limit`: the page size the server says it served, which may be less than asked.
-    public var servedLimit: Int?
+    package var servedLimit: Int?
     /// `meta` values that cannot be true (`"meta.total is -1"`): ignored as evidence, reported
     /// once by the run, never a reason to refuse the page's records.
-    public var metaProblems: [String] = []
+    package var metaProblems: [String] = []
 
     /// A page that stands for one record the API could not send within the body limit: its
     /// `bytes` describe where the record sits (`placeholder`), and it is one rejected element.
-    public init(placeholder: [UInt8], reason: String) {
+    package init(placeholder: [UInt8], reason: String) {
         bytes = placeholder
         records = []
         rejected = [RejectedElement(range: 0..<placeholder.count, reason: reason)]
@@ -23,7 +23,7 @@ public struct PageBody: Sendable {
     }
 
     /// Every element of the record array, good or rejected: what the API's `total` counts.
-    public var entryCount: Int { records.count + rejected.count }
+    package var entryCount: Int { records.count + rejected.count }
 
     /// Splits a response body by its envelope, validating the whole body as strict JSON.
     ///
@@ -31,7 +31,7 @@ public struct PageBody: Sendable {
     /// element boundaries: an element that is not valid becomes a `RejectedElement` and the
     /// others are kept. Only a body whose envelope is broken (cut or garbled in transit, an HTML
     /// error page, no `data` array) throws: the caller retries that request.
-    public init(bytes: [UInt8], envelope: ResponseEnvelope) throws(JSONSyntaxError) {
+    package init(bytes: [UInt8], envelope: ResponseEnvelope) throws(JSONSyntaxError) {
         self.bytes = bytes
         let scanned: Scanned
         do {

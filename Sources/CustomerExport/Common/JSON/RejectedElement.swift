@@ -2,9 +2,9 @@
 /// a lone surrogate escape, nesting deeper than 512 levels, a number `numeric` cannot hold), found
 /// by resynchronising on the array's element boundaries. It is one record to quarantine, not a
 /// reason to refuse the page: the API answered, and every other record of the page is good.
-public struct RejectedElement: Sendable, Equatable {
+package struct RejectedElement: Sendable, Equatable {
     /// Where the element sits in the page body.
-    public var range: Range<Int>
+    package var range: Range<Int>
     /// Why it is quarantined: what strict scanning found, with the offset inside the element.
-    public var reason: String
+    package var reason: String
 }

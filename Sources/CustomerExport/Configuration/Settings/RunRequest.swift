@@ -5,54 +5,54 @@ import CustomerExportNormalize
 
 /// One command's worth of work: which range, into which table, through which API, how hard.
 /// The CLI and pipeline files both produce this value; the pipeline consumes it.
-public struct RunRequest: Sendable {
-    public var pipeline: String
-    public var mode: RunMode
+package struct RunRequest: Sendable {
+    package var pipeline: String
+    package var mode: RunMode
     /// For backfills: the range `[from, to)`. For incremental runs: computed from the watermark.
-    public var from: Timestamp?
-    public var to: Timestamp?
+    package var from: Timestamp?
+    package var to: Timestamp?
     /// Incremental runs: where a first run starts when no watermark exists yet.
-    public var start: Timestamp?
-    public var lookback: TimeSpan = .hours(1)
+    package var start: Timestamp?
+    package var lookback: TimeSpan = .hours(1)
     /// How far behind now a range ends, so a window is never read while records can still enter it.
-    public var lag: TimeSpan = .minutes(1)
+    package var lag: TimeSpan = .minutes(1)
     /// Windows by the calendar (`--window`); nil, the default, sizes windows by rows.
-    public var windowSize: TimeSpan?
+    package var windowSize: TimeSpan?
     /// About how many records a window holds when windows are sized by rows (`RowSizedPlanner`):
     /// large enough to amortise a window's first page, closing count and transaction, small
     /// enough that a resume loses little and a merge stays short.
-    public var targetWindowRows: Int = 20_000
-    public var api: APIConfiguration
+    package var targetWindowRows: Int = 20_000
+    package var api: APIConfiguration
     /// How windows are read: the row limit that splits them, re-reads, read-ahead.
-    public var reading = WindowReadSettings()
-    public var databaseURL: String
-    public var target: TargetTable
-    public var state: StateSchema
+    package var reading = WindowReadSettings()
+    package var databaseURL: String
+    package var target: TargetTable
+    package var state: StateSchema
     /// Requests in flight at once, across all windows.
-    public var concurrency: Int = 8
+    package var concurrency: Int = 8
     /// Loader threads, each with its own database connection: while one merges a finished
     /// window, another keeps copying pages, so fetching never waits for a merge.
-    public var loaders: Int = 4
+    package var loaders: Int = 4
     /// How long a lost database connection is retried before the run ends (`database.retryFor`,
     /// `--retry-for`); the API's budget is `api.retry.retryFor`.
-    public var databaseRetryFor: TimeSpan = .minutes(10)
+    package var databaseRetryFor: TimeSpan = .minutes(10)
     /// The longest one statement waits for another session's lock before it is tried again
     /// (`database.lockTimeout`); the tries go on for `databaseRetryFor`.
-    public var lockTimeout: TimeSpan = .seconds(10)
+    package var lockTimeout: TimeSpan = .seconds(10)
     /// Read the range again even if an earlier identical run finished it.
-    public var restart = false
+    package var restart = false
     /// Wait for another active run of this pipeline instead of failing.
-    public var waitForLock = false
+    package var waitForLock = false
     /// Record the run and its windows for workers, read nothing.
-    public var planOnly = false
+    package var planOnly = false
     /// How long a claimed window stays this process's without renewal (workers; 30s).
-    public var lease: TimeSpan = .seconds(30)
+    package var lease: TimeSpan = .seconds(30)
     /// Requests per second this process may send, and the rate all workers of a run share.
-    public var maxRequestsPerSecond: Double?
-    public var globalMaxRequestsPerSecond: Double?
-    public var normalizer = CustomerNormalizer()
+    package var maxRequestsPerSecond: Double?
+    package var globalMaxRequestsPerSecond: Double?
+    package var normalizer = CustomerNormalizer()
 
-    public init(pipeline: String, mode: RunMode, api: APIConfiguration, databaseURL: String, target: TargetTable, state: StateSchema) {
+    package init(pipeline: String, mode: RunMode, api: APIConfiguration, databaseURL: String, target: TargetTable, state: StateSchema) {
         self.pipeline = pipeline
         self.mode = mode
         self.api = api
@@ -61,7 +61,7 @@ public struct RunRequest: Sendable {
         self.state = state
     }
 
-    public var field: WindowField { mode == .incremental ? .updatedAt : .createdAt }
+    package var field: WindowField { mode == .incremental ? .updatedAt : .createdAt }
 
     /// What makes two runs "the same run": the pipeline, target, mode, filters and where the
     /// range starts, plus the end the user asked for, never the end "now" resolved it to. So a
@@ -82,7 +82,7 @@ public struct RunRequest: Sendable {
 
     /// The checks between settings (each value alone was checked by its declaration in
     /// `RunSettings`), with the sentence a user needs to fix each.
-    public func validate() throws(ExportError) {
+    package func validate() throws(ExportError) {
         try reading.validate(pageLimit: api.pageLimit)
         guard !api.token.isEmpty else {
             throw .configuration("no API token: set CUSTOMERS_API_TOKEN or pass --token-file FILE")

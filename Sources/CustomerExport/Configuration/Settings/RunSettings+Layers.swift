@@ -8,7 +8,7 @@ import CustomerExportExtract
 /// parameters in the file's place.
 extension RunSettings {
     /// The request for one command: its flags over its pipeline file over the defaults.
-    public static func build(file: PipelineDefinition?, overrides: RunOverrides, environment: [String: String]) throws(ExportError) -> RunRequest {
+    package static func build(file: PipelineDefinition?, overrides: RunOverrides, environment: [String: String]) throws(ExportError) -> RunRequest {
         var request = RunRequest.defaults
         let fileMode = try file?.values["mode"].map { value throws(ExportError) in try SettingCodec<RunMode>.choice.parse(value, "mode") }
         request.mode = overrides.mode ?? fileMode ?? .backfill
@@ -20,7 +20,7 @@ extension RunSettings {
     }
 
     /// Only where the tables are (`migrate`): the database settings of the file and flags.
-    public static func database(file: PipelineDefinition?, overrides: RunOverrides, environment: [String: String]) throws(ExportError) -> RunRequest {
+    package static func database(file: PipelineDefinition?, overrides: RunOverrides, environment: [String: String]) throws(ExportError) -> RunRequest {
         var request = RunRequest.defaults
         try overlay(&request, file: file, overrides: overrides, environment: environment) { $0.key?.hasPrefix("database.") == true }
         return request
@@ -79,7 +79,7 @@ extension RunSettings {
     }
 
     /// A flag's help line for `--help`: the declaration's, with its default when it has one.
-    public static func help(flag: String) -> String {
+    package static func help(flag: String) -> String {
         guard let setting = all.first(where: { $0.flag == flag }) else { return "" }
         var shown = setting.show(.defaults)
         if let variable = setting.environment { shown = "$\(variable)" }
@@ -89,7 +89,7 @@ extension RunSettings {
     }
 
     /// The default of a setting as the reference shows it.
-    public static func defaultValue(of setting: Setting) -> String { setting.show(.defaults) }
+    package static func defaultValue(of setting: Setting) -> String { setting.show(.defaults) }
 }
 
 extension RunRequest {

@@ -2,11 +2,11 @@
 /// The settings reference in `docs/configuration.md`, written from the declarations so that it
 /// cannot fall behind them (`ConfigurationDocsTests` compares the two and can rewrite the file).
 extension RunSettings {
-    public static let referenceStart = "<!-- settings: generated from RunSettings.all; CUSTOMER_EXPORT_UPDATE_DOCS=1 scripts/test --filter ConfigurationDocsTests rewrites it -->"
-    public static let referenceEnd = "<!-- settings end -->"
+    package static let referenceStart = "<!-- settings: generated from RunSettings.all; CUSTOMER_EXPORT_UPDATE_DOCS=1 scripts/test --filter ConfigurationDocsTests rewrites it -->"
+    package static let referenceEnd = "<!-- settings end -->"
 
     /// One row per setting: pipeline key, flag, default, whether workers read it from the run, meaning.
-    public static var referenceTable: String {
+    package static var referenceTable: String {
         var lines = [
             "| pipeline key | flag | default | kept with the run | meaning |",
             "|---|---|---|---|---|",

@@ -6,8 +6,8 @@ import CustomerExportCommon
 /// the ones marked `stored`, and `--help` and `docs/configuration.md` take their help lines from
 /// here (`ConfigurationDocsTests` compares them). Defaults live on the request's types
 /// (`RunRequest`, `APIConfiguration`), which the stages read.
-public enum RunSettings {
-    public static var all: [Setting] { run + api + filters + database + range + tuning }
+package enum RunSettings {
+    package static var all: [Setting] { run + api + filters + database + range + tuning }
 
     package static let backfills: Set<RunMode> = [.backfill, .reconcile]
     package static let incrementals: Set<RunMode> = [.incremental]

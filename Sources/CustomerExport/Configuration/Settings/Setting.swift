@@ -20,19 +20,19 @@ import CustomerExportCommon
 /// ```swift
 /// // maxStringBytes: 0 in a pipeline file: "maxStringBytes must be at least 1 (it is 0); the default is 65536"
 /// ```
-public struct Setting {
+package struct Setting {
     /// The key in a pipeline file (`api.timeout`); nil for a flag that only a command line sets.
-    public let key: String?
+    package let key: String?
     /// The command-line flag (`--window-rows`); nil for a setting only a pipeline file sets.
-    public let flag: String?
-    public let help: String
+    package let flag: String?
+    package let help: String
     /// The field of `runs.params` it is kept in (a dotted path for nested ones), so a worker
     /// started with only `--run ID` reads it as planned; nil for secrets and per-process settings.
-    public let stored: String?
+    package let stored: String?
     /// The modes it applies to (the `backfill` and `incremental` sections); nil: all.
     package let modes: Set<RunMode>?
     /// The variable read when neither a flag nor the file gives the setting.
-    public let environment: String?
+    package let environment: String?
     package let apply: (inout RunRequest, SettingValue, String) throws(ExportError) -> Void
     package let store: (RunRequest) -> StoredValue?
     package let restore: (inout RunRequest, StoredValue) throws(ExportError) -> Bool

@@ -23,8 +23,8 @@ import CustomerExportCommon
 /// let circuit = APICircuit(policy: RetryPolicy(), health: ServiceHealth(), logger: logger)
 /// switch circuit.admit(cancellation: token) { case .go(let probe): ...; case .gaveUp(let why): ...; case .cancelled: ... }
 /// ```
-public final class APICircuit: Sendable {
-    public enum Admission: Equatable, Sendable {
+package final class APICircuit: Sendable {
+    package enum Admission: Equatable, Sendable {
         /// Send the request; `probe` when it is the one request testing an open circuit.
         case go(probe: Bool)
         /// The API has failed everything for longer than the budget.
@@ -32,13 +32,13 @@ public final class APICircuit: Sendable {
         case cancelled
     }
 
-    public let threshold: Int
+    package let threshold: Int
     private let policy: RetryPolicy
     private let health: ServiceHealth
     private let logger: Logger
     private let machine: Mutex<CircuitStateMachine>
 
-    public init(policy: RetryPolicy, health: ServiceHealth, logger: Logger, threshold: Int = 5, probeTimeout: TimeSpan = .seconds(90)) {
+    package init(policy: RetryPolicy, health: ServiceHealth, logger: Logger, threshold: Int = 5, probeTimeout: TimeSpan = .seconds(90)) {
         self.policy = policy
         self.health = health
         self.logger = logger
@@ -47,13 +47,13 @@ public final class APICircuit: Sendable {
     }
 
     /// Whether the circuit gave up on the API (then reading failed windows again is pointless).
-    public var hasGivenUp: Bool { machine.withLock { $0.hasGivenUp } }
+    package var hasGivenUp: Bool { machine.withLock { $0.hasGivenUp } }
 
     /// Whether requests are being held back right now.
-    public var isOpen: Bool { machine.withLock { $0.isOpen } }
+    package var isOpen: Bool { machine.withLock { $0.isOpen } }
 
     /// Blocks while the circuit is open, waking at least every quarter second for cancellation.
-    public func admit(cancellation: CancellationToken) -> Admission {
+    package func admit(cancellation: CancellationToken) -> Admission {
         while true {
             switch machine.withLock({ $0.admit(now: .now()) }) {
             case let .go(probe):
@@ -69,7 +69,7 @@ public final class APICircuit: Sendable {
     }
 
     /// An answer from the API (a page, or a 4xx that is the API's own verdict): it is up.
-    public func recordAnswer() {
+    package func recordAnswer() {
         let now = Timestamp.now()
         if case let .closed(paused, probes) = machine.withLock({ $0.answer(now: now) }) {
             health.up(.api, at: now)
@@ -80,7 +80,7 @@ public final class APICircuit: Sendable {
     }
 
     /// A retryable failure (5xx, 429, transport error, cut body). `probe` if it was the probe's.
-    public func recordFailure(_ problem: String, retryAfter: TimeSpan?, probe: Bool) {
+    package func recordFailure(_ problem: String, retryAfter: TimeSpan?, probe: Bool) {
         let now = Timestamp.now()
         let action = machine.withLock { $0.failure(problem, probe: probe, now: now) { probes in backoff(probes: probes, retryAfter: retryAfter) } }
         if action == .opened {

@@ -12,13 +12,13 @@ import CustomerExportCommon
 /// (scheme, host and port): the credential header goes wherever a followed redirect points, so a
 /// redirect to another origin (https to http included) is returned as it came, for the client
 /// to refuse.
-public final class AsyncHTTPClientTransport: HTTPTransport {
+package final class AsyncHTTPClientTransport: HTTPTransport {
     private let client: HTTPClient
     private let maxBodyBytes: Int
 
     /// `maxBodyBytes` bounds every response body (after decompression): past it the response is
     /// abandoned while it streams in, and `get` throws a `TransportError` with `bodyTooLarge`.
-    public init(maxConnections: Int, connectTimeout: TimeSpan, caFile: String?, maxBodyBytes: Int = APIConfiguration.defaultMaxResponseBytes) throws {
+    package init(maxConnections: Int, connectTimeout: TimeSpan, caFile: String?, maxBodyBytes: Int = APIConfiguration.defaultMaxResponseBytes) throws {
         self.maxBodyBytes = maxBodyBytes
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.certificateVerification = .fullVerification
@@ -42,11 +42,11 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    public func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult {
+    package func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult {
         try get(url: url, headers: headers, timeout: timeout) { _ in }
     }
 
-    public func get(
+    package func get(
         url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
     ) throws(TransportError) -> HTTPResult {
         var target = url
@@ -92,7 +92,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
-    public func shutdown() {
+    package func shutdown() {
         try? client.syncShutdown()
     }
 }

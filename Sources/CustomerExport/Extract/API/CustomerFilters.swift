@@ -1,15 +1,15 @@
 
 /// The contract's filters other than the date window, settable from a pipeline definition.
 /// They narrow what is exported (one operator's customers, some types) and are sent on every request.
-public struct CustomerFilters: Sendable, Equatable, Codable {
-    public var types: [String] = []
-    public var customerIds: [Int64] = []
-    public var parentId: Int64?
-    public var ownerId: Int64?
-    public var operatorId: Int64?
-    public var search: String?
+package struct CustomerFilters: Sendable, Equatable, Codable {
+    package var types: [String] = []
+    package var customerIds: [Int64] = []
+    package var parentId: Int64?
+    package var ownerId: Int64?
+    package var operatorId: Int64?
+    package var search: String?
 
-    public init(
+    package init(
         types: [String] = [], customerIds: [Int64] = [], parentId: Int64? = nil,
         ownerId: Int64? = nil, operatorId: Int64? = nil, search: String? = nil
     ) {
@@ -21,10 +21,10 @@ public struct CustomerFilters: Sendable, Equatable, Codable {
         self.search = search
     }
 
-    public var isEmpty: Bool { self == CustomerFilters() }
+    package var isEmpty: Bool { self == CustomerFilters() }
 
     /// The filters in query-string form, for plans, status and messages: `types=business,fleet operatorId=7`.
-    public var summary: String {
+    package var summary: String {
         var parts: [String] = []
         if !types.isEmpty { parts.append("types=" + types.joined(separator: ",")) }
         if !customerIds.isEmpty { parts.append("customerIds=" + customerIds.map(String.init).joined(separator: ",")) }
@@ -36,7 +36,7 @@ public struct CustomerFilters: Sendable, Equatable, Codable {
     }
 
     /// Every key is optional: "no filter" may be an empty list or absent.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         types = try container.decodeIfPresent([String].self, forKey: .types) ?? []
         customerIds = try container.decodeIfPresent([Int64].self, forKey: .customerIds) ?? []
@@ -48,7 +48,7 @@ public struct CustomerFilters: Sendable, Equatable, Codable {
 }
 
 /// How a deployment expects array parameters: `types=a&types=b` (the contract's default) or `types=a,b`.
-public enum ArrayParameterStyle: String, Sendable, Codable, CaseIterable {
+package enum ArrayParameterStyle: String, Sendable, Codable, CaseIterable {
     case repeated
     case commaSeparated = "comma-separated"
 }

@@ -8,7 +8,7 @@ extension CustomersAPIClient {
     /// limit is not read at all: it becomes a page of one rejected element naming its window,
     /// offset and the limit, quarantined like any bad record, so the window's other records load
     /// and memory stays bounded by the limit whatever the API sends.
-    public func fetchSplittingOversized(_ request: PageRequest, slot: RequestSlot? = nil) throws(ExtractError) -> [FetchedPage] {
+    package func fetchSplittingOversized(_ request: PageRequest, slot: RequestSlot? = nil) throws(ExtractError) -> [FetchedPage] {
         do {
             return [try fetch(request, slot: slot)]
         } catch .bodyTooLarge(let limit, _, let id) {

@@ -3,10 +3,10 @@ import Logging
 import CustomerExportCommon
 
 /// A page the API returned, parsed into record spans.
-public struct FetchedPage: Sendable {
-    public var request: PageRequest
-    public var body: PageBody
-    public var attempts: Int
+package struct FetchedPage: Sendable {
+    package var request: PageRequest
+    package var body: PageBody
+    package var attempts: Int
 
     package init(request: PageRequest, body: PageBody, attempts: Int) {
         (self.request, self.body, self.attempts) = (request, body, attempts)
@@ -21,18 +21,18 @@ public struct FetchedPage: Sendable {
 /// probes the API alone, instead of each request spending its own budget. Not retried: any other
 /// 4xx, whose `message` is surfaced with the request that caused it. The token never appears in
 /// errors: URLs carry no secret and the header is never printed.
-public struct CustomersAPIClient: Sendable {
-    public let configuration: APIConfiguration
-    public let transport: any HTTPTransport
-    public let stats: RequestStats
-    public let cancellation: CancellationToken
+package struct CustomersAPIClient: Sendable {
+    package let configuration: APIConfiguration
+    package let transport: any HTTPTransport
+    package let stats: RequestStats
+    package let cancellation: CancellationToken
     /// Spaces requests when a per-worker or global request rate is set.
-    public let rateLimiter: RateLimiter?
+    package let rateLimiter: RateLimiter?
     /// Shared by every request of the process: pauses them all while the API is down.
-    public let circuit: APICircuit
+    package let circuit: APICircuit
     private let query: CustomersQuery
 
-    public init(
+    package init(
         configuration: APIConfiguration, transport: any HTTPTransport, stats: RequestStats, cancellation: CancellationToken,
         rateLimiter: RateLimiter? = nil, circuit: APICircuit? = nil
     ) {
@@ -45,11 +45,11 @@ public struct CustomersAPIClient: Sendable {
         self.query = CustomersQuery(endpoint: configuration.endpoint, filters: configuration.filters, arrayStyle: configuration.arrayStyle)
     }
 
-    public func url(for request: PageRequest) -> String { query.url(for: request) }
+    package func url(for request: PageRequest) -> String { query.url(for: request) }
 
     /// Fetches `request`, retrying as described above. With a `slot`, the slot is given back the
     /// moment a 200 is in (before this thread wakes to parse it) and taken again before any retry.
-    public func fetch(_ request: PageRequest, slot: RequestSlot? = nil) throws(ExtractError) -> FetchedPage {
+    package func fetch(_ request: PageRequest, slot: RequestSlot? = nil) throws(ExtractError) -> FetchedPage {
         let url = query.url(for: request)
         let whenAnswered: @Sendable (Int) -> Void = { status in if status == 200 { slot?.release() } }
         let policy = configuration.retry

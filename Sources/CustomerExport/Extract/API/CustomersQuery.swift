@@ -1,18 +1,18 @@
 
 /// Builds request URLs: explicit sort (never the server's defaults, which change with the filters
 /// sent), inclusive window bounds, the configured filters, every value percent-encoded.
-public struct CustomersQuery: Sendable {
-    public var endpoint: String
-    public var filters: CustomerFilters
-    public var arrayStyle: ArrayParameterStyle
+package struct CustomersQuery: Sendable {
+    package var endpoint: String
+    package var filters: CustomerFilters
+    package var arrayStyle: ArrayParameterStyle
 
-    public init(endpoint: String, filters: CustomerFilters, arrayStyle: ArrayParameterStyle) {
+    package init(endpoint: String, filters: CustomerFilters, arrayStyle: ArrayParameterStyle) {
         self.endpoint = endpoint
         self.filters = filters
         self.arrayStyle = arrayStyle
     }
 
-    public func url(for request: PageRequest) -> String {
+    package func url(for request: PageRequest) -> String {
         var items: [(String, String)] = [
             ("limit", String(request.limit)),
             ("offset", String(request.offset)),
@@ -41,7 +41,7 @@ public struct CustomersQuery: Sendable {
 
     /// RFC 3986 unreserved characters pass; everything else is `%XX`. A `+` in a UTC offset must
     /// travel as `%2B`, or servers read it as a space.
-    public static func percentEncode(_ text: String) -> String {
+    package static func percentEncode(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {

@@ -1,6 +1,6 @@
 
 /// Why a request failed for good.
-public enum ExtractError: Error, Sendable, CustomStringConvertible {
+package enum ExtractError: Error, Sendable, CustomStringConvertible {
     /// The API refused the request (400, 401, 403, 404...): retrying cannot help, the run stops.
     case rejected(status: Int, message: String, request: String)
     /// Every attempt failed with a retryable problem.
@@ -14,7 +14,7 @@ public enum ExtractError: Error, Sendable, CustomStringConvertible {
     /// The run was cancelled while this request waited or was in flight.
     case cancelled
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .rejected(status, message, request):
             return "the API rejected the request with \(status): \(message) (request: GET \(request))"

@@ -1,31 +1,31 @@
 import CustomerExportCommon
 
 /// A response as the API client sees it, whatever library fetched it.
-public struct HTTPResult: Sendable {
-    public var status: Int
-    public var headers: [(name: String, value: String)]
-    public var body: [UInt8]
+package struct HTTPResult: Sendable {
+    package var status: Int
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
 
-    public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+    package init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
-    public func header(_ name: String) -> String? {
+    package func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 }
 
 /// A failure below HTTP: refused or reset connections, timeouts, TLS errors, cut bodies.
-public struct TransportError: Error, Sendable, CustomStringConvertible {
-    public var description: String
+package struct TransportError: Error, Sendable, CustomStringConvertible {
+    package var description: String
     /// Set when the body was abandoned for being over this many bytes: not a failure to retry,
     /// but a page to read again in smaller pages.
-    public var bodyTooLarge: Int?
+    package var bodyTooLarge: Int?
     /// The first bytes of a body abandoned for its size: where the record it holds is named.
-    public var leadingBytes: [UInt8]
-    public init(_ description: String, bodyTooLarge: Int? = nil, leadingBytes: [UInt8] = []) {
+    package var leadingBytes: [UInt8]
+    package init(_ description: String, bodyTooLarge: Int? = nil, leadingBytes: [UInt8] = []) {
         self.description = description
         self.bodyTooLarge = bodyTooLarge
         self.leadingBytes = leadingBytes
@@ -40,7 +40,7 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
 /// received it and before `get` returns: the caller frees its request slot there, so the next
 /// request does not wait for this thread to wake up. Transports without such a moment (test
 /// wrappers) get the default, which calls it just before returning.
-public protocol HTTPTransport: Sendable {
+package protocol HTTPTransport: Sendable {
     func get(url: String, headers: [(name: String, value: String)], timeout: TimeSpan) throws(TransportError) -> HTTPResult
     func get(
         url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
@@ -49,7 +49,7 @@ public protocol HTTPTransport: Sendable {
 }
 
 extension HTTPTransport {
-    public func get(
+    package func get(
         url: String, headers: [(name: String, value: String)], timeout: TimeSpan, whenAnswered: @escaping @Sendable (Int) -> Void
     ) throws(TransportError) -> HTTPResult {
         let result = try get(url: url, headers: headers, timeout: timeout)

@@ -5,7 +5,7 @@ import CustomerExportCommon
 /// A token bucket that spaces requests to at most `rate` per second (bursts up to one second's
 /// worth). The rate can change while running: workers sharing a global limit re-divide it as
 /// workers come and go.
-public final class RateLimiter: Sendable {
+package final class RateLimiter: Sendable {
     private struct Bucket {
         package var rate: Double
         package var tokens: Double
@@ -14,20 +14,20 @@ public final class RateLimiter: Sendable {
 
     private let bucket: Mutex<Bucket>
 
-    public init(requestsPerSecond: Double) {
+    package init(requestsPerSecond: Double) {
         bucket = Mutex(Bucket(rate: requestsPerSecond, tokens: min(1, requestsPerSecond), last: Self.now()))
     }
 
     private static func now() -> Double { Timestamp.now().secondsSinceEpoch }
 
-    public var rate: Double { bucket.withLock { $0.rate } }
+    package var rate: Double { bucket.withLock { $0.rate } }
 
-    public func setRate(_ requestsPerSecond: Double) {
+    package func setRate(_ requestsPerSecond: Double) {
         bucket.withLock { $0.rate = max(0.01, requestsPerSecond) }
     }
 
     /// Blocks until a request may go out; returns false if cancelled while waiting.
-    public func acquire(cancellation: CancellationToken) -> Bool {
+    package func acquire(cancellation: CancellationToken) -> Bool {
         while true {
             let wait: Double = bucket.withLock { b in
                 let now = Self.now()

@@ -2,18 +2,18 @@ import Synchronization
 
 /// Counts of requests by outcome (`200`, `429`, `503`, `transport`, `unparseable`), retries and
 /// bytes, shared by every fetching thread. Run reports and metrics read a snapshot.
-public final class RequestStats: Sendable {
-    public struct Snapshot: Sendable, Equatable, Codable {
-        public var byOutcome: [String: Int] = [:]
-        public var retries: [String: Int] = [:]
-        public var requests = 0
-        public var bytes = 0
-        public var pages = 0
+package final class RequestStats: Sendable {
+    package struct Snapshot: Sendable, Equatable, Codable {
+        package var byOutcome: [String: Int] = [:]
+        package var retries: [String: Int] = [:]
+        package var requests = 0
+        package var bytes = 0
+        package var pages = 0
     }
 
     private let state = Mutex(Snapshot())
 
-    public init() {}
+    package init() {}
 
     package func record(outcome: String, bytes: Int, willRetry: Bool, isPage: Bool) {
         state.withLock {
@@ -25,5 +25,5 @@ public final class RequestStats: Sendable {
         }
     }
 
-    public var snapshot: Snapshot { state.withLock { $0 } }
+    package var snapshot: Snapshot { state.withLock { $0 } }
 }

@@ -15,15 +15,15 @@ import CustomerExportCommon
 /// let policy = RetryPolicy(retryFor: .minutes(10))
 /// policy.delay(afterAttempt: 3, retryAfter: nil, unitRandom: 0.5)   // 0.5 s: half of 250 ms · 2²
 /// ```
-public struct RetryPolicy: Sendable, Equatable {
+package struct RetryPolicy: Sendable, Equatable {
     /// How long a request keeps trying after its first failure (`api.retryFor`, `--retry-for`).
-    public var retryFor: TimeSpan
+    package var retryFor: TimeSpan
     /// An optional cap on attempts, the first included (`api.maxAttempts`); nil: only time decides.
-    public var maxAttempts: Int?
-    public var baseDelay: TimeSpan
-    public var maxDelay: TimeSpan
+    package var maxAttempts: Int?
+    package var baseDelay: TimeSpan
+    package var maxDelay: TimeSpan
 
-    public init(
+    package init(
         retryFor: TimeSpan = .minutes(10), maxAttempts: Int? = nil, baseDelay: TimeSpan = TimeSpan(nanoseconds: 250_000_000),
         maxDelay: TimeSpan = .seconds(60)
     ) {
@@ -34,7 +34,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// The delay after failed attempt number `attempt` (1-based). `unitRandom` is in [0, 1).
-    public func delay(afterAttempt attempt: Int, retryAfter: TimeSpan?, unitRandom: Double) -> TimeSpan {
+    package func delay(afterAttempt attempt: Int, retryAfter: TimeSpan?, unitRandom: Double) -> TimeSpan {
         let exponent = min(max(attempt - 1, 0), 30)
         let cap = min(Double(maxDelay.nanoseconds), Double(baseDelay.nanoseconds) * Double(1 << exponent))
         let jittered = TimeSpan(nanoseconds: Int64(cap * unitRandom))
@@ -44,7 +44,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// Why a request that failed `attempts` times, first `waited` ago, must stop now rather than
     /// wait `delay` and try again; nil when it may retry.
-    public func reasonToStop(attempts: Int, waited: TimeSpan, delay: TimeSpan) -> String? {
+    package func reasonToStop(attempts: Int, waited: TimeSpan, delay: TimeSpan) -> String? {
         if let maxAttempts, attempts >= maxAttempts {
             return "after \(attempts) attempts (api.maxAttempts)"
         }
@@ -57,7 +57,7 @@ public struct RetryPolicy: Sendable, Equatable {
 
     /// `Retry-After` as delta-seconds or as an HTTP-date (RFC 9110 §10.2.3); nil when absent or
     /// unreadable. A date in the past means "now".
-    public static func parseRetryAfter(_ value: String?, now: Date = Date()) -> TimeSpan? {
+    package static func parseRetryAfter(_ value: String?, now: Date = Date()) -> TimeSpan? {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         if let seconds = Int64(value) { return seconds >= 0 ? .seconds(seconds) : nil }
         for format in httpDateFormats {

@@ -6,7 +6,7 @@ extension PageBody {
     /// the record has no readable instant there. The planner reads one record per `limit=1`
     /// request, so decoding it with Foundation costs nothing worth a faster path; a record it
     /// cannot read only means no window is cut at it.
-    public func firstRecordInstant(of field: WindowField) -> Timestamp? {
+    package func firstRecordInstant(of field: WindowField) -> Timestamp? {
         guard let range = records.first,
               let object = try? JSONSerialization.jsonObject(with: Data(bytes[range])) as? [String: Any],
               let text = object[field.rawValue] as? String

@@ -10,14 +10,14 @@ import CustomerExportCommon
 /// loaded or compared, and the counts of what was dropped name the filter the API ignores.
 /// `ownerId` (descendants at any depth) and `search` (the server's own text match) cannot be
 /// checked from one record and are trusted.
-public struct RecordScope: Sendable {
-    public let filters: CustomerFilters
+package struct RecordScope: Sendable {
+    package let filters: CustomerFilters
     /// The run's exclusive end on the window field (`--to`), when it has one.
-    public let rangeEnd: Timestamp?
+    package let rangeEnd: Timestamp?
     private let types: Set<String>
     private let customerIds: Set<Int64>
 
-    public init(filters: CustomerFilters, rangeEnd: Timestamp?) {
+    package init(filters: CustomerFilters, rangeEnd: Timestamp?) {
         self.filters = filters
         self.rangeEnd = rangeEnd
         types = Set(filters.types.map { $0.lowercased() })
@@ -26,7 +26,7 @@ public struct RecordScope: Sendable {
 
     /// The bound or filter `row` breaks in `window`, or nil when it belongs there.
     @inlinable
-    public func violation(of row: CustomerRow, in window: TimeWindow) -> WritableKeyPath<OutsideCounts, Int>? {
+    package func violation(of row: CustomerRow, in window: TimeWindow) -> WritableKeyPath<OutsideCounts, Int>? {
         let key = window.field == .createdAt ? row.createdAt : row.updatedAt
         if key < window.from { return \.beforeWindow }
         if key > window.to { return \.afterWindow }

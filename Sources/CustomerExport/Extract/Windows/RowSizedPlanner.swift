@@ -29,18 +29,18 @@ import CustomerExportCommon
 /// let plan = try planner.plan(from: start, to: end, count: { parts in try parts.map(apiTotal) },
 ///                             locate: { ranks in try ranks.map(instantOfRecord) })
 /// ```
-public struct RowSizedPlanner: Sendable {
-    public var field: WindowField
-    public var targetRows: Int
+package struct RowSizedPlanner: Sendable {
+    package var field: WindowField
+    package var targetRows: Int
     /// The longest window allowed, or nil for no limit.
-    public var maxSpan: TimeSpan?
+    package var maxSpan: TimeSpan?
     /// Parts are halved by time until they hold at most this many records, then cut by rank.
-    public var rankedPartRows: Int
+    package var rankedPartRows: Int
     /// Parts narrower than this are not halved further: records sharing an instant cannot be
     /// divided by time, and the reader splits what is left if it must.
-    public var narrowest: TimeSpan = .seconds(1)
+    package var narrowest: TimeSpan = .seconds(1)
 
-    public init(field: WindowField, targetRows: Int, maxSpan: TimeSpan? = nil, rankedPartRows: Int = 50_000) {
+    package init(field: WindowField, targetRows: Int, maxSpan: TimeSpan? = nil, rankedPartRows: Int = 50_000) {
         self.field = field
         self.targetRows = max(1, targetRows)
         self.maxSpan = maxSpan
@@ -49,23 +49,23 @@ public struct RowSizedPlanner: Sendable {
 
     /// One window and the records the API counted in it when it was planned (estimated from
     /// ranks for windows cut inside a part).
-    public struct SizedWindow: Sendable, Equatable {
-        public var window: TimeWindow
-        public var rows: Int
+    package struct SizedWindow: Sendable, Equatable {
+        package var window: TimeWindow
+        package var rows: Int
     }
 
     /// The record at `offset` of `part`'s records in the field's order.
-    public struct Rank: Sendable, Equatable {
-        public var part: TimeWindow
-        public var offset: Int
+    package struct Rank: Sendable, Equatable {
+        package var part: TimeWindow
+        package var offset: Int
     }
 
     /// What planning found: the windows, and how many counting requests it took.
-    public struct Plan: Sendable {
-        public var windows: [SizedWindow]
-        public var probes: Int
+    package struct Plan: Sendable {
+        package var windows: [SizedWindow]
+        package var probes: Int
         /// Halves counted more than their parent: the API's totals ignore the date bounds.
-        public var totalsContradict: Bool
+        package var totalsContradict: Bool
     }
 
     /// The size of the windows holding the run's last `targetRows` records.
@@ -75,7 +75,7 @@ public struct RowSizedPlanner: Sendable {
     /// nil totals (an envelope without one) leave nothing to size by, and the plan is nil.
     /// `locate` returns the instant of the record at each rank, or nil when there is none
     /// (the part shrank) or it has no readable instant; no cut is made there.
-    public func plan<E: Error>(
+    package func plan<E: Error>(
         from: Timestamp, to: Timestamp, count: ([TimeWindow]) throws(E) -> [Int?], locate: ([Rank]) throws(E) -> [Timestamp?]
     ) throws(E) -> Plan? {
         let start = from.truncatedToMicroseconds

@@ -7,7 +7,7 @@ import CustomerExportCommon
 /// serves (so a server that caps `limit` silently costs one extra request per run, not one per
 /// page), and the findings the report names once each: a page cap, meta values that cannot be
 /// true, a total the pages contradict, filters the records show to be ignored.
-public final class SourceEvidence: Sendable {
+package final class SourceEvidence: Sendable {
     private struct State {
         var pageLimit: Int
         var capNote: String?
@@ -20,15 +20,15 @@ public final class SourceEvidence: Sendable {
 
     private let state: Mutex<State>
     /// The window field, to name the date filters (`createdAtFrom`).
-    public let field: WindowField
+    package let field: WindowField
 
-    public init(pageLimit: Int, field: WindowField) {
+    package init(pageLimit: Int, field: WindowField) {
         self.field = field
         state = Mutex(State(pageLimit: pageLimit))
     }
 
     /// The page size to ask for now: the configured one, or the smaller one the server was seen to serve.
-    public var pageLimit: Int { state.withLock { $0.pageLimit } }
+    package var pageLimit: Int { state.withLock { $0.pageLimit } }
 
     /// The server served `served` records where `asked` were, with more to come: later pages of
     /// every window ask for that many. Only ever lowers the size.
@@ -66,7 +66,7 @@ public final class SourceEvidence: Sendable {
     }
 
     /// One sentence per thing the API got wrong, for the log and the report.
-    public var findings: [String] {
+    package var findings: [String] {
         state.withLock { state in
             var findings: [String] = []
             if let capNote = state.capNote { findings.append(capNote) }

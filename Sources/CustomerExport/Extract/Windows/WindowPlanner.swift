@@ -4,16 +4,16 @@ import CustomerExportCommon
 /// bound is `to` itself, sent inclusively, and records exactly on `to` are dropped by the
 /// page processor (see `PageChain.excludeFrom`). Bounds are whole microseconds, the
 /// precision of the state tables that record them.
-public struct WindowPlanner: Sendable {
-    public var field: WindowField
-    public var size: TimeSpan
+package struct WindowPlanner: Sendable {
+    package var field: WindowField
+    package var size: TimeSpan
 
-    public init(field: WindowField, size: TimeSpan) {
+    package init(field: WindowField, size: TimeSpan) {
         self.field = field
         self.size = size
     }
 
-    public func windows(from: Timestamp, to: Timestamp) -> [TimeWindow] {
+    package func windows(from: Timestamp, to: Timestamp) -> [TimeWindow] {
         let start = from.truncatedToMicroseconds
         let end = to.truncatedToMicroseconds
         guard end > start, size.nanoseconds > 0 else { return [] }

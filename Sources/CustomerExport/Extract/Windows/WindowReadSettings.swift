@@ -5,24 +5,24 @@ import CustomerExportCommon
 ///
 /// Each default is written here once: `RunRequest.reading` starts from them, and the settings'
 /// `--help`, reference and refusals show them from there.
-public struct WindowReadSettings: Sendable {
+package struct WindowReadSettings: Sendable {
     /// A window whose API total exceeds this is split in halves, so that no single window is too
     /// large to retry or resume cheaply.
-    public var maxWindowRows = 50_000
+    package var maxWindowRows = 50_000
     /// Reads of one window before it is declared failed because its data kept moving.
-    public var maxReadAttempts = 5
+    package var maxReadAttempts = 5
     /// Pages requested ahead in parallel when the envelope gives no total.
-    public var readAhead = 4
+    package var readAhead = 4
     /// Whether a window whose reads never accounted for themselves is cut into parts read in one
     /// page each (a run) or handed to the sink as unsettled (verify, which looks up by id what
     /// its reads lacked).
-    public var cutsUnsettledWindows = true
+    package var cutsUnsettledWindows = true
 
-    public init() {}
+    package init() {}
 
     /// The check between these settings and the page size: a window's row limit below one page
     /// could never be met by splitting.
-    public func validate(pageLimit: Int) throws(ExportError) {
+    package func validate(pageLimit: Int) throws(ExportError) {
         guard maxWindowRows >= pageLimit else {
             throw .configuration("--max-window-rows (\(maxWindowRows)) must be at least the page size (\(pageLimit))")
         }
@@ -30,16 +30,16 @@ public struct WindowReadSettings: Sendable {
 
     /// Whether a window the API counts `total` records in is split in halves before it is read;
     /// the run's plan preview counts the windows this rule splits.
-    public func splits(windowOf total: Int) -> Bool { total > maxWindowRows }
+    package func splits(windowOf total: Int) -> Bool { total > maxWindowRows }
 
     /// Rows of offsets one read plans at once, however large a total the API reports: twice the
     /// row limit (a total no split narrows is not a plan to hold in memory).
-    public func offsetsPlannedAtOnce(pageLimit: Int) -> Int { 2 * max(maxWindowRows, pageLimit) }
+    package func offsetsPlannedAtOnce(pageLimit: Int) -> Int { 2 * max(maxWindowRows, pageLimit) }
 
     /// How verify reads with these settings: at most two reads a window, and a window whose reads
     /// never account for themselves handed to the sink as unsettled, not cut: verify looks up by
     /// id what its reads lacked.
-    public var forComparison: WindowReadSettings {
+    package var forComparison: WindowReadSettings {
         var settings = self
         settings.maxReadAttempts = min(maxReadAttempts, 2)
         settings.cutsUnsettledWindows = false
@@ -48,5 +48,5 @@ public struct WindowReadSettings: Sendable {
 
     /// Splits a window that never accounted for itself may be cut into, all its parts together:
     /// enough for parts of one page each across twice the row limit, and a margin for bulk instants.
-    public func cutSplits(pageLimit: Int) -> Int { 2 * max(1, maxWindowRows / max(1, pageLimit)) + 64 }
+    package func cutSplits(pageLimit: Int) -> Int { 2 * max(1, maxWindowRows / max(1, pageLimit)) + 64 }
 }

@@ -26,7 +26,7 @@ import CustomerExportCommon
 /// A page that starts with the first page's first record (an API that ignores `offset`) fails
 /// the window instead of paging forever. The page size the server really serves is learned from
 /// the first short page that has records after it (`SourceEvidence`), for every later window.
-public struct WindowReader: Sendable {
+package struct WindowReader: Sendable {
     package let client: CustomersAPIClient
     package let limiter: RequestLimiter
     package let sink: any WindowSink
@@ -55,7 +55,7 @@ public struct WindowReader: Sendable {
     /// records is not split again (an API whose total ignores the date bounds would be halved
     /// forever). `cuts` is set on the parts of a window whose reads never accounted for
     /// themselves: such a part is cut again until one page holds it, within the budget.
-    public func read(_ window: TimeWindow, priority: Int = .max, parentTotal: Int? = nil, cuts: CutBudget? = nil) -> [WindowReadSummary] {
+    package func read(_ window: TimeWindow, priority: Int = .max, parentTotal: Int? = nil, cuts: CutBudget? = nil) -> [WindowReadSummary] {
         let receiver = sink.open(window)
         let summary = WindowTally()
         var previousDistinct: Int?
@@ -180,7 +180,7 @@ extension WindowReadSummary {
 /// the row limit, and some. Parts of an honest window shrink as they are cut, so they fit in one
 /// page long before; parts that never shrink (an API that ignores the date bounds) end here
 /// instead of doubling forever.
-public final class CutBudget: Sendable {
+package final class CutBudget: Sendable {
     private let remaining: Mutex<Int>
 
     init(splits: Int) {

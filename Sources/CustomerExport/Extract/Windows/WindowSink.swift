@@ -8,7 +8,7 @@ import CustomerExportCommon
 ///
 /// A window's outcome (`complete`, `fail`, `abandon` or `split`) comes after every page of it
 /// has been delivered and is the last thing the sink hears of that window.
-public protocol WindowSink: Sendable {
+package protocol WindowSink: Sendable {
     /// Called once per window before its first page. The receiver takes every page of every read
     /// of this window, from several threads at once, so it is where per-window state (the
     /// deduplication of ids) lives.
@@ -29,13 +29,13 @@ public protocol WindowSink: Sendable {
 }
 
 extension WindowSink {
-    public func unsettled(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
+    package func unsettled(_ window: TimeWindow, _ read: WindowReadSummary, reason: String) {
         fail(window, read, reason: reason)
     }
 }
 
 /// Takes the pages of one window.
-public protocol PageReceiver: Sendable {
+package protocol PageReceiver: Sendable {
     /// What the page added to its window's counts, or nil once the run is ending.
     func receive(_ page: FetchedPage) -> ExportCounts?
 }

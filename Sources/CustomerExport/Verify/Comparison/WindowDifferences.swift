@@ -1,43 +1,43 @@
 import CustomerExportCommon
 
 /// How one window's table rows differ from the API's records, and what is not a difference.
-public struct WindowDifferences: Sendable, Codable, Equatable {
+package struct WindowDifferences: Sendable, Codable, Equatable {
     /// In the API, not a live row of the table.
-    public var missing = 0
+    package var missing = 0
     /// A live row of the table the API does not return: deleted upstream and not marked.
-    public var extra = 0
+    package var extra = 0
     /// In both, with another `updatedAt` (the table's older; or newer, after a hand edit).
-    public var stale = 0
+    package var stale = 0
     /// Records whose `updatedAt` is after the verify started (less `WindowComparison.clockAllowance`):
     /// live changes, not differences.
-    public var changedDuringVerify = 0
+    package var changedDuringVerify = 0
     /// Extra rows explained by the window shrinking between its count and its read: customers
     /// deleted upstream while the verify ran (the API keeps no trace of which).
-    public var deletedDuringVerify = 0
+    package var deletedDuringVerify = 0
     /// Records the API serves that runs quarantine (they fail validation), by id.
-    public var quarantined = 0
+    package var quarantined = 0
     /// Rejected records without a readable id, which nothing can be compared by.
-    public var unidentified = 0
+    package var unidentified = 0
     /// Up to `exampleLimit` ids of each kind of difference, smallest first, to look up.
-    public var examples: [String: [Int64]] = [:]
+    package var examples: [String: [Int64]] = [:]
 
-    public static let exampleLimit = 10
+    package static let exampleLimit = 10
 
-    public init() {}
+    package init() {}
 
-    public var count: Int { missing + extra + stale }
+    package var count: Int { missing + extra + stale }
 
     /// Takes `deletions` (the window's total at its count minus its total when read) off the
     /// extra rows: a past `createdAt` window shrinks only by deletions, so that many rows the
     /// table still holds were deleted after the verify counted them, not before.
-    public mutating func explainExtras(byDeletions deletions: Int) {
+    package mutating func explainExtras(byDeletions deletions: Int) {
         let explained = min(extra, max(0, deletions))
         extra -= explained
         deletedDuringVerify += explained
         if extra == 0 { examples["extra"] = nil }
     }
 
-    public static func += (lhs: inout WindowDifferences, rhs: WindowDifferences) {
+    package static func += (lhs: inout WindowDifferences, rhs: WindowDifferences) {
         lhs.missing += rhs.missing
         lhs.extra += rhs.extra
         lhs.stale += rhs.stale

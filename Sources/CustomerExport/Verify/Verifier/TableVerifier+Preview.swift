@@ -4,27 +4,27 @@ import CustomerExportExtract
 import CustomerExportRun
 
 /// What a verify would cost, from one request: `verify --dry-run`.
-public struct VerifyPreview: Sendable, Codable {
-    public var pipeline: String
-    public var target: String
-    public var rangeFrom: String
-    public var rangeTo: String
-    public var filters = "none"
-    public var sizing = ""
-    public var windows = 0
+package struct VerifyPreview: Sendable, Codable {
+    package var pipeline: String
+    package var target: String
+    package var rangeFrom: String
+    package var rangeTo: String
+    package var filters = "none"
+    package var sizing = ""
+    package var windows = 0
     /// The API's total for the range, when its envelope has one.
-    public var rangeTotal: Int?
+    package var rangeTotal: Int?
     /// One for the range, one per window.
-    public var countingRequests = 0
-    public var sampledWindows = 0
-    public var sample = VerifyRequest.defaultSampleFraction
-    public var seed: UInt64 = 0
+    package var countingRequests = 0
+    package var sampledWindows = 0
+    package var sample = VerifyRequest.defaultSampleFraction
+    package var seed: UInt64 = 0
     /// Pages of the sampled windows, at the range's mean rows per window.
-    public var sampledPages = 0
+    package var sampledPages = 0
     /// Pages if every window's count differed and all were read in full.
-    public var mostPages = 0
+    package var mostPages = 0
 
-    public var rendered: String {
+    package var rendered: String {
         [
             "verify plan for \(pipeline) in \(target): [\(rangeFrom), \(rangeTo)), filters: \(filters)",
             "  \(windows) windows \(sizing)",
@@ -39,7 +39,7 @@ public struct VerifyPreview: Sendable, Codable {
 extension TableVerifier {
     /// Sizes the windows from the range's total (one `limit=1` request) and prices the verify;
     /// reads nothing else, writes nothing.
-    public func preview() throws(ExportError) -> VerifyPreview {
+    package func preview() throws(ExportError) -> VerifyPreview {
         try request.validate()
         let run = request.run
         let range = try RangeResolver(request: run, now: .now()).resolveFixedRange()

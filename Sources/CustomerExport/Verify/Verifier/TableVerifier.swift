@@ -17,20 +17,20 @@ import CustomerExportRun
 /// by id and `updatedAt` in PostgreSQL. It writes nothing, takes no lock and needs only `SELECT`
 /// on the table, unless `--repair` reconciles the windows that differ (as the pipeline's runs
 /// would), and verifies them again.
-public struct TableVerifier: Sendable {
-    public let request: VerifyRequest
-    public let cancellation: CancellationToken
-    public let logger: Logger
+package struct TableVerifier: Sendable {
+    package let request: VerifyRequest
+    package let cancellation: CancellationToken
+    package let logger: Logger
     /// The HTTP seam for the verify's own requests (a repair's runs build their own).
-    public var transport: (any HTTPTransport)?
+    package var transport: (any HTTPTransport)?
     /// Called once the counts are in, with the number of windows to read in full.
-    public var onCounted: (@Sendable (Int) -> Void)?
+    package var onCounted: (@Sendable (Int) -> Void)?
     /// Called after each window read in full, with the records it held.
-    public var onWindowRead: (@Sendable (Int) -> Void)?
+    package var onWindowRead: (@Sendable (Int) -> Void)?
     /// The run's machinery the verify shares (client, transport, request counters, health).
     let pipeline: ExportPipeline
 
-    public init(request: VerifyRequest, cancellation: CancellationToken, logger: Logger) {
+    package init(request: VerifyRequest, cancellation: CancellationToken, logger: Logger) {
         self.request = request
         self.cancellation = cancellation
         self.logger = logger
@@ -38,9 +38,9 @@ public struct TableVerifier: Sendable {
     }
 
     /// Requests sent so far, by outcome: the progress line reads it while the verify runs.
-    public var requestStats: RequestStats { pipeline.requestStats }
+    package var requestStats: RequestStats { pipeline.requestStats }
     /// Which side (API, PostgreSQL) the verify is waiting for, for the progress line.
-    public var health: ServiceHealth { pipeline.health }
+    package var health: ServiceHealth { pipeline.health }
 
     /// One window as counted: the API's total and the table's live rows.
     package struct CountedWindow: Sendable {
@@ -49,7 +49,7 @@ public struct TableVerifier: Sendable {
         package var tableRows: Int
     }
 
-    public func verify() throws(ExportError) -> VerifyReport {
+    package func verify() throws(ExportError) -> VerifyReport {
         try request.validate()
         let started = Timestamp.now()
         let run = request.run

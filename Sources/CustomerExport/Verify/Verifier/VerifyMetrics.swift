@@ -6,8 +6,8 @@ import CustomerExportReporting
 /// A verify's numbers in Prometheus text format, for the same textfile collector as the runs'
 /// (`--metrics-file`), written atomically on every exit. Alert on
 /// `customer_export_verify_exit_code != 0`: 7 means the table differs from the API.
-public enum VerifyMetrics {
-    public static func render(_ report: VerifyReport, finishedAt: Timestamp = .now()) -> String {
+package enum VerifyMetrics {
+    package static func render(_ report: VerifyReport, finishedAt: Timestamp = .now()) -> String {
         let registry = PrometheusCollectorRegistry()
         let factory = PrometheusMetricsFactory(registry: registry)
         let pipeline = ("pipeline", report.pipeline)
@@ -39,7 +39,7 @@ public enum VerifyMetrics {
         return registry.emitToString()
     }
 
-    public static func write(_ report: VerifyReport, to path: String, now: Timestamp = .now()) throws(ExportError) {
+    package static func write(_ report: VerifyReport, to path: String, now: Timestamp = .now()) throws(ExportError) {
         try MetricsFile.writeAtomically(render(report, finishedAt: now), to: path)
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 extension VerifyReport {
     /// The terminal's view: the windows that differ or could not be checked, one line each, then
     /// the totals, the cost and the verdict.
-    public var rendered: String {
+    package var rendered: String {
         var lines = ["verify \(pipeline) in \(target): [\(rangeFrom), \(rangeTo)), \(totals.windows) windows, filters: \(filters)"]
         if !sizing.isEmpty { lines.append("  windows \(sizing)") }
         lines.append(

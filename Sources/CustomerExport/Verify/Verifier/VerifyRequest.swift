@@ -9,19 +9,19 @@ import CustomerExportConfiguration
 /// Equal counts can hide a missing row beside an extra one, and say nothing of stale rows; the
 /// sample is what looks past them, seeded so that a verify that found something can be run
 /// again on the same windows.
-public struct VerifyRequest: Sendable {
-    public var run: RunRequest
+package struct VerifyRequest: Sendable {
+    package var run: RunRequest
     /// The share of the windows whose counts agree that are read in full anyway, from 0 to 1;
     /// at least one window when above 0.
-    public var sampleFraction: Double
+    package var sampleFraction: Double
     /// Seed of the sample, printed with the result.
-    public var seed: UInt64
+    package var seed: UInt64
     /// Reconcile the windows that differ, then verify them again.
-    public var repair: Bool
+    package var repair: Bool
 
-    public static let defaultSampleFraction = 0.03
+    package static let defaultSampleFraction = 0.03
 
-    public init(run: RunRequest, sampleFraction: Double = VerifyRequest.defaultSampleFraction, seed: UInt64? = nil, repair: Bool = false) {
+    package init(run: RunRequest, sampleFraction: Double = VerifyRequest.defaultSampleFraction, seed: UInt64? = nil, repair: Bool = false) {
         self.run = run
         self.sampleFraction = sampleFraction
         self.seed = seed ?? UInt64.random(in: 1...999_999)
@@ -29,7 +29,7 @@ public struct VerifyRequest: Sendable {
     }
 
     /// Refuses what verify cannot check honestly, in one sentence each.
-    public func validate() throws(ExportError) {
+    package func validate() throws(ExportError) {
         try run.validate()
         guard run.mode != .incremental else {
             throw .configuration("verify checks a createdAt range; give it --from and --to (an incremental pipeline's file may be used for its other settings)")

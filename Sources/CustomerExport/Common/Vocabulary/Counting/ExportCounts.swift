@@ -9,59 +9,59 @@
 /// run += pageCounts      // pages, rowsFetched, duplicates, ... from the per-page chain
 /// run += loaderTotals    // inserted, updated, windowsDone, copySeconds, ... from a loader
 /// ```
-public struct ExportCounts: Sendable, Equatable, Codable {
+package struct ExportCounts: Sendable, Equatable, Codable {
     // Read, per page: what the API sent and what normalize and dedupe made of it.
-    public var pages = 0
+    package var pages = 0
     /// Records received, duplicates and poison included.
-    public var rowsFetched = 0
-    public var duplicates = 0
-    public var stale = 0
+    package var rowsFetched = 0
+    package var duplicates = 0
+    package var stale = 0
     /// Records quarantined as they were normalized (whether or not their window committed).
-    public var quarantined = 0
+    package var quarantined = 0
     /// Records outside their window, the run's range or its filters: counted, never loaded.
-    public var outsideRange = 0
+    package var outsideRange = 0
     /// The same records by the bound or filter each one breaks.
-    public var outside = OutsideCounts()
+    package var outside = OutsideCounts()
     /// Rows the dedupe kept and handed to the loader: a committed window merges every one of
     /// them (inserted, updated or unchanged) or quarantines it when the target refuses it.
-    public var rowsKept = 0
+    package var rowsKept = 0
     /// Rows kept or quarantined in windows that did not commit (failed, or taken by another
     /// worker), so that `fetched = loaded + quarantined + duplicates + stale + outside + not
     /// committed` holds in every report.
-    public var rowsNotCommitted = 0
+    package var rowsNotCommitted = 0
     /// Re-reads caused by the data moving under the read (totals that changed between pages).
-    public var driftRereads = 0
+    package var driftRereads = 0
 
     // Load, per window merged: what reached the target.
-    public var rowsStaged = 0
-    public var inserted = 0
-    public var updated = 0
+    package var rowsStaged = 0
+    package var inserted = 0
+    package var updated = 0
     /// Merged but identical to what the table already had, or older than it (stale).
-    public var unchanged = 0
+    package var unchanged = 0
     /// Reconcile: rows of the window the API no longer returns, now marked with `deleted_at`.
-    public var markedDeleted = 0
+    package var markedDeleted = 0
     /// Quarantine entries committed with their window.
-    public var quarantineStored = 0
+    package var quarantineStored = 0
 
     // Windows, as loaders finished them.
-    public var windowsDone = 0
-    public var windowsFailed = 0
-    public var windowsSplit = 0
-    public var windowsAbandoned = 0
+    package var windowsDone = 0
+    package var windowsFailed = 0
+    package var windowsSplit = 0
+    package var windowsAbandoned = 0
     /// Windows another worker completed (or took over) first; this copy was discarded.
-    public var windowsLost = 0
+    package var windowsLost = 0
     /// Windows whose rows were all new to the target, inserted without the merge (`NewRowsFirst`).
-    public var windowsInsertedAsNew = 0
+    package var windowsInsertedAsNew = 0
 
     // Where the loaders' time went.
-    public var copySeconds = 0.0
-    public var mergeSeconds = 0.0
+    package var copySeconds = 0.0
+    package var mergeSeconds = 0.0
     /// Time spent waiting on the channel for the next events.
-    public var idleSeconds = 0.0
+    package var idleSeconds = 0.0
 
-    public init() {}
+    package init() {}
 
-    public static func += (total: inout ExportCounts, more: ExportCounts) {
+    package static func += (total: inout ExportCounts, more: ExportCounts) {
         total.pages += more.pages
         total.rowsFetched += more.rowsFetched
         total.duplicates += more.duplicates

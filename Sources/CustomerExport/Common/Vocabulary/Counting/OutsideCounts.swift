@@ -4,24 +4,24 @@
 /// records are checked one by one: these counts are that check's evidence, and the run names the
 /// filter an API ignores from them (`createdAtFrom is ignored: 3848 of 6000 records ...`).
 /// A record breaking several is counted under the first, in the order of the fields.
-public struct OutsideCounts: Sendable, Equatable, Codable {
+package struct OutsideCounts: Sendable, Equatable, Codable {
     /// Key timestamp before the window's inclusive start (`createdAtFrom`/`updatedAtFrom` ignored).
-    public var beforeWindow = 0
+    package var beforeWindow = 0
     /// Key timestamp after the window's inclusive end (`createdAtTo`/`updatedAtTo` ignored).
-    public var afterWindow = 0
+    package var afterWindow = 0
     /// Inside the window's inclusive bounds but at or after the run's exclusive end (`--to`):
     /// the contract's inclusive bound returns these, so they are expected, not evidence.
-    public var atRangeEnd = 0
-    public var types = 0
-    public var customerIds = 0
-    public var parentId = 0
-    public var operatorId = 0
+    package var atRangeEnd = 0
+    package var types = 0
+    package var customerIds = 0
+    package var parentId = 0
+    package var operatorId = 0
 
-    public init() {}
+    package init() {}
 
-    public var total: Int { beforeWindow + afterWindow + atRangeEnd + types + customerIds + parentId + operatorId }
+    package var total: Int { beforeWindow + afterWindow + atRangeEnd + types + customerIds + parentId + operatorId }
 
-    public static func += (total: inout OutsideCounts, more: OutsideCounts) {
+    package static func += (total: inout OutsideCounts, more: OutsideCounts) {
         total.beforeWindow += more.beforeWindow
         total.afterWindow += more.afterWindow
         total.atRangeEnd += more.atRangeEnd

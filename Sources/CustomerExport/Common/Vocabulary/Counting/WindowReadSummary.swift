@@ -2,18 +2,18 @@
 /// total the API reported, how many reads it took) beside the counts its pages added up to.
 /// Counts read through it as if they were its own fields (`summary.pages`).
 @dynamicMemberLookup
-public struct WindowReadSummary: Sendable, Equatable, Codable {
-    public var apiTotal: Int?
-    public var attempts = 0
-    public var counts = ExportCounts()
+package struct WindowReadSummary: Sendable, Equatable, Codable {
+    package var apiTotal: Int?
+    package var attempts = 0
+    package var counts = ExportCounts()
 
-    public init() {}
+    package init() {}
 
     /// What this read handed on to be committed with its window: the rows the dedupe kept and
     /// the records it quarantined. A window that does not commit counts them as not committed.
-    public var rowsForCommit: Int { counts.rowsKept + counts.quarantined }
+    package var rowsForCommit: Int { counts.rowsKept + counts.quarantined }
 
-    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<ExportCounts, Value>) -> Value {
+    package subscript<Value>(dynamicMember keyPath: WritableKeyPath<ExportCounts, Value>) -> Value {
         get { counts[keyPath: keyPath] }
         set { counts[keyPath: keyPath] = newValue }
     }

@@ -12,14 +12,14 @@ import LibPQ
 /// CustomerColumns.definitions      // "id bigint NOT NULL, external_id text, ..."
 /// CustomerColumns.encode(row, to: &buffer)   // one COPY text line
 /// ```
-public enum CustomerColumns {
+package enum CustomerColumns {
     /// One column of the customer row.
-    public struct Column: Sendable {
-        public let name: String
-        public let sqlType: String
-        public let notNull: Bool
+    package struct Column: Sendable {
+        package let name: String
+        package let sqlType: String
+        package let notNull: Bool
         /// The column's `COMMENT` in the target table, when it needs one.
-        public let comment: String?
+        package let comment: String?
         /// Appends the row's value, escaped for COPY text (or `\N`).
         package let encode: @Sendable (CustomerRow, inout [UInt8]) -> Void
 
@@ -33,13 +33,13 @@ public enum CustomerColumns {
         }
 
         /// `name type [NOT NULL]`, as in a `CREATE TABLE`.
-        public var definition: String { "\(name) \(sqlType)" + (notNull ? " NOT NULL" : "") }
+        package var definition: String { "\(name) \(sqlType)" + (notNull ? " NOT NULL" : "") }
     }
 
     /// The key: one row per customer id in the target.
-    public static let key = "id"
+    package static let key = "id"
 
-    public static let all: [Column] = [
+    package static let all: [Column] = [
         Column("id", "bigint", notNull: true) { CopyTextFormat.appendInteger($0.id, to: &$1) },
         Column("external_id", "text") { CopyTextFormat.appendField($0.externalId, to: &$1) },
         Column("name", "text") { CopyTextFormat.appendField($0.name, to: &$1) },
@@ -68,13 +68,13 @@ public enum CustomerColumns {
     ]
 
     /// The column names in COPY order.
-    public static let names: [String] = all.map(\.name)
+    package static let names: [String] = all.map(\.name)
 
     /// The columns as in a `CREATE TABLE`, comma-separated, without any key constraint.
-    public static var definitions: String { all.map(\.definition).joined(separator: ", ") }
+    package static var definitions: String { all.map(\.definition).joined(separator: ", ") }
 
     /// Appends `row` as one line of COPY text, columns in `names` order.
-    public static func encode(_ row: CustomerRow, to out: inout [UInt8]) {
+    package static func encode(_ row: CustomerRow, to out: inout [UInt8]) {
         var first = true
         for column in all {
             if !first { out.append(0x09) }

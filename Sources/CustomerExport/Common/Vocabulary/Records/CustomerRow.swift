@@ -2,31 +2,31 @@
 ///
 /// The typed columns are what reports query; `raw` keeps every field the API sent, including
 /// ones this version does not know, so a new field is never lost between releases.
-public struct CustomerRow: Sendable, Equatable {
-    public var id: Int64
-    public var externalId: String?
-    public var name: String?
-    public var type: String?
-    public var status: String?
-    public var parentId: Int64?
-    public var operatorId: Int64?
+package struct CustomerRow: Sendable, Equatable {
+    package var id: Int64
+    package var externalId: String?
+    package var name: String?
+    package var type: String?
+    package var status: String?
+    package var parentId: Int64?
+    package var operatorId: Int64?
     /// Lower-cased: addresses differ in case at the source, never in meaning.
-    public var email: String?
-    public var phone: String?
+    package var email: String?
+    package var phone: String?
     /// Upper-cased ISO 3166-1 alpha-2.
-    public var countryCode: String?
+    package var countryCode: String?
     /// The `address` object as JSON text, or nil when absent or null.
-    public var addressJSON: [UInt8]?
+    package var addressJSON: [UInt8]?
     /// The `metadata` object as JSON text, or nil when absent or null.
-    public var metadataJSON: [UInt8]?
-    public var createdAt: Timestamp
-    public var updatedAt: Timestamp
+    package var metadataJSON: [UInt8]?
+    package var createdAt: Timestamp
+    package var updatedAt: Timestamp
     /// The record exactly as served, minus `\u0000` escapes that PostgreSQL cannot store.
-    public var raw: [UInt8]
+    package var raw: [UInt8]
     /// What normalization had to change, e.g. `nul_removed`; empty for a clean record.
-    public var qualityFlags: [String]
+    package var qualityFlags: [String]
 
-    public init(
+    package init(
         id: Int64, externalId: String? = nil, name: String? = nil, type: String? = nil, status: String? = nil,
         parentId: Int64? = nil, operatorId: Int64? = nil, email: String? = nil, phone: String? = nil,
         countryCode: String? = nil, addressJSON: [UInt8]? = nil, metadataJSON: [UInt8]? = nil,

@@ -1,5 +1,5 @@
 /// The normalizer's verdict on one record.
-public enum NormalizedRecord: Sendable, Equatable {
+package enum NormalizedRecord: Sendable, Equatable {
     case row(CustomerRow)
     case quarantined(QuarantinedRecord)
 }

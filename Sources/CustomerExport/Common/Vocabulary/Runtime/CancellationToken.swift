@@ -2,7 +2,7 @@ import Foundation
 
 /// A shared stop signal: set once (by SIGINT/SIGTERM, or by a fatal error in any stage), seen by
 /// every thread, and able to cut short the sleeps of retry backoff so shutdown takes seconds.
-public final class CancellationToken: Sendable {
+package final class CancellationToken: Sendable {
     // NSCondition is a pthread mutex + condition variable; swift-corelibs-foundation declares it
     // Sendable. `reason` is only read or written while holding it, which is what makes the
     // `nonisolated(unsafe)` safe.
@@ -13,11 +13,11 @@ public final class CancellationToken: Sendable {
     nonisolated(unsafe) private var interrupters: [Int: @Sendable () -> Void] = [:]
     nonisolated(unsafe) private var nextInterrupter = 0
 
-    public init() {}
+    package init() {}
 
     /// Registers `interrupt` (e.g. a libpq cancel request) to run when `interruptStatements()`
     /// is called; returns the number to pass to `unregister` once the statement's connection is done.
-    public func registerInterrupter(_ interrupt: @escaping @Sendable () -> Void) -> Int {
+    package func registerInterrupter(_ interrupt: @escaping @Sendable () -> Void) -> Int {
         condition.lock()
         defer { condition.unlock() }
         nextInterrupter += 1
@@ -25,7 +25,7 @@ public final class CancellationToken: Sendable {
         return nextInterrupter
     }
 
-    public func unregister(_ number: Int) {
+    package func unregister(_ number: Int) {
         condition.lock()
         interrupters[number] = nil
         condition.unlock()
@@ -33,7 +33,7 @@ public final class CancellationToken: Sendable {
 
     /// Cancels the database statements still running (a merge waiting on a reader's lock), for
     /// a stop that must not wait for them: they roll back and their windows stay to be read again.
-    public func interruptStatements() {
+    package func interruptStatements() {
         condition.lock()
         let actions = Array(interrupters.values)
         condition.unlock()
@@ -41,16 +41,16 @@ public final class CancellationToken: Sendable {
     }
 
     /// Records why the run stops (the first reason wins) and wakes every sleeper.
-    public func cancel(_ why: String) {
+    package func cancel(_ why: String) {
         condition.lock()
         if reason == nil { reason = why }
         condition.broadcast()
         condition.unlock()
     }
 
-    public var isCancelled: Bool { cancellationReason != nil }
+    package var isCancelled: Bool { cancellationReason != nil }
 
-    public var cancellationReason: String? {
+    package var cancellationReason: String? {
         condition.lock()
         defer { condition.unlock() }
         return reason
@@ -58,7 +58,7 @@ public final class CancellationToken: Sendable {
 
     /// Sleeps for `span` unless cancelled first; returns false when woken by cancellation.
     @discardableResult
-    public func sleep(_ span: TimeSpan) -> Bool {
+    package func sleep(_ span: TimeSpan) -> Bool {
         let deadline = Date(timeIntervalSinceNow: max(0, span.seconds))
         condition.lock()
         defer { condition.unlock() }

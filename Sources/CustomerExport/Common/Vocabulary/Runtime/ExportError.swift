@@ -1,6 +1,6 @@
 /// Every way a command can end other than success, each with its documented exit code and one
 /// sentence that says what is wrong and what to do.
-public enum ExportError: Error, Sendable, CustomStringConvertible, Equatable {
+package enum ExportError: Error, Sendable, CustomStringConvertible, Equatable {
     /// Some windows failed after retries (or could not be read consistently); exit 1. Resumable.
     case incomplete(String)
     /// Bad flags, pipeline file or environment; exit 2. Nothing was written.
@@ -14,7 +14,7 @@ public enum ExportError: Error, Sendable, CustomStringConvertible, Equatable {
     /// Another run of the same pipeline holds the lock; exit 6.
     case locked(String)
 
-    public var exitCode: Int32 {
+    package var exitCode: Int32 {
         switch self {
         case .incomplete: 1
         case .configuration: 2
@@ -25,13 +25,13 @@ public enum ExportError: Error, Sendable, CustomStringConvertible, Equatable {
         }
     }
 
-    public var message: String {
+    package var message: String {
         switch self {
         case let .incomplete(m), let .configuration(m), let .apiRejected(m), let .database(m), let .interrupted(m), let .locked(m): m
         }
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }
 
 extension ExportError {

@@ -1,5 +1,5 @@
 /// Whether a run fills a historical range once or follows changes night after night.
-public enum RunMode: String, Sendable, Codable, CaseIterable {
+package enum RunMode: String, Sendable, Codable, CaseIterable {
     /// `createdAt` windows over a fixed range.
     case backfill
     /// `updatedAt` windows from the stored watermark; the watermark advances when all are done.

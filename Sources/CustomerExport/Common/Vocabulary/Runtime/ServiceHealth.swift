@@ -6,28 +6,28 @@ import Synchronization
 /// sums up. The API's circuit and the database reconnector report here; several connections
 /// losing the same server count as one outage, opened by the first report and closed by the
 /// first recovery.
-public final class ServiceHealth: Sendable {
-    public enum Side: String, Sendable, CaseIterable {
+package final class ServiceHealth: Sendable {
+    package enum Side: String, Sendable, CaseIterable {
         case api = "the API"
         case database = "PostgreSQL"
     }
 
     /// An outage in progress.
-    public struct Outage: Sendable, Equatable {
-        public var since: Timestamp
-        public var problem: String
+    package struct Outage: Sendable, Equatable {
+        package var since: Timestamp
+        package var problem: String
     }
 
     /// What the run waited for, over its whole life.
-    public struct Totals: Sendable, Equatable, Codable {
-        public var apiOutages = 0
-        public var apiSecondsWaited = 0.0
-        public var databaseOutages = 0
-        public var databaseSecondsWaited = 0.0
+    package struct Totals: Sendable, Equatable, Codable {
+        package var apiOutages = 0
+        package var apiSecondsWaited = 0.0
+        package var databaseOutages = 0
+        package var databaseSecondsWaited = 0.0
         /// Windows read again because the transaction that held their staged rows was cut.
-        public var windowsRedone = 0
+        package var windowsRedone = 0
 
-        public init() {}
+        package init() {}
     }
 
     private struct State {
@@ -40,19 +40,19 @@ public final class ServiceHealth: Sendable {
     private let lockWait = Mutex<(what: String, since: Timestamp)?>(nil)
 
     /// A statement started waiting for `what`; the first of concurrent waits sets the time.
-    public func lockWaitStarted(_ what: String, at now: Timestamp = .now()) {
+    package func lockWaitStarted(_ what: String, at now: Timestamp = .now()) {
         lockWait.withLock { if $0 == nil { $0 = (what, now) } }
     }
 
-    public func lockWaitEnded() {
+    package func lockWaitEnded() {
         lockWait.withLock { $0 = nil }
     }
 
-    public init() {}
+    package init() {}
 
     /// Reports `side` down; returns true when this opens a new outage (the caller logs it).
     @discardableResult
-    public func down(_ side: Side, problem: String, at now: Timestamp = .now()) -> Bool {
+    package func down(_ side: Side, problem: String, at now: Timestamp = .now()) -> Bool {
         state.withLock { state in
             if state.current[side] != nil {
                 state.current[side]?.problem = problem
@@ -69,7 +69,7 @@ public final class ServiceHealth: Sendable {
 
     /// Reports `side` answering again; returns the outage it ends, if one was open.
     @discardableResult
-    public func up(_ side: Side, at now: Timestamp = .now()) -> TimeSpan? {
+    package func up(_ side: Side, at now: Timestamp = .now()) -> TimeSpan? {
         state.withLock { state in
             guard let outage = state.current.removeValue(forKey: side) else { return nil }
             let waited = TimeSpan(nanoseconds: now.nanosecondsSinceEpoch - outage.since.nanosecondsSinceEpoch)
@@ -81,14 +81,14 @@ public final class ServiceHealth: Sendable {
         }
     }
 
-    public func countRedone(_ windows: Int) {
+    package func countRedone(_ windows: Int) {
         state.withLock { $0.totals.windowsRedone += windows }
     }
 
-    public func outage(_ side: Side) -> Outage? { state.withLock { $0.current[side] } }
+    package func outage(_ side: Side) -> Outage? { state.withLock { $0.current[side] } }
 
     /// The totals, with outages still open counted up to `now`.
-    public func totals(at now: Timestamp = .now()) -> Totals {
+    package func totals(at now: Timestamp = .now()) -> Totals {
         state.withLock { state in
             var totals = state.totals
             for (side, outage) in state.current {
@@ -103,7 +103,7 @@ public final class ServiceHealth: Sendable {
     }
 
     /// "waiting for PostgreSQL (down 0:12)" for each side that is down, in a fixed order.
-    public func waitingText(at now: Timestamp = .now()) -> String? {
+    package func waitingText(at now: Timestamp = .now()) -> String? {
         let current = state.withLock { $0.current }
         let parts = Side.allCases.compactMap { side -> String? in
             guard let outage = current[side] else { return nil }

@@ -1,10 +1,10 @@
 import LibPQ
 
 /// The schema holding runs, windows, quarantine and watermarks (default `customer_export`).
-public struct StateSchema: Sendable, Equatable {
-    public let name: String
+package struct StateSchema: Sendable, Equatable {
+    package let name: String
 
-    public init(_ name: String = "customer_export") throws(ExportError) {
+    package init(_ name: String = "customer_export") throws(ExportError) {
         guard let valid = SQLIdentifier.validated(name) else {
             throw .configuration("the state schema \"\(name)\" is not a plain identifier; use letters, digits and underscores")
         }
@@ -12,10 +12,10 @@ public struct StateSchema: Sendable, Equatable {
     }
 
     /// `customer_export`, the default: valid by construction, so it needs no check.
-    public static let standard = StateSchema(checked: "customer_export")
+    package static let standard = StateSchema(checked: "customer_export")
 
     private init(checked name: String) { self.name = name }
 
-    public var quoted: String { SQLIdentifier.quoted(name) }
-    public func table(_ table: String) -> String { quoted + "." + SQLIdentifier.quoted(table) }
+    package var quoted: String { SQLIdentifier.quoted(name) }
+    package func table(_ table: String) -> String { quoted + "." + SQLIdentifier.quoted(table) }
 }

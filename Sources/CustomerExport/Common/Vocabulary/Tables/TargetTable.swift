@@ -2,13 +2,13 @@ import LibPQ
 
 /// Where customers land, and where the pipeline keeps its state. Names come from configuration,
 /// so they are validated (plain identifiers only) and always quoted in SQL.
-public struct TargetTable: Sendable, Equatable {
-    public let schema: String
-    public let table: String
+package struct TargetTable: Sendable, Equatable {
+    package let schema: String
+    package let table: String
     /// Keep every version seen in `<table>_history` with `valid_from`/`valid_to` (SCD type 2).
-    public var history: Bool
+    package var history: Bool
 
-    public init(schema: String = "public", table: String = "customers", history: Bool = false) throws(ExportError) {
+    package init(schema: String = "public", table: String = "customers", history: Bool = false) throws(ExportError) {
         guard let schema = SQLIdentifier.validated(schema) else {
             throw .configuration("the target schema \"\(schema)\" is not a plain identifier; use letters, digits and underscores, starting with a letter or underscore")
         }
@@ -21,7 +21,7 @@ public struct TargetTable: Sendable, Equatable {
     }
 
     /// `public.customers`, the default target: valid by construction, so it needs no check.
-    public static let standard = TargetTable(checked: "public", table: "customers")
+    package static let standard = TargetTable(checked: "public", table: "customers")
 
     private init(checked schema: String, table: String) {
         self.schema = schema
@@ -29,8 +29,8 @@ public struct TargetTable: Sendable, Equatable {
         history = false
     }
 
-    public var qualifiedName: String { SQLIdentifier.quoted(schema) + "." + SQLIdentifier.quoted(table) }
-    public var historyName: String { SQLIdentifier.quoted(schema) + "." + SQLIdentifier.quoted(table + "_history") }
+    package var qualifiedName: String { SQLIdentifier.quoted(schema) + "." + SQLIdentifier.quoted(table) }
+    package var historyName: String { SQLIdentifier.quoted(schema) + "." + SQLIdentifier.quoted(table + "_history") }
     /// `schema.table`, as stored in state rows and shown to people.
-    public var displayName: String { schema + "." + table }
+    package var displayName: String { schema + "." + table }
 }

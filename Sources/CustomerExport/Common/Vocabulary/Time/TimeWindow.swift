@@ -1,6 +1,6 @@
 /// Which timestamp a run windows on: `createdAt` for backfills (it never changes, so a past
 /// window only shrinks, by deletions) and `updatedAt` for incremental runs.
-public enum WindowField: String, Sendable, Codable, CaseIterable {
+package enum WindowField: String, Sendable, Codable, CaseIterable {
     case createdAt
     case updatedAt
 
@@ -11,12 +11,12 @@ public enum WindowField: String, Sendable, Codable, CaseIterable {
 /// A slice of the key timestamp, sent to the API as inclusive bounds (`from <= key <= to`),
 /// exactly as the contract defines them. Adjacent windows therefore share their boundary instant
 /// and a record stamped on it arrives twice; the dedupe stage absorbs that.
-public struct TimeWindow: Sendable, Hashable, CustomStringConvertible {
-    public var field: WindowField
-    public var from: Timestamp
-    public var to: Timestamp
+package struct TimeWindow: Sendable, Hashable, CustomStringConvertible {
+    package var field: WindowField
+    package var from: Timestamp
+    package var to: Timestamp
 
-    public init(field: WindowField, from: Timestamp, to: Timestamp) {
+    package init(field: WindowField, from: Timestamp, to: Timestamp) {
         self.field = field
         self.from = from
         self.to = to
@@ -25,7 +25,7 @@ public struct TimeWindow: Sendable, Hashable, CustomStringConvertible {
     /// Two halves sharing the midpoint (rounded to a microsecond, the state tables' precision),
     /// or nil when the window is too narrow to split further (a bulk import of many records on
     /// one instant cannot be divided by time).
-    public func halves() -> (TimeWindow, TimeWindow)? {
+    package func halves() -> (TimeWindow, TimeWindow)? {
         let span = to.nanosecondsSinceEpoch - from.nanosecondsSinceEpoch
         guard span >= 2 * Timestamp.nanosecondsPerMicrosecond else { return nil }
         let mid = from.adding(nanoseconds: span / 2).truncatedToMicroseconds
@@ -33,5 +33,5 @@ public struct TimeWindow: Sendable, Hashable, CustomStringConvertible {
         return (TimeWindow(field: field, from: from, to: mid), TimeWindow(field: field, from: mid, to: to))
     }
 
-    public var description: String { "\(field.rawValue) [\(from.rfc3339), \(to.rfc3339)]" }
+    package var description: String { "\(field.rawValue) [\(from.rfc3339), \(to.rfc3339)]" }
 }

@@ -6,18 +6,18 @@ extension Timestamp {
     /// digits, `T`/`t` or a space between date and time, `Z`/`z` for UTC. Returns nil for anything
     /// else, including impossible dates (February 30th) and leap seconds, which PostgreSQL would
     /// silently roll over.
-    public init?(rfc3339 bytes: some Collection<UInt8>) {
+    package init?(rfc3339 bytes: some Collection<UInt8>) {
         guard let parsed = Self.parse(Array(bytes)) else { return nil }
         self = parsed
     }
 
-    public init?(rfc3339 text: String) {
+    package init?(rfc3339 text: String) {
         self.init(rfc3339: Array(text.utf8))
     }
 
     /// Accepts a date alone (`2024-01-01`, midnight UTC) or a full RFC 3339 timestamp: the CLI's
     /// spelling for range bounds.
-    public init?(dateOrTimestamp text: String) {
+    package init?(dateOrTimestamp text: String) {
         let bytes = Array(text.utf8)
         if bytes.count == 10, let days = Self.parseDate(bytes, at: 0) {
             // Nanoseconds since 1970 in 64 bits reach from 1677 to 2262; a later date is refused, not wrapped.
@@ -30,7 +30,7 @@ extension Timestamp {
     }
 
     /// True when `text` is a date without a time of day (`2024-01-01`).
-    public static func isDateOnly(_ text: String) -> Bool {
+    package static func isDateOnly(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
         return bytes.count == 10 && parseDate(bytes, at: 0) != nil
     }
@@ -133,17 +133,17 @@ extension Timestamp {
 
     /// Canonical UTC with exactly as many fractional digits as needed (none, 3, 6 or 9):
     /// `2024-03-01T10:00:00Z`, `2024-03-01T10:00:00.123Z`. This is what the pipeline sends to the API.
-    public var rfc3339: String { format(separator: "T", fractionDigits: nil) }
+    package var rfc3339: String { format(separator: "T", fractionDigits: nil) }
 
     /// Canonical UTC with all nine fractional digits, the simulator truth's spelling.
-    public var rfc3339Nanoseconds: String { format(separator: "T", fractionDigits: 9) }
+    package var rfc3339Nanoseconds: String { format(separator: "T", fractionDigits: 9) }
 
     /// The spelling written into COPY rows: all nine digits, so PostgreSQL itself rounds to microseconds.
-    public var postgresText: String { format(separator: " ", fractionDigits: 9) }
+    package var postgresText: String { format(separator: " ", fractionDigits: 9) }
 
     /// Appends `postgresText` to a COPY buffer without building a String: it is written twice
     /// for every row loaded, so it is on the hot path.
-    public func appendPostgresText(to out: inout [UInt8]) {
+    package func appendPostgresText(to out: inout [UInt8]) {
         let (year, month, day, seconds, fraction) = civilParts
         func digits(_ value: Int64, _ width: Int) {
             var divisor: Int64 = 1
@@ -203,7 +203,7 @@ extension Timestamp {
     }
 
     /// The current wall-clock instant.
-    public static func now() -> Timestamp {
+    package static func now() -> Timestamp {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Timestamp(nanosecondsSinceEpoch: Int64(spec.tv_sec) * nanosecondsPerSecond + Int64(spec.tv_nsec))

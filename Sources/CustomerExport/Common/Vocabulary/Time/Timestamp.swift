@@ -6,62 +6,62 @@ import Foundation
 /// spellings as text would make `2024-03-01T12:00:00+02:00` and `2024-03-01T10:00:00Z` differ.
 /// Everything inside the pipeline (dedupe, window bounds, watermarks) compares this value instead.
 /// Nanoseconds in an `Int64` cover the years 1678–2262, far beyond any customer record.
-public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var nanosecondsSinceEpoch: Int64
+package struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var nanosecondsSinceEpoch: Int64
 
-    public init(nanosecondsSinceEpoch: Int64) {
+    package init(nanosecondsSinceEpoch: Int64) {
         self.nanosecondsSinceEpoch = nanosecondsSinceEpoch
     }
 
-    public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
+    package static func < (lhs: Timestamp, rhs: Timestamp) -> Bool {
         lhs.nanosecondsSinceEpoch < rhs.nanosecondsSinceEpoch
     }
 
-    public static let nanosecondsPerSecond: Int64 = 1_000_000_000
-    public static let nanosecondsPerMicrosecond: Int64 = 1_000
+    package static let nanosecondsPerSecond: Int64 = 1_000_000_000
+    package static let nanosecondsPerMicrosecond: Int64 = 1_000
 
     /// Seconds since the Unix epoch, as a Double (for durations and rates, never for identity).
-    public var secondsSinceEpoch: Double { Double(nanosecondsSinceEpoch) / 1e9 }
+    package var secondsSinceEpoch: Double { Double(nanosecondsSinceEpoch) / 1e9 }
 
-    public func adding(nanoseconds: Int64) -> Timestamp {
+    package func adding(nanoseconds: Int64) -> Timestamp {
         Timestamp(nanosecondsSinceEpoch: nanosecondsSinceEpoch + nanoseconds)
     }
 
     /// How long after `earlier` this instant is (negative when it is before).
-    public func span(since earlier: Timestamp) -> TimeSpan {
+    package func span(since earlier: Timestamp) -> TimeSpan {
         TimeSpan(nanoseconds: nanosecondsSinceEpoch - earlier.nanosecondsSinceEpoch)
     }
 
-    public func adding(_ duration: TimeSpan) -> Timestamp {
+    package func adding(_ duration: TimeSpan) -> Timestamp {
         adding(nanoseconds: duration.nanoseconds)
     }
 
     /// This instant rounded down to a whole microsecond, the precision of PostgreSQL's `timestamptz`.
-    public var truncatedToMicroseconds: Timestamp {
+    package var truncatedToMicroseconds: Timestamp {
         let us = Self.nanosecondsPerMicrosecond
         let remainder = ((nanosecondsSinceEpoch % us) + us) % us
         return Timestamp(nanosecondsSinceEpoch: nanosecondsSinceEpoch - remainder)
     }
 
-    public var description: String { rfc3339 }
+    package var description: String { rfc3339 }
 }
 
 /// A length of time (window sizes, look-backs, lags, leases), parsed from `0s`, `90s`, `15m`, `1h`, `1d`.
-public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public var nanoseconds: Int64
+package struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
+    package var nanoseconds: Int64
 
-    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
-    public static func seconds(_ value: Int64) -> TimeSpan { TimeSpan(nanoseconds: value * 1_000_000_000) }
-    public static func minutes(_ value: Int64) -> TimeSpan { .seconds(value * 60) }
-    public static func hours(_ value: Int64) -> TimeSpan { .seconds(value * 3600) }
-    public static func days(_ value: Int64) -> TimeSpan { .seconds(value * 86_400) }
+    package init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+    package static func seconds(_ value: Int64) -> TimeSpan { TimeSpan(nanoseconds: value * 1_000_000_000) }
+    package static func minutes(_ value: Int64) -> TimeSpan { .seconds(value * 60) }
+    package static func hours(_ value: Int64) -> TimeSpan { .seconds(value * 3600) }
+    package static func days(_ value: Int64) -> TimeSpan { .seconds(value * 86_400) }
 
-    public static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+    package static func < (lhs: TimeSpan, rhs: TimeSpan) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
 
-    public var seconds: Double { Double(nanoseconds) / 1e9 }
+    package var seconds: Double { Double(nanoseconds) / 1e9 }
 
     /// Parses `<integer><unit>` with unit `ms`, `s`, `m`, `h` or `d`; returns nil for anything else.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let units: [(suffix: String, nanos: Int64)] = [
             ("ms", 1_000_000), ("s", 1_000_000_000), ("m", 60_000_000_000),
             ("h", 3_600_000_000_000), ("d", 86_400_000_000_000),
@@ -79,7 +79,7 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// Rounded for people: `0.4s`, `45s`, `12m5s`, `2h3m`.
-    public var readable: String {
+    package var readable: String {
         let total = seconds
         if total < 10 { return String(format: "%.1fs", max(0, total)) }
         let whole = Int(total.rounded())
@@ -89,7 +89,7 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// The shortest exact spelling in the units `parsing` accepts (`1d`, `90s`, `0s`).
-    public var description: String {
+    package var description: String {
         for (suffix, nanos) in [("d", Int64(86_400_000_000_000)), ("h", 3_600_000_000_000), ("m", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000)]
         where nanoseconds % nanos == 0 {
             return "\(nanoseconds / nanos)\(suffix)"
