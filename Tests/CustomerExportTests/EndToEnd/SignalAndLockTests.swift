@@ -42,7 +42,12 @@ struct SignalAndLockTests {
             #expect(second.stderr.contains("run \(runId)"), "\(second.stderr)")
 
             let waiting = try Executables.start("customer-export", arguments + ["--wait"], environment: harness.cliEnvironment)
-            try await Task.sleep(for: .milliseconds(300))
+            // The first run stops only once the second waits on the pipeline's lock (an advisory
+            // lock not granted), so the order is the state's, not a clock's.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while try await harness.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
             first.signal(SIGTERM)
             let interrupted = await first.finish()
             #expect(interrupted.status == 5, "\(interrupted.stderr)")
