@@ -49,7 +49,7 @@ package struct PageChain: WindowSink {
         package let router: LoadRouter
         package let intake: WindowIntake
 
-        package func receive(_ page: FetchedPage) -> ExportCounts? {
+        package func receive(_ page: FetchedPage) -> ReadCounts? {
             let taken = intake.take(page)
             let window = intake.window
             if !taken.quarantined.isEmpty, !router.send(.quarantine(window, taken.quarantined)) { return nil }

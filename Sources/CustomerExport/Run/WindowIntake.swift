@@ -20,7 +20,7 @@ package struct WindowIntake: Sendable {
     /// What a page held, by what becomes of it.
     package struct Page {
         /// Every entry of the page counted once: kept, duplicate, stale, quarantined or outside.
-        package var counts = ExportCounts()
+        package var counts = ReadCounts()
         /// Rows newer than anything this window saw for their id, in page order.
         package var kept: [CustomerRow] = []
         package var quarantined: [QuarantinedRecord] = []

@@ -24,13 +24,13 @@ struct WindowReaderTests {
 
         struct Receiver: PageReceiver {
             let sink: CollectingSink
-            func receive(_ page: FetchedPage) -> ExportCounts? {
+            func receive(_ page: FetchedPage) -> ReadCounts? {
                 let ids = page.body.records.compactMap { range -> Int64? in
                     let object = try? JSONSerialization.jsonObject(with: Data(page.body.bytes[range])) as? [String: Any]
                     return (object?["id"] as? NSNumber)?.int64Value
                 }
                 sink.seen.withLock { $0.ids += ids }
-                var counts = ExportCounts()
+                var counts = ReadCounts()
                 counts.pages = 1
                 counts.rowsFetched = page.body.records.count
                 return counts

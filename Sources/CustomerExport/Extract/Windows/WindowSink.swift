@@ -37,5 +37,5 @@ extension WindowSink {
 /// Takes the pages of one window.
 package protocol PageReceiver: Sendable {
     /// What the page added to its window's counts, or nil once the run is ending.
-    func receive(_ page: FetchedPage) -> ExportCounts?
+    func receive(_ page: FetchedPage) -> ReadCounts?
 }

@@ -159,7 +159,7 @@ package final class WindowChecker: WindowSink {
         }
     }
 
-    private func receive(_ page: FetchedPage, through intake: WindowIntake) -> ExportCounts {
+    private func receive(_ page: FetchedPage, through intake: WindowIntake) -> ReadCounts {
         let taken = intake.take(page)
         let counts = taken.counts
         progress.withLock { progress in
@@ -172,6 +172,6 @@ package final class WindowChecker: WindowSink {
     private struct Receiver: PageReceiver {
         let owner: WindowChecker
         let intake: WindowIntake
-        func receive(_ page: FetchedPage) -> ExportCounts? { owner.receive(page, through: intake) }
+        func receive(_ page: FetchedPage) -> ReadCounts? { owner.receive(page, through: intake) }
     }
 }

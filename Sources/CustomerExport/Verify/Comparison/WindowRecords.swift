@@ -32,7 +32,7 @@ package struct WindowRecords: Sendable {
     }
 
     /// Takes a page through `intake`, as the checker does.
-    package mutating func add(_ page: FetchedPage, through intake: WindowIntake) -> ExportCounts {
+    package mutating func add(_ page: FetchedPage, through intake: WindowIntake) -> ReadCounts {
         let taken = intake.take(page)
         add(kept: taken.kept, quarantined: taken.quarantined)
         return taken.counts

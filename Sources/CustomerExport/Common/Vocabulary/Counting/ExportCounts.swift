@@ -1,36 +1,19 @@
 /// Every number the pipeline counts, from one page up to the run's report.
 ///
-/// A page's counts, a window's read, a window's merge, a loader's totals and the run's totals are
-/// all this one type, added up with `+=`, so that a new counter is a new field here (and its line
-/// in `+=`) plus where the report shows it. Stages fill the fields they know; the rest stay 0.
+/// A loader's totals and the run's totals are this type, added up with `+=`; what reading found
+/// is its `read` part (`ReadCounts`, the type Extract returns for a page and a window), read
+/// through it as if its fields were this type's own (`counts.rowsFetched`). A new counter is a
+/// field here or there (and its line in `+=`) plus where the report shows it.
 ///
 /// ```swift
 /// var run = ExportCounts()
-/// run += pageCounts      // pages, rowsFetched, duplicates, ... from the per-page chain
+/// run += windowRead      // pages, rowsFetched, duplicates, ... what the reader counted
 /// run += loaderTotals    // inserted, updated, windowsDone, copySeconds, ... from a loader
 /// ```
+@dynamicMemberLookup
 package struct ExportCounts: Sendable, Equatable, Codable {
-    // Read, per page: what the API sent and what normalize and dedupe made of it.
-    package var pages = 0
-    /// Records received, duplicates and poison included.
-    package var rowsFetched = 0
-    package var duplicates = 0
-    package var stale = 0
-    /// Records quarantined as they were normalized (whether or not their window committed).
-    package var quarantined = 0
-    /// Records outside their window, the run's range or its filters: counted, never loaded.
-    package var outsideRange = 0
-    /// The same records by the bound or filter each one breaks.
-    package var outside = OutsideCounts()
-    /// Rows the dedupe kept and handed to the loader: a committed window merges every one of
-    /// them (inserted, updated or unchanged) or quarantines it when the target refuses it.
-    package var rowsKept = 0
-    /// Rows kept or quarantined in windows that did not commit (failed, or taken by another
-    /// worker), so that `fetched = loaded + quarantined + duplicates + stale + outside + not
-    /// committed` holds in every report.
-    package var rowsNotCommitted = 0
-    /// Re-reads caused by the data moving under the read (totals that changed between pages).
-    package var driftRereads = 0
+    /// What reading found, page by page (Extract's own counts; see `ReadCounts`).
+    package var read = ReadCounts()
 
     // Load, per window merged: what reached the target.
     package var rowsStaged = 0
@@ -62,16 +45,7 @@ package struct ExportCounts: Sendable, Equatable, Codable {
     package init() {}
 
     package static func += (total: inout ExportCounts, more: ExportCounts) {
-        total.pages += more.pages
-        total.rowsFetched += more.rowsFetched
-        total.duplicates += more.duplicates
-        total.stale += more.stale
-        total.quarantined += more.quarantined
-        total.outsideRange += more.outsideRange
-        total.outside += more.outside
-        total.rowsKept += more.rowsKept
-        total.rowsNotCommitted += more.rowsNotCommitted
-        total.driftRereads += more.driftRereads
+        total.read += more.read
         total.rowsStaged += more.rowsStaged
         total.inserted += more.inserted
         total.updated += more.updated
@@ -87,5 +61,14 @@ package struct ExportCounts: Sendable, Equatable, Codable {
         total.copySeconds += more.copySeconds
         total.mergeSeconds += more.mergeSeconds
         total.idleSeconds += more.idleSeconds
+    }
+
+    package static func += (total: inout ExportCounts, more: ReadCounts) {
+        total.read += more
+    }
+
+    package subscript<Value>(dynamicMember keyPath: WritableKeyPath<ReadCounts, Value>) -> Value {
+        get { read[keyPath: keyPath] }
+        set { read[keyPath: keyPath] = newValue }
     }
 }

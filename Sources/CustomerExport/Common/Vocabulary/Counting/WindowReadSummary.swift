@@ -5,7 +5,7 @@
 package struct WindowReadSummary: Sendable, Equatable, Codable {
     package var apiTotal: Int?
     package var attempts = 0
-    package var counts = ExportCounts()
+    package var counts = ReadCounts()
 
     package init() {}
 
@@ -13,7 +13,7 @@ package struct WindowReadSummary: Sendable, Equatable, Codable {
     /// the records it quarantined. A window that does not commit counts them as not committed.
     package var rowsForCommit: Int { counts.rowsKept + counts.quarantined }
 
-    package subscript<Value>(dynamicMember keyPath: WritableKeyPath<ExportCounts, Value>) -> Value {
+    package subscript<Value>(dynamicMember keyPath: WritableKeyPath<ReadCounts, Value>) -> Value {
         get { counts[keyPath: keyPath] }
         set { counts[keyPath: keyPath] = newValue }
     }
