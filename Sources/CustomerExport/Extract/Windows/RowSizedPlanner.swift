@@ -40,7 +40,7 @@ package struct RowSizedPlanner: Sendable {
     /// divided by time, and the reader splits what is left if it must.
     package var narrowest: TimeSpan = .seconds(1)
 
-    package init(field: WindowField, targetRows: Int, maxSpan: TimeSpan? = nil, rankedPartRows: Int = 50_000) {
+    package init(field: WindowField, targetRows: Int, maxSpan: TimeSpan? = nil, rankedPartRows: Int = WindowReadSettings().maxWindowRows) {
         self.field = field
         self.targetRows = max(1, targetRows)
         self.maxSpan = maxSpan
