@@ -6,8 +6,9 @@ import CustomerExportNormalize
 import CustomerExportRun
 
 /// The sink `WindowReader` delivers a verify window's pages to: it takes them through the
-/// run's own `WindowIntake` (normalize, scope, dedupe), and compares each window with the table as soon as the reader is done with it
-/// (consistently, or unsettled after its reads), then forgets its records.
+/// run's own `WindowIntake` (normalize, scope, dedupe), and compares each window with the
+/// table as soon as the reader is done with it (consistently, or unsettled after its reads),
+/// then forgets its records.
 ///
 /// The reader splits a window over the row limit into halves and completes each on its own, so
 /// memory holds at most one half's ids and instants at a time, however large the window the
@@ -107,7 +108,7 @@ package final class WindowChecker: WindowSink {
                 } catch {
                     throw .incomplete("could not look up the rows a moving window's read lacked: \(error)")
                 }
-                for page in pages { _ = open.records.add(page, through: open.intake) }
+                for page in pages { open.records.add(page, through: open.intake) }
                 found = try compare(window, open.records, extraIds: WindowDifferences.exampleLimit)
             }
             let differences = found.differences
@@ -163,7 +164,7 @@ package final class WindowChecker: WindowSink {
         let taken = intake.take(page)
         let counts = taken.counts
         progress.withLock { progress in
-            progress.outcome.records += counts.rowsKept + counts.duplicates + counts.stale + counts.outsideRange + counts.quarantined
+            progress.outcome.records += counts.rowsFetched
             progress.open[intake.window]?.records.add(kept: taken.kept, quarantined: taken.quarantined)
         }
         return counts

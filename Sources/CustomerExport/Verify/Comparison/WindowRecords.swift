@@ -32,9 +32,8 @@ package struct WindowRecords: Sendable {
     }
 
     /// Takes a page through `intake`, as the checker does.
-    package mutating func add(_ page: FetchedPage, through intake: WindowIntake) -> ReadCounts {
+    package mutating func add(_ page: FetchedPage, through intake: WindowIntake) {
         let taken = intake.take(page)
         add(kept: taken.kept, quarantined: taken.quarantined)
-        return taken.counts
     }
 }
