@@ -167,7 +167,7 @@ package struct FieldReader {
     package func timestamp(_ span: JSONSpan?, _ name: String) throws -> Timestamp {
         guard let span else { throw FieldProblem("missing \(name)") }
         guard span.kind == .string else { throw FieldProblem("\(name) is a JSON \(span.kind), expected an RFC 3339 string") }
-        let inner = buffer[(span.range.lowerBound + 1)..<(span.range.upperBound - 1)]
+        let inner = UnsafeBufferPointer(rebasing: buffer[(span.range.lowerBound + 1)..<(span.range.upperBound - 1)])
         guard let value = Timestamp(rfc3339: inner) else {
             throw FieldProblem("unparseable \(name): \"\(String(decoding: inner.prefix(60), as: UTF8.self))\"")
         }
