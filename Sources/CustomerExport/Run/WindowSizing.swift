@@ -15,7 +15,7 @@ package struct WindowSizing {
     /// The windows for `[from, to)`, and why they are what they are, for `plan` and the log.
     package func plan(from: Timestamp, to: Timestamp) -> (windows: [TimeWindow], reason: String) {
         if let calendar = Self.byCalendar(request, from: from, to: to) { return calendar }
-        let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows, rankedPartRows: request.reading.maxWindowRows)
+        let planner = RowSizedPlanner(field: request.field, targetRows: request.targetWindowRows, reading: request.reading)
         let limiter = RequestLimiter(limit: request.concurrency, label: "customer-export.planning")
         func days() -> [TimeWindow] { Self.days(request.field, from: from, to: to) }
         do throws(ExtractError) {

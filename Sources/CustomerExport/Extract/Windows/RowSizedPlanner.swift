@@ -8,8 +8,7 @@ import CustomerExportCommon
 /// `limit=1` requests sent in parallel:
 ///
 /// 1. how many records each part of the range holds (`count`), halving every part holding more
-///    than `rankedPartRows` (the reader's own largest window, so offsets stay as deep as the
-///    reader's) until none does;
+///    than `rankedPartRows` (the reader's own largest window: `WindowReadSettings`) until none does;
 /// 2. at which instant the record of a given rank sits in each part still over the target
 ///    (`locate`: the record at `offset` k, pages being sorted by the window's field), and cuts the
 ///    part there. Cutting at records' own instants gives windows of the target's size in one round
@@ -40,11 +39,12 @@ package struct RowSizedPlanner: Sendable {
     /// divided by time, and the reader splits what is left if it must.
     package var narrowest: TimeSpan = .seconds(1)
 
-    package init(field: WindowField, targetRows: Int, maxSpan: TimeSpan? = nil, rankedPartRows: Int = WindowReadSettings().maxWindowRows) {
+    /// `reading` gives the reader's largest window, which bounds the parts ranked into windows.
+    package init(field: WindowField, targetRows: Int, maxSpan: TimeSpan? = nil, reading: WindowReadSettings = WindowReadSettings()) {
         self.field = field
         self.targetRows = max(1, targetRows)
         self.maxSpan = maxSpan
-        self.rankedPartRows = max(self.targetRows, rankedPartRows)
+        self.rankedPartRows = reading.rankedPartRows(targetRows: self.targetRows)
     }
 
     /// One window and the records the API counted in it when it was planned (estimated from

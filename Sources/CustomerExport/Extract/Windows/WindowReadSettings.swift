@@ -32,6 +32,10 @@ package struct WindowReadSettings: Sendable {
     /// the run's plan preview counts the windows this rule splits.
     package func splits(windowOf total: Int) -> Bool { total > maxWindowRows }
 
+    /// The largest part the planner ranks into windows (and never below its target): the
+    /// reader's own largest window, so the planner's offsets are never deeper than the reader's.
+    package func rankedPartRows(targetRows: Int) -> Int { max(targetRows, maxWindowRows) }
+
     /// Rows of offsets one read plans at once, however large a total the API reports: twice the
     /// row limit (a total no split narrows is not a plan to hold in memory).
     package func offsetsPlannedAtOnce(pageLimit: Int) -> Int { 2 * max(maxWindowRows, pageLimit) }
