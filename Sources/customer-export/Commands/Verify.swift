@@ -36,7 +36,7 @@ struct Verify: ParsableCommand {
     var pipeline: String?
 
     @Option(help: ArgumentHelp(
-        "Share of the windows whose counts agree to read in full anyway, as 5% or 0.05 (default \(Int((VerifyRequest.defaultSampleFraction * 100).rounded()))%, at least one window; 0 for none).",
+        "Share of the windows whose counts agree to read in full anyway, as 5% or 0.05 (default \(WindowSample.defaultShare), at least one window; 0 for none).",
         valueName: "share"))
     var sample: String?
 
@@ -81,8 +81,7 @@ struct Verify: ParsableCommand {
         overrides.set("--from", range.from)
         overrides.set("--to", range.to)
         let run = try RunSettings.build(file: definition, overrides: overrides, environment: environment)
-        let share = try sample.map { text throws(ExportError) in try Self.share(text) } ?? VerifyRequest.defaultSampleFraction
-        let request = VerifyRequest(run: run, sampleFraction: share, seed: seed, repair: repair)
+        let request = VerifyRequest(run: run, sample: try WindowSample(share: sample, seed: seed), repair: repair)
         try request.validate()
         return request
     }
@@ -117,14 +116,4 @@ struct Verify: ParsableCommand {
 
     /// An end past any data: the range resolver cuts it at now minus the lag.
     static let openEnd = "2200-01-01"
-
-    /// `5%` or `0.05`.
-    static func share(_ text: String) throws(ExportError) -> Double {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map { $0 / 100 } : Double(trimmed)
-        guard let value, value >= 0, value <= 1 else {
-            throw .configuration("--sample \"\(text)\" is not a share of the windows; give one between 0% and 100%, e.g. 5% or 0.05")
-        }
-        return value
-    }
 }

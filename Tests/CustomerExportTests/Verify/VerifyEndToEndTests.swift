@@ -12,7 +12,7 @@ import TestSupport
 struct VerifyEndToEndTests {
     /// Windows of about 300 rows, so the harness's 2,000 customers make several.
     static func request(_ harness: ExportHarness, sample: Double = 0.03, repair: Bool = false, _ adjust: (inout RunOverrides) -> Void = { _ in }) throws -> VerifyRequest {
-        VerifyRequest(run: try harness.backfill { $0.set("--window-rows", 300); adjust(&$0) }, sampleFraction: sample, seed: 11, repair: repair)
+        VerifyRequest(run: try harness.backfill { $0.set("--window-rows", 300); adjust(&$0) }, sample: WindowSample(fraction: sample, seed: 11), repair: repair)
     }
 
     static func verify(_ request: VerifyRequest, transport: (any HTTPTransport)? = nil) async throws -> VerifyReport {
@@ -163,7 +163,7 @@ struct VerifyEndToEndTests {
             let pages = try await runBlocking { try lookup.pages(for: asked, in: window) }
             var found = WindowRecords()
             let intake = WindowIntake(window: window, normalizer: CustomerNormalizer(), scope: RecordScope(filters: CustomerFilters(), rangeEnd: request.to!))
-            for page in pages { _ = found.add(page, through: intake) }
+            for page in pages { found.add(page, through: intake) }
             #expect(deletedId != nil)
             #expect(Set(found.records.keys) == Set(present).subtracting([deletedId ?? 0]), "\(found.records.count) of \(present.count)")
         }

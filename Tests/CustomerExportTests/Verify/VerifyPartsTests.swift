@@ -10,13 +10,13 @@ struct VerifyPartsTests {
     @Test("the sample is the same for the same seed, at least one window, none at 0%")
     func sample() {
         let candidates = Array(0..<200)
-        let first = WindowSample.choose(from: candidates, fraction: 0.03, seed: 42)
-        #expect(first == WindowSample.choose(from: candidates, fraction: 0.03, seed: 42))
+        let first = WindowSample(fraction: 0.03, seed: 42).choose(from: candidates)
+        #expect(first == WindowSample(fraction: 0.03, seed: 42).choose(from: candidates))
         #expect(first.count == 6 && Set(first).count == 6)
-        #expect(first != WindowSample.choose(from: candidates, fraction: 0.03, seed: 43))
-        #expect(WindowSample.choose(from: Array(0..<5), fraction: 0.03, seed: 1).count == 1)
-        #expect(WindowSample.choose(from: candidates, fraction: 0, seed: 1).isEmpty)
-        #expect(WindowSample.choose(from: candidates, fraction: 1, seed: 1) == candidates)
+        #expect(first != WindowSample(fraction: 0.03, seed: 43).choose(from: candidates))
+        #expect(WindowSample(fraction: 0.03, seed: 1).choose(from: Array(0..<5)).count == 1)
+        #expect(WindowSample(fraction: 0, seed: 1).choose(from: candidates).isEmpty)
+        #expect(WindowSample(fraction: 1, seed: 1).choose(from: candidates) == candidates)
     }
 
     @Test("windows hold about --window-rows records on average; pieces tile a window")

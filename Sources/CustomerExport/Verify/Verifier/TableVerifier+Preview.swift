@@ -17,7 +17,7 @@ package struct VerifyPreview: Sendable, Codable {
     /// One for the range, one per window.
     package var countingRequests = 0
     package var sampledWindows = 0
-    package var sample = VerifyRequest.defaultSampleFraction
+    package var sample = WindowSample.defaultFraction
     package var seed: UInt64 = 0
     /// Pages of the sampled windows, at the range's mean rows per window.
     package var sampledPages = 0
@@ -45,8 +45,8 @@ extension TableVerifier {
         let range = try RangeResolver(request: run, now: .now()).resolveFixedRange()
         var preview = VerifyPreview(pipeline: run.pipeline, target: run.target.displayName, rangeFrom: range.from.rfc3339, rangeTo: range.to.rfc3339)
         preview.filters = run.api.filters.summary
-        preview.sample = request.sampleFraction
-        preview.seed = request.seed
+        preview.sample = request.sample.fraction
+        preview.seed = request.sample.seed
         guard range.from < range.to else { return preview }
         let transport: any HTTPTransport
         if let injected = self.transport { transport = injected } else { transport = try pipeline.makeTransport() }
@@ -62,7 +62,7 @@ extension TableVerifier {
         preview.windows = sizing.windows.count
         preview.countingRequests = 1 + sizing.windows.count
         // Which windows agree is known only once counted; the sample is drawn from all of them here.
-        preview.sampledWindows = WindowSample.choose(from: Array(sizing.windows.indices), fraction: request.sampleFraction, seed: request.seed).count
+        preview.sampledWindows = request.sample.choose(from: Array(sizing.windows.indices)).count
         let pageLimit = run.api.pageLimit
         let rows = preview.rangeTotal ?? 0
         let perWindow = sizing.windows.isEmpty ? 0 : (rows + sizing.windows.count - 1) / sizing.windows.count

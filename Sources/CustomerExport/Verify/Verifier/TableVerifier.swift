@@ -57,8 +57,8 @@ package struct TableVerifier: Sendable {
         var report = VerifyReport(
             pipeline: run.pipeline, target: run.target.displayName, rangeFrom: range.from.rfc3339, rangeTo: range.to.rfc3339, startedAt: started)
         report.filters = run.api.filters.summary
-        report.sample = request.sampleFraction
-        report.seed = request.seed
+        report.sample = request.sample.fraction
+        report.seed = request.sample.seed
 
         let connection = try DatabaseSession.connect(run.databaseURL)
         defer { connection.close() }
@@ -119,7 +119,7 @@ package struct TableVerifier: Sendable {
             default: chosen.append((index, "counts differ"))
             }
         }
-        chosen += WindowSample.choose(from: agreeing, fraction: request.sampleFraction, seed: request.seed).map { ($0, "sample") }
+        chosen += request.sample.choose(from: agreeing).map { ($0, "sample") }
         return chosen.sorted { $0.index < $1.index }
     }
 

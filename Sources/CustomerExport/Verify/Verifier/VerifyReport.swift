@@ -86,7 +86,7 @@ package struct VerifyReport: Sendable, Codable, Equatable {
     package var filters = "none"
     /// How the windows were cut.
     package var sizing = ""
-    package var sample = VerifyRequest.defaultSampleFraction
+    package var sample = WindowSample.defaultFraction
     package var seed: UInt64 = 0
     /// `equal`, `different`, `incomplete`, `failed`, `interrupted` or `locked`.
     package var status = "failed"

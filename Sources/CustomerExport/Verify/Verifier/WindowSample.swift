@@ -1,8 +1,51 @@
-/// The windows read in full although their counts agree, chosen by a seeded generator so that
-/// the same seed over the same windows chooses the same ones (`--seed`).
-package enum WindowSample {
+import Foundation
+import CustomerExportCommon
+
+/// Which windows whose counts agree verify reads in full anyway (`--sample`, `--seed`).
+///
+/// Equal counts can hide a missing row beside an extra one, and say nothing of stale rows; these
+/// reads are what looks past them. They are chosen by a seeded generator, so that a verify that
+/// found something can be run again on the same windows (the same seed over the same windows
+/// chooses the same ones). The share's default, its spelling and its check live here, once.
+package struct WindowSample: Sendable, Equatable {
+    /// A few percent finds a systematic loss in a year of windows at a small fraction of a full read.
+    package static let defaultFraction = 0.03
+
+    /// The share of the agreeing windows read in full, from 0 to 1; at least one window when above 0.
+    package var fraction: Double
+    /// Printed with the result.
+    package var seed: UInt64
+
+    package init(fraction: Double = WindowSample.defaultFraction, seed: UInt64? = nil) {
+        self.fraction = fraction
+        self.seed = seed ?? UInt64.random(in: 1...999_999)
+    }
+
+    /// `--sample` as given (`5%` or `0.05`; nil for the default) and `--seed` (nil for a random one).
+    package init(share text: String?, seed: UInt64?) throws(ExportError) {
+        self.init(seed: seed)
+        guard let text else { return }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map({ $0 / 100 }) : Double(trimmed) else {
+            throw Self.refusal(text)
+        }
+        fraction = value
+        try validate()
+    }
+
+    /// The default as `--help` shows it.
+    package static var defaultShare: String { "\(Int((defaultFraction * 100).rounded()))%" }
+
+    package func validate() throws(ExportError) {
+        guard fraction >= 0, fraction <= 1 else { throw Self.refusal("\(fraction)") }
+    }
+
+    private static func refusal(_ text: String) -> ExportError {
+        .configuration("--sample \"\(text)\" is not a share of the windows; give one between 0% and 100%, e.g. 5% or 0.05")
+    }
+
     /// `fraction` of `candidates` (at least one when the fraction is above 0), in ascending order.
-    package static func choose(from candidates: [Int], fraction: Double, seed: UInt64) -> [Int] {
+    package func choose(from candidates: [Int]) -> [Int] {
         guard fraction > 0, !candidates.isEmpty else { return [] }
         let wanted = min(candidates.count, max(1, Int((Double(candidates.count) * fraction).rounded(.up))))
         var pool = candidates
