@@ -24,11 +24,13 @@ public final class PostgresConnection {
     /// - Throws: `.authentication` when the server refused the credentials, `.connection` for
     ///   anything else. The message is libpq's (which never contains the password), with any
     ///   password that libpq might echo from a malformed connection string masked.
-    public init(connectionString: String) throws(PostgresError) {
-        guard !connectionString.utf8.contains(0) else {
+    /// - Parameter fallbackApplicationName: the `application_name` the server shows for this
+    ///   session (`pg_stat_activity`) unless the connection string or `PGAPPNAME` names one.
+    public init(connectionString: String, fallbackApplicationName: String? = nil) throws(PostgresError) {
+        guard !connectionString.utf8.contains(0), !(fallbackApplicationName?.utf8.contains(0) ?? false) else {
             throw PostgresError(kind: .connection, message: "the connection string contains a NUL byte")
         }
-        guard let connection = PQconnectdb(connectionString) else {
+        guard let connection = Self.connect(connectionString, fallbackApplicationName: fallbackApplicationName) else {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection (out of memory)")
         }
         guard PQstatus(connection) == CONNECTION_OK else {
@@ -114,6 +116,25 @@ public final class PostgresConnection {
             throw PostgresError(kind: .connectionLost, message: "the connection is closed")
         }
         return handle
+    }
+
+    /// `PQconnectdb`, or `PQconnectdbParams` with the connection string expanded as `dbname`
+    /// (libpq's way to add one keyword to a URI or keyword/value string without parsing it here)
+    /// when a fallback application name is given. An empty string stays "libpq's defaults": an
+    /// empty value is ignored there too.
+    private static func connect(_ connectionString: String, fallbackApplicationName: String?) -> OpaquePointer? {
+        guard let fallbackApplicationName else { return PQconnectdb(connectionString) }
+        return "dbname".withCString { dbnameKey in
+            "fallback_application_name".withCString { nameKey in
+                connectionString.withCString { info in
+                    fallbackApplicationName.withCString { name in
+                        let keywords: [UnsafePointer<CChar>?] = [dbnameKey, nameKey, nil]
+                        let values: [UnsafePointer<CChar>?] = [info, name, nil]
+                        return PQconnectdbParams(keywords, values, 1)
+                    }
+                }
+            }
+        }
     }
 
     /// `PQerrorMessage`, trimmed.

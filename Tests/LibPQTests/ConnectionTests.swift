@@ -45,6 +45,24 @@ import Testing
         #expect(try connection.execute("SHOW client_encoding").rows == [["UTF8"]])
     }
 
+    @Test func aFallbackApplicationNameShowsUnlessTheConnectionStringNamesOne() throws {
+        let url = try TestDatabase.connectionString()
+        let named = try PostgresConnection(connectionString: url, fallbackApplicationName: "exporter/42")
+        #expect(try named.execute("SHOW application_name").rows == [["exporter/42"]])
+        #expect(try named.execute("SHOW client_encoding").rows == [["UTF8"]])
+
+        let separator = url.contains("?") ? "&" : "?"
+        let own = try PostgresConnection(connectionString: url + separator + "application_name=mine", fallbackApplicationName: "exporter/42")
+        #expect(try own.execute("SHOW application_name").rows == [["mine"]])
+
+        // The connection string is still parsed by libpq alone: a bad one fails as it did, password masked.
+        let error = try #require(throws: PostgresError.self) {
+            try PostgresConnection(connectionString: "postgresql://export:fallbackSecret@127.0.0.1:1/export?connect_timeout=5", fallbackApplicationName: "exporter/42")
+        }
+        #expect(error.kind == .connection)
+        #expect(!error.message.contains("fallbackSecret"))
+    }
+
     @Test func closeIsIdempotentAndLaterCallsFailAsConnectionLost() throws {
         let connection = try TestDatabase.connect()
         connection.close()

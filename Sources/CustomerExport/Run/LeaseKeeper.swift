@@ -43,7 +43,7 @@ package final class LeaseKeeper: Sendable {
             while stopSignal.sleep(interval) {
                 do {
                     if connection == nil || connection?.isHealthy == false {
-                        connection = try PostgresConnection(connectionString: settings.databaseURL)
+                        connection = try DatabaseSession.open(settings.databaseURL)
                     }
                     guard let connection else { continue }
                     let store = StateStore(schema: settings.state, connection: connection)

@@ -125,6 +125,22 @@ struct ExportHarness: Sendable {
         Int(try await query(sql).first?.first??.description ?? "") ?? -1
     }
 
+    /// Polls `condition` until it holds, failing with `what` after `timeout`: a wait for a
+    /// state, never for a guessed time.
+    func waitUntil(_ what: String, timeout: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw HarnessTimeout(what: what, timeout: timeout) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    struct HarnessTimeout: Error, CustomStringConvertible {
+        var what: String
+        var timeout: Duration
+        var description: String { "waited \(timeout) for \(what)" }
+    }
+
     /// Waits until `count` windows are done, for as long as `child` runs (up to 10 minutes), and
     /// returns how many are. A fixed 30 s budget was not enough on a loaded CI machine, where
     /// planning alone once took longer and a test then acted on a run that had not started.

@@ -37,8 +37,15 @@ struct WorkerTests {
                 let done = try await harness.scalar("SELECT count(*) FROM \(harness.stateSchema).windows WHERE completed_by LIKE '%:\(victim.pid)'")
                 guard done > 3 else { continue }
                 victim.signal(SIGSTOP)
-                // A COMMIT the victim sent just before it stopped still finishes on the server.
-                try await Task.sleep(for: .milliseconds(200))
+                // A COMMIT the victim sent just before it stopped still finishes on the server:
+                // wait until none of its sessions runs a statement (one waiting for the frozen
+                // client's COPY data runs none).
+                try await harness.waitUntil("the frozen victim's statements finished") {
+                    try await harness.scalar("""
+                        SELECT count(*) FROM pg_stat_activity WHERE application_name = 'customer-export/\(victim.pid)'
+                        AND state = 'active' AND wait_event IS DISTINCT FROM 'ClientRead'
+                        """) == 0
+                }
                 held = try await harness.query("SELECT window_from::text FROM \(harness.stateSchema).windows WHERE claimed_by LIKE '%:\(victim.pid)' AND status = 'pending'")
                     .compactMap { $0[0] ?? nil }
                 if !held.isEmpty { break }

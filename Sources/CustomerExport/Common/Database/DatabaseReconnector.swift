@@ -55,7 +55,7 @@ package final class DatabaseReconnector: Sendable {
         while true {
             attempt += 1
             do {
-                let connection = try PostgresConnection(connectionString: connectionString)
+                let connection = try DatabaseSession.open(connectionString)
                 if reported, let paused = health.up(.database) {
                     logger.warning("PostgreSQL answers again; the run continues", metadata: ["waited": "\(paused.readable)"])
                 } else if !reported {

@@ -1,13 +1,25 @@
+import Foundation
 import LibPQ
 
 /// Opening connections with errors a person can act on, and the per-pipeline advisory lock.
 package enum DatabaseSession {
     package static func connect(_ connectionString: String) throws(ExportError) -> PostgresConnection {
         do {
-            return try PostgresConnection(connectionString: connectionString)
+            return try open(connectionString)
         } catch {
             throw describe(error, connectionString: connectionString)
         }
+    }
+
+    /// What `pg_stat_activity` shows for this process's sessions unless the connection string
+    /// names an `application_name`: the program and its pid, so that an operator (or a test) can
+    /// tell which worker holds a lock or runs a statement.
+    package static let applicationName = "customer-export/\(getpid())"
+
+    /// A connection with the process's application name, its errors as libpq gave them (for
+    /// callers that classify them, such as the reconnector).
+    package static func open(_ connectionString: String) throws(PostgresError) -> PostgresConnection {
+        try PostgresConnection(connectionString: connectionString, fallbackApplicationName: applicationName)
     }
 
     package static func describe(_ error: PostgresError, connectionString: String) -> ExportError {
