@@ -166,7 +166,7 @@ extension QueryResult {
     /// The first column of the first row as a `T`: what `SELECT count(*)` and friends return.
     /// A missing row or a NULL is an error, since such a query always returns one value.
     public func single<T: PostgresDecodable>(_ type: T.Type) throws(PostgresError) -> T {
-        guard let value = try rows.isEmpty ? nil : decode(type) else {
+        guard let value = try decode(type) else {
             throw PostgresError(kind: .query, message: "the statement returned no \(T.self) where it returns one (\(rows.count) rows)")
         }
         return value
