@@ -31,10 +31,11 @@ struct APICircuitTests {
         #expect(circuit.isOpen)
         #expect(health.outage(.api)?.problem == "HTTP 503")
         #expect(circuit.admit(cancellation: CancellationToken()) == .go(probe: true))
-        // While the probe is out, another request waits: it is not admitted before cancellation.
+        // While the probe is out, another request waits: it is held, and not admitted before cancellation.
         let waiting = CancellationToken()
         let other = Task { try await runBlocking { circuit.admit(cancellation: waiting) } }
-        try await Task.sleep(for: .milliseconds(300))
+        while circuit.requestsHeld == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(circuit.isOpen)
         waiting.cancel("test")
         #expect(try await other.value == .cancelled)
         circuit.recordFailure("HTTP 503", retryAfter: nil, probe: true)

@@ -37,6 +37,7 @@ package final class APICircuit: Sendable {
     private let health: ServiceHealth
     private let logger: Logger
     private let machine: Mutex<CircuitStateMachine>
+    private let held = Atomic<Int>(0)
 
     package init(policy: RetryPolicy, health: ServiceHealth, logger: Logger, threshold: Int = 5, probeTimeout: TimeSpan = .seconds(90)) {
         self.policy = policy
@@ -52,6 +53,10 @@ package final class APICircuit: Sendable {
     /// Whether requests are being held back right now.
     package var isOpen: Bool { machine.withLock { $0.isOpen } }
 
+    /// Requests waiting in `admit` for the circuit to let them go: a state a caller (or a test)
+    /// can wait for, where a pause could only guess.
+    package var requestsHeld: Int { held.load(ordering: .relaxed) }
+
     /// Blocks while the circuit is open, waking at least every quarter second for cancellation.
     package func admit(cancellation: CancellationToken) -> Admission {
         while true {
@@ -64,7 +69,10 @@ package final class APICircuit: Sendable {
             case let .wait(reminder):
                 if let reminder { logger.warning("still waiting for the API", metadata: reminder.mapValues { .string($0) }) }
             }
-            guard cancellation.sleep(TimeSpan(nanoseconds: 250_000_000)) else { return .cancelled }
+            held.add(1, ordering: .relaxed)
+            let slept = cancellation.sleep(TimeSpan(nanoseconds: 250_000_000))
+            held.subtract(1, ordering: .relaxed)
+            guard slept else { return .cancelled }
         }
     }
 
