@@ -27,8 +27,11 @@ public final class PostgresConnection {
     /// - Parameter fallbackApplicationName: the `application_name` the server shows for this
     ///   session (`pg_stat_activity`) unless the connection string or `PGAPPNAME` names one.
     public init(connectionString: String, fallbackApplicationName: String? = nil) throws(PostgresError) {
-        guard !connectionString.utf8.contains(0), !(fallbackApplicationName?.utf8.contains(0) ?? false) else {
+        guard !connectionString.utf8.contains(0) else {
             throw PostgresError(kind: .connection, message: "the connection string contains a NUL byte")
+        }
+        guard !(fallbackApplicationName?.utf8.contains(0) ?? false) else {
+            throw PostgresError(kind: .connection, message: "the fallback application name contains a NUL byte")
         }
         guard let connection = Self.connect(connectionString, fallbackApplicationName: fallbackApplicationName) else {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection (out of memory)")

@@ -55,7 +55,7 @@ struct VerifyCommandTests {
     @Test("what verify cannot check, and a table that does not exist, exit 2 with one sentence and leave a report", arguments: [
         (["--owner-id", "5"], "cannot check the filters ownerId and search"),
         (["--repair", "--type", "business"], "--repair cannot run with filters"),
-        (["--sample", "150%"], "is not a share of the windows"),
+        (["--sample", "150%"], "--sample \"150%\" is not a share of the windows"),
         (["--target-table", "never_loaded"], "does not exist, so there is nothing to verify"),
     ])
     func refused(_ arguments: [String], _ expected: String) async throws {

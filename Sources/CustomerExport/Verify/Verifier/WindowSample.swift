@@ -26,19 +26,22 @@ package struct WindowSample: Sendable, Equatable {
         self.init(seed: seed)
         guard let text else { return }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        guard let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map({ $0 / 100 }) : Double(trimmed) else {
-            throw Self.refusal(text)
-        }
+        // Refused with the text as given (`150%`), not the fraction it parses to.
+        guard let value = trimmed.hasSuffix("%") ? Double(trimmed.dropLast()).map({ $0 / 100 }) : Double(trimmed),
+              Self.isShare(value)
+        else { throw Self.refusal(text) }
         fraction = value
-        try validate()
     }
 
     /// The default as `--help` shows it.
     package static var defaultShare: String { "\(Int((defaultFraction * 100).rounded()))%" }
 
+    /// For a sample built in code rather than from `--sample`.
     package func validate() throws(ExportError) {
-        guard fraction >= 0, fraction <= 1 else { throw Self.refusal("\(fraction)") }
+        guard Self.isShare(fraction) else { throw Self.refusal("\(fraction)") }
     }
+
+    private static func isShare(_ value: Double) -> Bool { value >= 0 && value <= 1 }
 
     private static func refusal(_ text: String) -> ExportError {
         .configuration("--sample \"\(text)\" is not a share of the windows; give one between 0% and 100%, e.g. 5% or 0.05")
